@@ -1,0 +1,67 @@
+"""Markings (what information is) and channels (who may see it), DESIGN §3."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Marking(models.TextChoices):
+    U = "U", "UNCLASSIFIED"
+    SBU = "SBU", "SENSITIVE BUT UNCLASSIFIED"
+    SBU_NF = "SBU-NF", "SENSITIVE BUT UNCLASSIFIED // NOFORN"
+
+
+# Higher number, more sensitive: the banner of a page shows the highest of what it displays.
+MARKING_RANK = {Marking.U: 0, Marking.SBU: 1, Marking.SBU_NF: 2}
+
+# Portion marks used in cables, e.g. "(SBU)".
+PORTION_MARK = {Marking.U: "U", Marking.SBU: "SBU", Marking.SBU_NF: "SBU/N"}
+
+
+class Channel(models.TextChoices):
+    POST = "post", "Post"
+    ATTACHE = "attache", "Attaché channel"
+    RESTRICTED = "restricted", "Restricted"
+
+
+# Narrower channel, higher number: a cable takes the narrowest channel of its sources.
+CHANNEL_RANK = {Channel.POST: 0, Channel.ATTACHE: 1, Channel.RESTRICTED: 2}
+
+CLASSIFIED_MARKING = re.compile(
+    r"^\s*(?:\(?\s*)(C|S|TS|CONFIDENTIAL|SECRET|TOP[\s_-]*SECRET)(?:\s*\)?)?(?:\s*(?://|/).*)?\s*$",
+    re.IGNORECASE,
+)
+
+
+class ClassifiedMarkingError(ValidationError):
+    """Somebody tried to store a classified marking in this unclassified system."""
+
+
+def is_classified_marking(value: str) -> bool:
+    """True when a value names a classified level (CONFIDENTIAL, SECRET, TOP SECRET, C, S, TS)."""
+    return bool(value) and bool(CLASSIFIED_MARKING.match(str(value)))
+
+
+def validate_marking(value: str) -> None:
+    """Refuse classified markings with their own message; refuse anything else unknown."""
+    if is_classified_marking(value):
+        raise ClassifiedMarkingError(
+            "This system holds unclassified information only: classified markings "
+            "(CONFIDENTIAL, SECRET, TOP SECRET) cannot be stored here.",
+            code="classified_marking",
+        )
+    if value not in Marking.values:
+        raise ValidationError(
+            "Unknown marking %(value)s: use U, SBU or SBU-NF.", code="invalid_marking", params={"value": value}
+        )
+
+
+def highest_marking(markings) -> str:
+    """The most sensitive marking of an iterable of markings (U when empty)."""
+    return max(markings, key=lambda m: MARKING_RANK[m], default=Marking.U)
+
+
+def narrowest_channel(channels) -> str:
+    """The narrowest channel of an iterable of channels (post when empty)."""
+    return max(channels, key=lambda c: CHANNEL_RANK[c], default=Channel.POST)

@@ -1,0 +1,234 @@
+"""Posts, memberships, host-nation organizations, counterparts and their appointments."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django_countries.fields import CountryField
+from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from attache_crm.records import Record
+
+from . import names
+from .choices import (
+    GRADE_SENIORITY,
+    CounterpartStatus,
+    NatoGrade,
+    OrganizationKind,
+    Role,
+    Service,
+    Weekday,
+)
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError("Unknown time zone %(value)s.", params={"value": value})
+
+
+class Post(models.Model):
+    """One embassy's defense attaché office."""
+
+    code = models.CharField(max_length=16, unique=True, help_text="Short upper-case code, e.g. BANDAR.")
+    name = models.CharField(max_length=120)
+    host_country = CountryField()
+    cable_country_tag = models.CharField(
+        max_length=2, help_text="Two-letter cable geographic tag (not ISO: Germany is GM)."
+    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    cable_from = models.CharField(max_length=80, help_text="e.g. AMEMBASSY BANDAR")
+    cable_to = models.CharField(max_length=80, default="SECSTATE WASHDC")
+    cable_info = models.TextField(blank=True, help_text="INFO addressees, one per line.")
+    default_tags = models.CharField(max_length=120, blank=True, help_text="Comma-separated, e.g. MARR, PREL")
+    signature = models.CharField(max_length=40, help_text="The chief's surname, last line of cables.")
+    weekly_cutoff_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.FRIDAY)
+    weekly_cutoff_time = models.TimeField(default="12:00")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.code = self.code.upper()
+        self.cable_country_tag = self.cable_country_tag.upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+    @property
+    def default_tag_list(self) -> list[str]:
+        return [t.strip().upper() for t in self.default_tags.split(",") if t.strip()]
+
+    @property
+    def cable_info_lines(self) -> list[str]:
+        return [line.strip() for line in self.cable_info.splitlines() if line.strip()]
+
+
+class Membership(models.Model):
+    """A user's role at a post."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=12, choices=Role.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="one_role_per_user_and_post")]
+        ordering = ["post__code", "user__username"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} at {self.post.code}"
+
+
+class Organization(Record):
+    """A host-nation ministry, service headquarters, command, unit or school."""
+
+    name = models.CharField(max_length=200)
+    acronym = models.CharField(max_length=30, blank=True)
+    kind = models.CharField(max_length=16, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
+    parent = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children")
+    country = CountryField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["post", "channel", "name"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.acronym})" if self.acronym else self.name
+
+    def clean(self):
+        if self.parent_id and self.pk and self.parent_id == self.pk:
+            raise ValidationError({"parent": "An organization cannot be its own parent."})
+        if self.parent_id and self.post_id and self.parent.post_id != self.post_id:
+            raise ValidationError({"parent": "The parent organization belongs to another post."})
+
+
+class Counterpart(Record):
+    """A host-nation officer or official the office keeps a relationship with."""
+
+    OWNER_FIELD = "owner"
+
+    family_name = models.CharField(max_length=100)
+    given_names = models.CharField(max_length=150, blank=True)
+    native_name = models.CharField(max_length=200, blank=True, help_text="The name in its original script.")
+    aliases = models.CharField(
+        max_length=300, blank=True, help_text="Other transliterations and nicknames, comma-separated."
+    )
+    country = CountryField()
+    service = models.CharField(max_length=12, choices=Service.choices, default=Service.OTHER)
+    rank_title = models.CharField(max_length=80, blank=True, help_text="National rank title.")
+    nato_grade = models.CharField(max_length=5, choices=NatoGrade.choices, blank=True)
+    position = models.CharField(max_length=200, blank=True)
+    organization = models.ForeignKey(
+        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="counterparts"
+    )
+    languages = models.CharField(max_length=200, blank=True)
+    education = models.TextField(blank=True, help_text="Schools attended, including ours.")
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    biography = models.TextField(blank=True)
+    protocol_notes = models.TextField(blank=True)
+    restricted_notes = models.TextField(blank=True, help_text="Attaché channel only, whatever the record's channel.")
+    status = models.CharField(max_length=12, choices=CounterpartStatus.choices, default=CounterpartStatus.ACTIVE)
+    last_verified_on = models.DateField(null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    tags = TaggableManager(blank=True)
+
+    # Derived for sorting and search; kept in step by save().
+    grade_seniority = models.PositiveSmallIntegerField(default=0, editable=False)
+    name_folded = models.CharField(max_length=800, blank=True, editable=False)
+    name_phonetic = models.CharField(max_length=400, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["name_folded", "name_phonetic", "grade_seniority"])
+
+    class Meta:
+        ordering = ["family_name", "given_names"]
+        indexes = [
+            models.Index(fields=["post", "channel", "family_name", "given_names"]),
+            models.Index(fields=["post", "status"]),
+            models.Index(fields=["post", "service"]),
+            models.Index(fields=["post", "nato_grade"]),
+            models.Index(fields=["post", "grade_seniority"]),
+            models.Index(fields=["post", "owner"]),
+            models.Index(fields=["name_phonetic"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("counterpart_detail", args=[self.pk])
+
+    @property
+    def display_name(self) -> str:
+        """Cable style: given names then FAMILY NAME."""
+        return f"{self.given_names} {self.family_name.upper()}".strip()
+
+    @property
+    def rank_and_name(self) -> str:
+        return f"{self.rank_title} {self.display_name}".strip()
+
+    def refresh_derived_fields(self) -> None:
+        self.grade_seniority = GRADE_SENIORITY.get(self.nato_grade, 0)
+        every_name = " ".join([self.family_name, self.given_names, self.native_name, self.aliases.replace(",", " ")])
+        self.name_folded = names.fold(every_name)[:800]
+        self.name_phonetic = (" " + " ".join(names.phonetic_keys(every_name)) + " ")[:400]
+
+    def save(self, *args, **kwargs):
+        self.refresh_derived_fields()
+        super().save(*args, **kwargs)
+
+
+class Appointment(models.Model):
+    """A dated position in a counterpart's career; the one without an end is the current one."""
+
+    counterpart = models.ForeignKey(Counterpart, on_delete=models.CASCADE, related_name="appointments")
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    position = models.CharField(max_length=200, blank=True)
+    rank_title = models.CharField(max_length=80, blank=True)
+    nato_grade = models.CharField(max_length=5, choices=NatoGrade.choices, blank=True)
+    start_on = models.DateField()
+    end_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_on__isnull=True) | Q(end_on__gte=F("start_on")),
+                name="appointment_ends_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["counterpart"], condition=Q(end_on__isnull=True), name="one_current_appointment"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank_title} {self.position} from {self.start_on}".strip()
+
+    def clean(self):
+        if self.end_on and self.start_on and self.end_on < self.start_on:
+            raise ValidationError({"end_on": "The appointment cannot end before it starts."})
+
+
+class CounterpartUserObjectPermission(UserObjectPermissionBase):
+    """A single counterpart shared with a single user (direct foreign key, cascades on delete)."""
+
+    content_object = models.ForeignKey(Counterpart, on_delete=models.CASCADE)
+
+
+class OrganizationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Organization, on_delete=models.CASCADE)

@@ -1,0 +1,168 @@
+"""Reporting cables and the append-only audit log."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from guardian.models import UserObjectPermissionBase
+
+from attache_crm.records import MarkingField, Record
+
+
+class CableKind(models.TextChoices):
+    WEEKLY_SUMMARY = "weekly_summary", "Weekly summary"
+    CONTACT_REPORT = "contact_report", "Contact report"
+
+
+class CableStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    RETURNED = "returned", "Returned for edits"
+    RELEASED = "released", "Released"
+
+
+class Precedence(models.TextChoices):
+    ROUTINE = "R", "ROUTINE"
+    IMMEDIATE = "O", "IMMEDIATE"
+
+
+class Cable(Record):
+    """A reporting cable: drafted, edited, then released by the chief and frozen."""
+
+    kind = models.CharField(max_length=16, choices=CableKind.choices)
+    serial_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    serial_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    precedence = models.CharField(max_length=1, choices=Precedence.choices, default=Precedence.ROUTINE)
+    tags = models.CharField(max_length=200, blank=True)
+    subject = models.CharField(max_length=250)
+    status = models.CharField(max_length=10, choices=CableStatus.choices, default=CableStatus.DRAFT)
+    drafted_at = models.DateTimeField(auto_now_add=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_text = models.TextField(blank=True, editable=False)
+    sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    meeting = models.ForeignKey(
+        "engagements.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_reports"
+    )
+    corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+
+    class Meta:
+        ordering = ["-period_start", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "kind", "period_start"],
+                condition=Q(corrects__isnull=True, kind="weekly_summary"),
+                name="one_weekly_summary_per_post_and_week",
+            ),
+            models.UniqueConstraint(
+                fields=["post", "serial_year", "serial_number"],
+                condition=Q(serial_number__isnull=False),
+                name="unique_serial_per_post_and_year",
+            ),
+            models.CheckConstraint(condition=Q(period_end__gte=models.F("period_start")), name="cable_period_order"),
+        ]
+        indexes = [models.Index(fields=["post", "status", "period_start"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("cable_detail", args=[self.pk])
+
+    @property
+    def is_released(self) -> bool:
+        return self.status == CableStatus.RELEASED
+
+    @property
+    def serial(self) -> str:
+        """e.g. 'BANDAR 000123'; empty until released."""
+        if self.serial_number is None:
+            return ""
+        return f"{self.post.code} {self.serial_number:06d}"
+
+
+class CableParagraph(models.Model):
+    """One portion-marked paragraph of a cable, numbered when the cable is rendered."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(max_length=80, blank=True)
+    marking = MarkingField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. ({self.marking}) {self.text[:40]}"
+
+
+class CableUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Cable, on_delete=models.CASCADE)
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", "Login"
+    LOGIN_FAILED = "login_failed", "Failed login"
+    LOCKOUT = "lockout", "Lockout"
+    LOGOUT = "logout", "Logout"
+    VIEW = "view", "View"
+    CREATE = "create", "Create"
+    UPDATE = "update", "Update"
+    DELETE = "delete", "Delete"
+    EXPORT = "export", "Export"
+    RELEASE = "release", "Release"
+    GRANT = "grant", "Permission grant"
+    REVOKE = "revoke", "Permission revoke"
+    ACCESS_DENIED = "access_denied", "Access denied"
+    CLASSIFIED_REFUSED = "classified_refused", "Classified marking refused"
+
+
+class AuditOutcome(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+    DENIED = "denied", "Denied"
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError("The audit log is append-only.")
+
+    def delete(self):
+        raise ValidationError("The audit log is append-only.")
+
+
+class AuditEvent(models.Model):
+    """Who did what to which object, from where, with what outcome. Never edited, never deleted."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    username = models.CharField(max_length=150, blank=True, help_text="As typed, for failed logins.")
+    post = models.ForeignKey("contacts.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    action = models.CharField(max_length=20, choices=AuditAction.choices, db_index=True)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    outcome = models.CharField(max_length=10, choices=AuditOutcome.choices, default=AuditOutcome.SUCCESS)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["post", "-at"]), models.Index(fields=["user", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S}Z {self.username} {self.action} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The audit log is append-only.")
