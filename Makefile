@@ -31,7 +31,9 @@ run: seed
 test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	# Browser journeys in their own process: Playwright's sync API wants a loop-free interpreter.
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -54,3 +54,58 @@ def record(
         outcome=outcome,
         detail=detail[:300],
     )
+
+
+def viewed(request, obj: Model):
+    """Record that the requesting user read an attaché-channel or restricted record (post channel: nothing)."""
+    from attache_crm.markings import Channel
+
+    if getattr(obj, "channel", Channel.POST) == Channel.POST:
+        return None
+    return record(action="view", request=request, obj=obj, detail=f"{obj.channel} channel")
+
+
+# ---------------------------------------------------------------- reading (/audit/)
+
+
+def _object_type_choices(events) -> list[tuple[str, str]]:
+    types = events.order_by("object_type").values_list("object_type", flat=True).distinct()
+    return [("", "Any")] + [(t, t) for t in types if t]
+
+
+def filter_form(data, events):
+    """The /audit/ filters: user, action, outcome, date range (UTC), object type."""
+    from django import forms
+
+    from reports.models import AuditAction, AuditOutcome
+
+    class AuditFilterForm(forms.Form):
+        user = forms.CharField(required=False, max_length=150, label="User")
+        action = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditAction.choices)
+        outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditOutcome.choices)
+        object_type = forms.ChoiceField(required=False, choices=_object_type_choices(events), label="Object type")
+        date_from = forms.DateField(required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+        date_to = forms.DateField(required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+
+        def clean(self):
+            cleaned = super().clean()
+            start, end = cleaned.get("date_from"), cleaned.get("date_to")
+            if start and end and end < start:
+                self.add_error("date_to", "The end of the range is before its start.")
+            return cleaned
+
+    return AuditFilterForm(data)
+
+
+def filtered_events(events, cleaned: dict):
+    """Apply the valid filters of the /audit/ form to a queryset of visible events."""
+    if cleaned.get("user"):
+        events = events.filter(username__icontains=cleaned["user"])
+    for field in ("action", "outcome", "object_type"):
+        if cleaned.get(field):
+            events = events.filter(**{field: cleaned[field]})
+    if cleaned.get("date_from"):
+        events = events.filter(at__date__gte=cleaned["date_from"])
+    if cleaned.get("date_to"):
+        events = events.filter(at__date__lte=cleaned["date_to"])
+    return events

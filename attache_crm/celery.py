@@ -1,4 +1,9 @@
-"""The Celery application: Redis in production, kombu's filesystem transport when embedded."""
+"""The Celery application: Redis in production, kombu's filesystem transport when embedded.
+
+Settings are the CELERY_* block of attache_crm/settings/base.py. Tasks are Django-aware
+(`DjangoTask`), so `task.delay_on_commit(...)` enqueues only once the caller's transaction has
+committed: a worker never looks for a row that is not there yet.
+"""
 
 import os
 
@@ -7,7 +12,7 @@ from django.conf import settings
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attache_crm.settings.dev")
 
-app = Celery("attache_crm")
+app = Celery("attache_crm", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 

@@ -135,7 +135,8 @@ def _channel_q(user, model) -> Q:
         else:
             q |= Q(post_id__in=diplomat, channel=Channel.POST)
     if attache or diplomat:
-        q |= Q(post_id__in=attache + diplomat, pk__in=granted_ids(user, model))
+        # Grants open restricted records only: a stale grant never widens another channel.
+        q |= Q(post_id__in=attache + diplomat, channel=Channel.RESTRICTED, pk__in=granted_ids(user, model))
     return q
 
 
@@ -171,7 +172,14 @@ def visible_q(user, model) -> Q:
     if label == "contacts.membership":
         return Q(post_id__in=posts_with(user, USER_MANAGERS)) | Q(user=user)
     if label == "reports.auditevent":
-        return Q(post_id__in=posts_with(user, AUDIT_READERS))
+        # Events of the post, and the sign-in events (no post) of the post's members.
+        from contacts.models import Membership
+
+        readable = posts_with(user, AUDIT_READERS)
+        if not readable:
+            return NOTHING
+        members = Membership.objects.filter(post_id__in=readable).values("user_id")
+        return Q(post_id__in=readable) | Q(post__isnull=True, user_id__in=members)
     raise LookupError(f"The access policy has no rule for {label}.")
 
 
@@ -183,6 +191,25 @@ def visible(user, model_or_queryset) -> QuerySet:
         model = model_or_queryset
         queryset = model._default_manager.all()
     return queryset.filter(visible_q(user, model))
+
+
+def reportable(model, post) -> QuerySet:
+    """Records of `post` that may go into a cable drafted without a user (a Celery task).
+
+    Never the restricted channel: a draft's readers are the post's attachés and chief, and a
+    restricted record is for its owner and named grantees only. The cable then takes the
+    narrowest channel of what it includes (DESIGN §3).
+    """
+    label = _label(model)
+    post_id = getattr(post, "pk", post)
+    allowed = [Channel.POST, Channel.ATTACHE]
+    if label in CHANNEL_MODELS:
+        return model._default_manager.filter(post_id=post_id, channel__in=allowed)
+    if label in CHILD_MODELS and label != "reports.cableparagraph":
+        parent_field, parent_label = CHILD_MODELS[label]
+        parents = reportable(apps.get_model(parent_label), post_id)
+        return model._default_manager.filter(**{f"{parent_field}__in": parents.values("pk")})
+    raise LookupError(f"{label} records do not go into cables.")
 
 
 def get_visible_or_404(user, model_or_queryset, **lookup) -> Model:

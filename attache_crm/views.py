@@ -6,13 +6,23 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from attache_crm import policy
+from attache_crm.markings import highest_marking
 from engagements import selectors as engagement_selectors
+from engagements.views import in_home_timezone
+from reports import selectors as report_selectors
 
 
 @login_required
+@in_home_timezone
 @require_GET
 def dashboard(request):
     context = engagement_selectors.dashboard_for(request.user)
+    # The cable panel is drawn below the top banner, so its cable's marking is counted here.
+    if policy.has_role(request.user, policy.CABLE_EDITORS):
+        cable = report_selectors.current_weekly_summary(request.user)
+        if cable is not None:
+            context["page_marking"] = highest_marking([context["page_marking"], cable.marking])
     return render(request, "dashboard.html", context)
 
 

@@ -149,8 +149,10 @@ class Counterpart(Record):
 
     # Derived for sorting and search; kept in step by save().
     grade_seniority = models.PositiveSmallIntegerField(default=0, editable=False)
-    name_folded = models.CharField(max_length=800, blank=True, editable=False)
-    name_phonetic = models.CharField(max_length=400, blank=True, editable=False)
+    # Search keys (contacts.names): ' folded words ' and ' PHONETIC =skeleton ' keys, space-padded so
+    # that LIKE '% word %' is a whole word. GIN trigram indexes on PostgreSQL (migration 0002).
+    name_folded = models.CharField(max_length=names.FOLDED_MAX, blank=True, editable=False)
+    name_phonetic = models.CharField(max_length=names.PHONETIC_MAX, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["name_folded", "name_phonetic", "grade_seniority"])
 
@@ -163,7 +165,13 @@ class Counterpart(Record):
             models.Index(fields=["post", "nato_grade"]),
             models.Index(fields=["post", "grade_seniority"]),
             models.Index(fields=["post", "owner"]),
-            models.Index(fields=["name_phonetic"]),
+            # Name and seniority pages for users with a role at many posts (headquarters): without
+            # them, ORDER BY … LIMIT 25 sorts every counterpart of those posts (150,000 at HQ volume).
+            # One post's ~1,000 rows sort in memory; these serve the sorts across posts.
+            models.Index(fields=["family_name", "given_names", "id"]),
+            models.Index(fields=["-grade_seniority", "family_name", "given_names", "id"]),
+            # Name search uses GIN trigram indexes on name_folded and name_phonetic, created by
+            # migration 0002 on PostgreSQL only (a B-tree cannot serve LIKE '%key%').
         ]
 
     def __str__(self) -> str:
@@ -183,9 +191,9 @@ class Counterpart(Record):
 
     def refresh_derived_fields(self) -> None:
         self.grade_seniority = GRADE_SENIORITY.get(self.nato_grade, 0)
-        every_name = " ".join([self.family_name, self.given_names, self.native_name, self.aliases.replace(",", " ")])
-        self.name_folded = names.fold(every_name)[:800]
-        self.name_phonetic = (" " + " ".join(names.phonetic_keys(every_name)) + " ")[:400]
+        self.name_folded, self.name_phonetic = names.derived_name_fields(
+            self.family_name, self.given_names, self.native_name, self.aliases
+        )
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()

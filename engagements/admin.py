@@ -1,7 +1,17 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import ActionItem, Agreement, AgreementStatusChange, Exercise, ExercisePhaseChange, Meeting, MeetingParticipant
+from attache_crm.accounts.admin_access import OperatorOnlyAdmin
+
+from .models import (
+    ActionItem,
+    Agreement,
+    AgreementStatusChange,
+    Exercise,
+    ExercisePhaseChange,
+    Meeting,
+    MeetingParticipant,
+)
 
 
 class MeetingParticipantInline(admin.TabularInline):
@@ -11,7 +21,7 @@ class MeetingParticipantInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "starts_at", "status", "post", "channel"]
     list_filter = ["kind", "status", "post", "channel"]
     search_fields = ["title"]
@@ -26,7 +36,7 @@ class AgreementStatusChangeInline(admin.TabularInline):
 
 
 @admin.register(Agreement)
-class AgreementAdmin(SimpleHistoryAdmin):
+class AgreementAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["title", "kind", "status", "expires_on", "post", "channel"]
     list_filter = ["kind", "status", "post", "channel"]
     search_fields = ["title"]
@@ -39,7 +49,7 @@ class ExercisePhaseChangeInline(admin.TabularInline):
 
 
 @admin.register(Exercise)
-class ExerciseAdmin(SimpleHistoryAdmin):
+class ExerciseAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "phase", "starts_on", "ends_on", "post", "channel"]
     list_filter = ["kind", "phase", "post", "channel"]
     search_fields = ["name"]
@@ -47,7 +57,7 @@ class ExerciseAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SimpleHistoryAdmin):
+class ActionItemAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
     list_display = ["description", "assignee", "due_on", "status", "post"]
     list_filter = ["status", "post"]
     search_fields = ["description"]

@@ -1,23 +1,328 @@
 """Reads of engagements, shaped for pages, always through the access policy."""
 
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from itertools import chain
+
+from django.contrib.auth import get_user_model
+from django.db.models import Case, F, Prefetch, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from attache_crm import policy
+from attache_crm.markings import highest_marking
+from contacts.models import Counterpart, Membership, Organization, Post
 
+from . import services
 from .choices import ActionStatus
-from .models import ActionItem, Meeting
+from .models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
+
+# Fields a change-history table never shows: bookkeeping, not content.
+HISTORY_SKIP = ["id", "post", "created_by", "created_at", "updated_at"]
+HISTORY_LIMIT = 20
+
+
+def page_marking(*groups) -> str:
+    """The highest marking among the records (or iterables of records) a page displays."""
+    markings = []
+    for group in groups:
+        items = [group] if hasattr(group, "marking") else (group or [])
+        markings.extend(item.marking for item in items if getattr(item, "marking", None))
+    return highest_marking(markings)
+
+
+def home_timezone(user) -> dt.tzinfo:
+    """The time zone a user reads times in: their post's, or UTC when they work at several posts."""
+    cached = getattr(user, "_home_timezone", None)
+    if cached is None:
+        post_ids = list(policy.roles(user))
+        name = (
+            Post.objects.filter(pk=post_ids[0]).values_list("timezone", flat=True).first()
+            if len(post_ids) == 1
+            else None
+        )
+        cached = zoneinfo.ZoneInfo(name) if name else dt.UTC
+        user._home_timezone = cached
+    return cached
+
+
+# ---------------------------------------------------------------- choices for forms
+
+
+def counterparts_at(user, post) -> QuerySet:
+    """Counterparts of one post this user may see (for pickers)."""
+    return policy.visible(user, Counterpart).filter(post=post).order_by("family_name", "given_names")
+
+
+def organizations_at(user, post) -> QuerySet:
+    return policy.visible(user, Organization).filter(post=post).order_by("name")
+
+
+def agreements_at(user, post) -> QuerySet:
+    return policy.visible(user, Agreement).filter(post=post).order_by("title")
+
+
+def exercises_at(user, post) -> QuerySet:
+    return policy.visible(user, Exercise).filter(post=post).order_by("-starts_on")
+
+
+def people_at(post_or_ids) -> QuerySet:
+    """Users holding a content role at the post(s): attendees and assignees are chosen from them."""
+    posts = post_or_ids if isinstance(post_or_ids, (list, tuple, set)) else [getattr(post_or_ids, "pk", post_or_ids)]
+    members = Membership.objects.filter(post_id__in=posts, role__in=services.CONTENT_ROLES).values("user_id")
+    return get_user_model().objects.filter(pk__in=members, is_active=True).order_by("last_name", "username")
+
+
+# ---------------------------------------------------------------- meetings
+
+
+def visible_participants(user) -> Prefetch:
+    """Participants whose counterpart this user may see: a hidden counterpart is not even named."""
+    queryset = (
+        MeetingParticipant.objects.filter(counterpart__in=policy.visible(user, Counterpart).values("pk"))
+        .select_related("counterpart")
+        .order_by("-counterpart__grade_seniority", "counterpart__family_name")
+    )
+    return Prefetch("participants", queryset=queryset, to_attr="visible_participants")
+
+
+def meeting_list(user) -> QuerySet:
+    """Visible meetings, newest first, with their visible participants."""
+    return policy.visible(user, Meeting).prefetch_related(visible_participants(user)).order_by("-starts_at", "-id")
+
+
+def meeting_detail(user, meeting: Meeting) -> dict:
+    """Everything the meeting page shows, each part filtered by what this user may see."""
+    show_notes = policy.can_see_restricted_notes(user, meeting.post)
+    participants = list(
+        meeting.participants.filter(counterpart__in=policy.visible(user, Counterpart).values("pk"))
+        .select_related("counterpart")
+        .order_by("-counterpart__grade_seniority", "counterpart__family_name")
+    )
+    agreements = list(policy.visible(user, meeting.agreements.all()))
+    exercises = list(policy.visible(user, meeting.exercises.all()))
+    follow_ups = list(
+        policy.visible(user, meeting.action_items.select_related("assignee")).order_by("status", "due_on")
+    )
+    history = change_history(meeting, hidden=[] if show_notes else ["restricted_notes"])
+    counterparts = [p.counterpart for p in participants]
+    return {
+        "meeting": meeting,
+        "obj": meeting,
+        "participants": participants,
+        "attendees": list(meeting.attendees.order_by("last_name", "username")),
+        "agreements": agreements,
+        "exercises": exercises,
+        "follow_ups": follow_ups,
+        "history": history,
+        "show_restricted_notes": show_notes,
+        "can_edit": policy.can(user, "change", meeting),
+        **_follow_up_context(user, meeting),
+        "page_marking": page_marking(
+            meeting, counterparts, agreements, exercises, follow_ups, [e["record"] for e in history]
+        ),
+    }
+
+
+def _follow_up_context(user, obj) -> dict:
+    return {
+        "today": timezone.localdate(),
+        "can_add_follow_up": policy.can(user, "add", model=ActionItem, post=obj.post),
+    }
+
+
+# ---------------------------------------------------------------- agreements and exercises
+
+
+def agreement_list(user) -> QuerySet:
+    """Visible agreements with their visible parties."""
+    parties = Prefetch("parties", queryset=Organization.objects.filter(
+        pk__in=policy.visible(user, Organization).values("pk")), to_attr="visible_parties")  # fmt: skip
+    return policy.visible(user, Agreement).prefetch_related(parties).order_by("-updated_at", "-id")
+
+
+def agreement_detail(user, agreement: Agreement) -> dict:
+    """The agreement page: parties, status log, linked meetings and follow-ups, change history."""
+    parties = list(policy.visible(user, agreement.parties.all()))
+    meetings = list(policy.visible(user, agreement.meetings.all()).order_by("-starts_at")[:50])
+    follow_ups = list(policy.visible(user, agreement.action_items.select_related("assignee")))
+    history = change_history(agreement)
+    return {
+        "agreement": agreement,
+        "obj": agreement,
+        "parties": parties,
+        "status_changes": list(agreement.status_changes.select_related("changed_by")),
+        "meetings": meetings,
+        "follow_ups": follow_ups,
+        "history": history,
+        "allowed_statuses": services.allowed_statuses(agreement),
+        "can_edit": policy.can(user, "change", agreement),
+        **_follow_up_context(user, agreement),
+        "page_marking": page_marking(agreement, parties, meetings, follow_ups, [e["record"] for e in history]),
+    }
+
+
+def exercise_list(user) -> QuerySet:
+    """Visible exercises, the latest first."""
+    return policy.visible(user, Exercise).order_by("-starts_on", "-id")
+
+
+def exercise_detail(user, exercise: Exercise) -> dict:
+    """The exercise page: counterparts involved, phase log, planning conferences, linked meetings."""
+    counterparts = list(policy.visible(user, exercise.counterparts.all()))
+    meetings = list(policy.visible(user, exercise.meetings.all()).order_by("-starts_at")[:50])
+    follow_ups = list(policy.visible(user, exercise.action_items.select_related("assignee")))
+    history = change_history(exercise)
+    return {
+        "exercise": exercise,
+        "obj": exercise,
+        "counterparts": counterparts,
+        "phase_changes": list(exercise.phase_changes.select_related("changed_by")),
+        "meetings": meetings,
+        "follow_ups": follow_ups,
+        "history": history,
+        "allowed_phases": services.allowed_phases(exercise),
+        "can_edit": policy.can(user, "change", exercise),
+        **_follow_up_context(user, exercise),
+        "page_marking": page_marking(exercise, counterparts, meetings, follow_ups, [e["record"] for e in history]),
+    }
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+def action_list(user) -> QuerySet:
+    """Visible follow-ups: my open ones first (overdue at the top), then open, then closed."""
+    return (
+        policy.visible(user, ActionItem)
+        .select_related("assignee", "post")  # the post answers policy.can() for each row
+        .annotate(
+            mine_open=Case(When(assignee=user, status=ActionStatus.OPEN, then=Value(0)), default=Value(1)),
+            open_first=Case(When(status=ActionStatus.OPEN, then=Value(0)), default=Value(1)),
+        )
+        .order_by("mine_open", "open_first", F("due_on").asc(nulls_last=True), "id")
+    )
+
+
+def attach_sources(user, items) -> list:
+    """Set `visible_source` on each follow-up: its meeting/agreement/exercise if this user may see it.
+
+    One query per kind of source present on the page, whatever the number of rows.
+    """
+    items = list(items)
+    for field, model in (("meeting", Meeting), ("agreement", Agreement), ("exercise", Exercise)):
+        ids = {getattr(i, f"{field}_id") for i in items} - {None}
+        found = {o.pk: o for o in policy.visible(user, model).filter(pk__in=ids)} if ids else {}
+        for item in items:
+            source_id = getattr(item, f"{field}_id")
+            if source_id is not None and not hasattr(item, "visible_source"):
+                item.visible_source = found.get(source_id)
+    for item in items:
+        if not hasattr(item, "visible_source"):
+            item.visible_source = None
+    return items
+
+
+def action_rows(user, items) -> list:
+    """Follow-ups of a list page, each with its visible source and whether this user may change it."""
+    items = attach_sources(user, items)
+    for item in items:
+        item.can_change = policy.can(user, "change", item)
+    return items
+
+
+# ---------------------------------------------------------------- change history
+
+
+def change_history(obj, *, hidden=(), limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The latest changes of a record, newest first, as {record, created, changes[(label, old, new)]}.
+
+    Fields in `hidden` are left out, and a change that touched nothing else is not listed at all,
+    so that a reader who may not see a field does not learn when it changed either.
+    """
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    excluded = [*HISTORY_SKIP, *hidden]
+    entries = []
+    for index, record in enumerate(records[:limit]):
+        older = records[index + 1] if index + 1 < len(records) else None
+        if older is None:
+            entries.append({"record": record, "created": True, "changes": []})
+            continue
+        delta = record.diff_against(older, excluded_fields=excluded)
+        changes = [_describe(type(obj), c) for c in delta.changes]
+        if changes:
+            entries.append({"record": record, "created": False, "changes": changes})
+    return entries
+
+
+def _describe(model, change) -> tuple[str, str, str]:
+    field = model._meta.get_field(change.field)
+    return str(field.verbose_name).capitalize(), _shown(field, change.old), _shown(field, change.new)
+
+
+def _shown(field, value) -> str:
+    if field.many_to_many:
+        return f"{len(value or [])} linked"
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    text = str(value)
+    return text if len(text) <= 160 else text[:159] + "…"
+
+
+# ---------------------------------------------------------------- dashboard
 
 
 def dashboard_for(user) -> dict:
     """My upcoming meetings, my open and overdue follow-ups, recent activity at my post(s)."""
-    now = timezone.now()
     meetings = policy.visible(user, Meeting)
-    actions = policy.visible(user, ActionItem)
+    upcoming = _my_upcoming_meetings(user, meetings)
+    my_actions = attach_sources(
+        user,
+        policy.visible(user, ActionItem)
+        .filter(assignee=user, status=ActionStatus.OPEN)
+        .order_by(F("due_on").asc(nulls_last=True), "id")[:20],
+    )
+    recent = _recent_activity(user, meetings)
     return {
-        "upcoming_meetings": list(meetings.filter(starts_at__gte=now).order_by("starts_at")[:10]),
-        "my_actions": list(
-            actions.filter(assignee=user, status=ActionStatus.OPEN).select_related("meeting").order_by("due_on")[:20]
-        ),
-        "recent_meetings": list(meetings.filter(starts_at__lt=now).order_by("-starts_at")[:10]),
+        "upcoming_meetings": upcoming,
+        "my_actions": my_actions,
+        "recent_activity": recent,
         "today": timezone.localdate(),
+        "can_log_meeting": bool(policy.writable_posts(user, Meeting)),
+        "page_marking": page_marking(upcoming, my_actions, [r["object"] for r in recent]),
     }
+
+
+def _my_upcoming_meetings(user, meetings, size: int = 10) -> list[Meeting]:
+    """Meetings ahead that I logged or attend, soonest first.
+
+    Two small queries merged here rather than one with an OR: each uses its own index (author,
+    attendee), where the OR makes the database walk every future meeting of every post.
+    """
+    ahead = meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at", "id")
+    attended = Meeting.attendees.through.objects.filter(user=user).values("meeting_id")
+    mine = list(ahead.filter(created_by=user)[:size])
+    # Guarded: for someone who attends nothing the planner would still walk every future meeting.
+    if attended.exists():
+        mine += ahead.filter(pk__in=attended)[:size]
+    found = {m.pk: m for m in mine}
+    upcoming = sorted(found.values(), key=lambda m: (m.starts_at, m.pk))[:size]
+    prefetch_related_objects(upcoming, visible_participants(user))
+    return upcoming
+
+
+def _recent_activity(user, meetings, size: int = 12) -> list[dict]:
+    """Meetings, agreements and exercises changed lately at my post(s), newest first."""
+    sources = (
+        ("Meeting", meetings),
+        ("Agreement", policy.visible(user, Agreement)),
+        ("Exercise", policy.visible(user, Exercise)),
+    )
+    rows = chain.from_iterable(
+        ({"kind": kind, "object": o, "at": o.updated_at} for o in qs.order_by("-updated_at")[:size])
+        for kind, qs in sources
+    )
+    return sorted(rows, key=lambda row: row["at"], reverse=True)[:size]

@@ -4,7 +4,22 @@ from . import views
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("counterparts/<int:pk>/meetings/new/", views.counterpart_meeting_new, name="counterpart_meeting_new"),
     path("agreements/", views.agreement_list, name="agreement_list"),
+    path("agreements/new/", views.agreement_new, name="agreement_new"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
+    path("agreements/<int:pk>/status/", views.agreement_change_status, name="agreement_change_status"),
     path("exercises/", views.exercise_list, name="exercise_list"),
+    path("exercises/new/", views.exercise_new, name="exercise_new"),
+    path("exercises/<int:pk>/", views.exercise_detail, name="exercise_detail"),
+    path("exercises/<int:pk>/edit/", views.exercise_edit, name="exercise_edit"),
+    path("exercises/<int:pk>/phase/", views.exercise_change_phase, name="exercise_change_phase"),
     path("actions/", views.action_list, name="action_list"),
+    path("actions/new/", views.action_new, name="action_new"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("actions/<int:pk>/close/", views.action_close, name="action_close"),
 ]

@@ -1,38 +1,449 @@
-"""HTML views of meetings, agreements, exercises and follow-ups."""
+"""HTML views of meetings, agreements, exercises and follow-ups.
 
+Each view authorizes through the policy, validates a form, calls one service and redirects;
+a form or filter with bad input answers 400 and saves nothing.
+"""
+
+import datetime as dt
+from functools import wraps
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import policy
+from attache_crm import audit, policy
+from contacts.models import Counterpart, Post
 
+from . import filters, selectors, services
+from .choices import MeetingStatus
+from .forms import (
+    ActionItemForm,
+    AgreementForm,
+    AgreementStatusForm,
+    CloseActionForm,
+    ExerciseForm,
+    ExercisePhaseForm,
+    FollowUpFormSet,
+    MeetingForm,
+    follow_ups_of,
+)
 from .models import ActionItem, Agreement, Exercise, Meeting
 
+PAGE_SIZE = 25
+GET_POST = require_http_methods(["GET", "POST"])
 
-def _simple_list(request, model, template):
-    objects = policy.visible(request.user, model)[:25]
-    return render(request, template, {"objects": objects})
+
+class CappedPaginator(Paginator):
+    """Counts no further than `cap` rows: an exact count of a headquarters' million meetings costs
+    more than the page itself, and nobody pages that far (filters do the narrowing)."""
+
+    cap = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        # Ids only, unordered: the sort keys and annotations of the page cost nothing to a count.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def in_home_timezone(view):
+    """Show and read times in the user's post's time zone (pages of one record use the record's post)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        with timezone.override(selectors.home_timezone(request.user)):
+            return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _listing(request, queryset, filterset_class, template, decorate=list, **extra):
+    """A filtered, sorted page of 25; a filter with bad input answers 400 with its errors."""
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    valid = filterset.is_valid()
+    page = CappedPaginator(filterset.qs if valid else queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = decorate(page.object_list)
+    context = {"filter": filterset, "page": page, "page_marking": selectors.page_marking(page.object_list), **extra}
+    return render(request, template, context, status=200 if valid else 400)
+
+
+def _save(request, form, save, *more_forms):
+    """Validate the forms and call the service; None when something is wrong (the form says what)."""
+    if request.method != "POST" or not all([form.is_valid(), *[f.is_valid() for f in more_forms]]):
+        return None
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as exc:
+        # A rule the service checks shows on its field when the form has it, else on top.
+        errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+        for field, errors in errors_by_field.items():
+            form.add_error(field if field in form.fields else None, errors)
+        return None
+
+
+def _form_page(request, template, context):
+    return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
+def _post_for_new(request, model) -> Post:
+    """The post a new record goes to: the one asked for (?post=), else the first where it may be added."""
+    posts = policy.visible(request.user, Post)
+    wanted = request.POST.get("post") or request.GET.get("post")
+    if wanted:
+        post = policy.get_visible_or_404(request.user, Post, pk=wanted)
+    else:
+        writable = policy.writable_posts(request.user, model)
+        post = posts.filter(pk__in=writable).first() or posts.first()
+    policy.require(request.user, "add", model=model, post=post, request=request)
+    return post
+
+
+def _next_or(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        return target
+    return fallback
+
+
+def _detail(request, model, pk, template, build):
+    """A detail page: 404 unless visible, audited as a read (beyond the post channel), in the post's time."""
+    obj = policy.get_visible_or_404(request.user, model.objects.select_related("post", "created_by"), pk=pk)
+    audit.viewed(request, obj)
+    with timezone.override(obj.post.tzinfo):
+        return render(request, template, build(request.user, obj))
+
+
+# ---------------------------------------------------------------- meetings
 
 
 @login_required
+@in_home_timezone
 @require_GET
 def meeting_list(request):
-    return _simple_list(request, Meeting, "engagements/meeting_list.html")
+    return _listing(
+        request,
+        selectors.meeting_list(request.user),
+        filters.MeetingFilter,
+        "engagements/meeting_list.html",
+        can_add=bool(policy.writable_posts(request.user, Meeting)),
+    )
 
 
 @login_required
+@in_home_timezone
+@require_GET
+def meeting_detail(request, pk):
+    return _detail(request, Meeting, pk, "engagements/meeting_detail.html", selectors.meeting_detail)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def meeting_new(request):
+    post = _post_for_new(request, Meeting)
+    with timezone.override(post.tzinfo):  # typed and read in the post's local time
+        return _log_meeting(request, post, counterpart=None)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def counterpart_meeting_new(request, pk):
+    counterpart = policy.get_visible_or_404(request.user, Counterpart.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "add", model=Meeting, post=counterpart.post, request=request)
+    with timezone.override(counterpart.post.tzinfo):
+        return _log_meeting(request, counterpart.post, counterpart=counterpart)
+
+
+def _log_meeting(request, post, counterpart):
+    """Log a meeting, with its follow-ups; back to the counterpart's page when started there."""
+    data = request.POST if request.method == "POST" else None
+    initial = {"status": MeetingStatus.PLANNED}
+    if counterpart is not None:  # back from the meeting: it happened, about now
+        now = timezone.localtime().replace(second=0, microsecond=0)
+        initial = {"status": MeetingStatus.CONDUCTED, "counterparts": [counterpart.pk], "starts_at": now}
+    form = MeetingForm(data, initial=initial, user=request.user, post=post, request=request)
+    follow_ups = FollowUpFormSet(data, prefix="followups", form_kwargs={"user": request.user, "post": post})
+    meeting = _save(
+        request,
+        form,
+        lambda d: services.meeting_log(post=post, by=request.user, follow_ups=follow_ups_of(follow_ups), **d),
+        follow_ups,
+    )
+    if meeting is not None:
+        messages.success(request, f"Meeting logged: {meeting.title}.")
+        return redirect(counterpart or meeting)
+    context = {"form": form, "follow_ups": follow_ups, "post": post, "counterpart": counterpart}
+    context["page_marking"] = form.page_marking(counterpart)
+    return _form_page(request, "engagements/meeting_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def meeting_edit(request, pk):
+    meeting = policy.get_visible_or_404(request.user, Meeting.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", meeting, request=request)
+    with timezone.override(meeting.post.tzinfo):
+        return _edit_meeting(request, meeting)
+
+
+def _edit_meeting(request, meeting):
+    title, marking = meeting.title, meeting.marking  # before the form touches the instance
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, instance=meeting, user=request.user, post=meeting.post, request=request)
+    if _save(request, form, lambda d: services.meeting_update(meeting=meeting, by=request.user, **d)):
+        messages.success(request, "Meeting saved.")
+        return redirect(meeting)
+    page_marking = form.page_marking(marking)
+    context = {
+        "form": form,
+        "post": meeting.post,
+        "meeting_pk": meeting.pk,
+        "title": title,
+        "page_marking": page_marking,
+    }
+    return _form_page(request, "engagements/meeting_form.html", context)
+
+
+# ---------------------------------------------------------------- agreements
+
+
+@login_required
+@in_home_timezone
 @require_GET
 def agreement_list(request):
-    return _simple_list(request, Agreement, "engagements/agreement_list.html")
+    return _listing(
+        request,
+        selectors.agreement_list(request.user),
+        filters.AgreementFilter,
+        "engagements/agreement_list.html",
+        can_add=bool(policy.writable_posts(request.user, Agreement)),
+    )
+
+
+def _agreement_page(user, agreement, status_form=None):
+    context = selectors.agreement_detail(user, agreement)
+    if context["can_edit"] and context["allowed_statuses"]:
+        context["status_form"] = status_form or AgreementStatusForm(
+            agreement=agreement, allowed=context["allowed_statuses"]
+        )
+    return context
 
 
 @login_required
+@in_home_timezone
+@require_GET
+def agreement_detail(request, pk):
+    return _detail(request, Agreement, pk, "engagements/agreement_detail.html", _agreement_page)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def agreement_new(request):
+    post = _post_for_new(request, Agreement)
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, user=request.user, post=post, request=request)
+    agreement = _save(request, form, lambda d: services.agreement_create(post=post, by=request.user, **d))
+    if agreement is not None:
+        return redirect(agreement)
+    context = {"form": form, "post": post, "page_marking": form.page_marking()}
+    return _form_page(request, "engagements/agreement_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def agreement_edit(request, pk):
+    agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", agreement, request=request)
+    title, marking = agreement.title, agreement.marking
+    data = request.POST if request.method == "POST" else None
+    form = AgreementForm(data, instance=agreement, user=request.user, post=agreement.post, request=request)
+    if _save(request, form, lambda d: services.agreement_update(agreement=agreement, by=request.user, **d)):
+        return redirect(agreement)
+    page_marking = form.page_marking(marking)
+    context = {"form": form, "post": agreement.post, "object_pk": pk, "title": title, "page_marking": page_marking}
+    return _form_page(request, "engagements/agreement_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@require_POST
+def agreement_change_status(request, pk):
+    agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", agreement, request=request)
+    form = AgreementStatusForm(request.POST, agreement=agreement, allowed=services.allowed_statuses(agreement))
+    save = lambda d: services.agreement_change_status(agreement=agreement, by=request.user, **d)  # noqa: E731
+    if _save(request, form, save):
+        messages.success(request, "Status changed.")
+        return redirect(agreement)
+    return render(
+        request, "engagements/agreement_detail.html", _agreement_page(request.user, agreement, form), status=400
+    )
+
+
+# ---------------------------------------------------------------- exercises
+
+
+@login_required
+@in_home_timezone
 @require_GET
 def exercise_list(request):
-    return _simple_list(request, Exercise, "engagements/exercise_list.html")
+    return _listing(
+        request,
+        selectors.exercise_list(request.user),
+        filters.ExerciseFilter,
+        "engagements/exercise_list.html",
+        can_add=bool(policy.writable_posts(request.user, Exercise)),
+    )
+
+
+def _exercise_page(user, exercise, phase_form=None):
+    context = selectors.exercise_detail(user, exercise)
+    if context["can_edit"] and context["allowed_phases"]:
+        context["phase_form"] = phase_form or ExercisePhaseForm(exercise=exercise, allowed=context["allowed_phases"])
+    return context
 
 
 @login_required
+@in_home_timezone
+@require_GET
+def exercise_detail(request, pk):
+    return _detail(request, Exercise, pk, "engagements/exercise_detail.html", _exercise_page)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def exercise_new(request):
+    post = _post_for_new(request, Exercise)
+    data = request.POST if request.method == "POST" else None
+    form = ExerciseForm(
+        data, user=request.user, post=post, request=request, initial={"host_country": post.host_country}
+    )
+    exercise = _save(request, form, lambda d: services.exercise_create(post=post, by=request.user, **d))
+    if exercise is not None:
+        return redirect(exercise)
+    context = {"form": form, "post": post, "page_marking": form.page_marking()}
+    return _form_page(request, "engagements/exercise_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def exercise_edit(request, pk):
+    exercise = policy.get_visible_or_404(request.user, Exercise.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", exercise, request=request)
+    title, marking = exercise.name, exercise.marking
+    data = request.POST if request.method == "POST" else None
+    form = ExerciseForm(data, instance=exercise, user=request.user, post=exercise.post, request=request)
+    if _save(request, form, lambda d: services.exercise_update(exercise=exercise, by=request.user, **d)):
+        return redirect(exercise)
+    page_marking = form.page_marking(marking)
+    context = {"form": form, "post": exercise.post, "object_pk": pk, "title": title, "page_marking": page_marking}
+    return _form_page(request, "engagements/exercise_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@require_POST
+def exercise_change_phase(request, pk):
+    exercise = policy.get_visible_or_404(request.user, Exercise.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", exercise, request=request)
+    form = ExercisePhaseForm(request.POST, exercise=exercise, allowed=services.allowed_phases(exercise))
+    if _save(request, form, lambda d: services.exercise_change_phase(exercise=exercise, by=request.user, **d)):
+        messages.success(request, "Phase changed.")
+        return redirect(exercise)
+    return render(request, "engagements/exercise_detail.html", _exercise_page(request.user, exercise, form), status=400)
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+@login_required
+@in_home_timezone
 @require_GET
 def action_list(request):
-    return _simple_list(request, ActionItem, "engagements/action_list.html")
+    return _listing(
+        request,
+        selectors.action_list(request.user),
+        filters.ActionItemFilter,
+        "engagements/action_list.html",
+        decorate=lambda items: selectors.action_rows(request.user, items),
+        today=timezone.localdate(),
+        can_add=bool(policy.writable_posts(request.user, ActionItem)),
+    )
+
+
+def _follow_up_source(request) -> dict:
+    """The record a new follow-up comes from (?meeting=, ?agreement= or ?exercise=), if visible."""
+    for name, model in (("meeting", Meeting), ("agreement", Agreement), ("exercise", Exercise)):
+        pk = request.POST.get(name) or request.GET.get(name)
+        if pk:
+            return {name: policy.get_visible_or_404(request.user, model.objects.select_related("post"), pk=pk)}
+    return {}
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def action_new(request):
+    source = _follow_up_source(request)
+    origin = next(iter(source.values()), None)
+    post = origin.post if origin else _post_for_new(request, ActionItem)
+    policy.require(request.user, "add", model=ActionItem, post=post, request=request)
+    data = request.POST if request.method == "POST" else None
+    initial = {"assignee": request.user.pk, "due_on": timezone.localdate() + dt.timedelta(days=7)}
+    if origin:  # handled like the record it comes from
+        initial |= {"marking": origin.marking, "channel": origin.channel}
+    form = ActionItemForm(data, initial=initial, user=request.user, post=post, request=request)
+    if _save(request, form, lambda d: services.action_item_create(post=post, by=request.user, **source, **d)):
+        messages.success(request, "Follow-up added.")
+        return redirect(origin or "action_list")
+    context = {"form": form, "post": post, "origin": origin, "origin_field": next(iter(source), "")}
+    context["page_marking"] = selectors.page_marking(origin) if origin else "U"
+    return _form_page(request, "engagements/action_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@GET_POST
+def action_edit(request, pk):
+    item = policy.get_visible_or_404(request.user, ActionItem.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", item, request=request)
+    description, marking = item.description, item.marking
+    data = request.POST if request.method == "POST" else None
+    form = ActionItemForm(data, instance=item, user=request.user, post=item.post, request=request)
+    if _save(request, form, lambda d: services.action_item_update(item=item, by=request.user, **d)):
+        messages.success(request, "Follow-up saved.")
+        return redirect(_next_or(request, "action_list"))
+    context = {"form": form, "post": item.post, "object_pk": pk, "title": description, "page_marking": marking}
+    return _form_page(request, "engagements/action_form.html", context)
+
+
+@login_required
+@in_home_timezone
+@require_POST
+def action_close(request, pk):
+    item = policy.get_visible_or_404(request.user, ActionItem.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "change", item, request=request)
+    form = CloseActionForm(request.POST)
+    if _save(request, form, lambda d: services.action_item_close(item=item, by=request.user, status=d["status"])):
+        messages.success(request, f"Follow-up closed: {item.description}")
+        return redirect(_next_or(request, "action_list"))
+    context = {"form": form, "item": item, "page_marking": item.marking}
+    return render(request, "engagements/action_close.html", context, status=400)

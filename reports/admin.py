@@ -1,25 +1,73 @@
 from django.contrib import admin
 
+from attache_crm import policy
+from attache_crm.accounts.admin_access import OperatorOnlyAdmin, is_operator
+from attache_crm.markings import highest_marking, narrowest_channel
+
 from .models import AuditEvent, Cable, CableParagraph
 
 
-class CableParagraphInline(admin.TabularInline):
+class CableParagraphInline(OperatorOnlyAdmin, admin.TabularInline):
     model = CableParagraph
     extra = 0
 
+    # A released cable's paragraphs are shown, never edited, added or removed.
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not (obj and obj.is_released)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_released)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_released)
+
 
 @admin.register(Cable)
-class CableAdmin(admin.ModelAdmin):
+class CableAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
+    """For the deployment's operators; a released cable is read-only here as everywhere."""
+
     list_display = ["subject", "kind", "status", "period_start", "post", "marking", "channel"]
     list_filter = ["kind", "status", "post"]
+    readonly_fields = ["marking", "channel", "status", "serial", "released_by", "released_at", "sha256"]
     inlines = [CableParagraphInline]
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj and obj.is_released)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj and obj.is_released)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Marking and channel follow the paragraphs, whoever edits them.
+        cable = form.instance
+        paragraphs = list(cable.paragraphs.all())
+        cable.marking = highest_marking(p.marking for p in paragraphs)
+        cable.channel = narrowest_channel(p.channel for p in paragraphs)
+        cable.save(update_fields=["marking", "channel", "updated_at"])
 
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ["at", "username", "action", "object_type", "object_id", "outcome", "ip"]
-    list_filter = ["action", "outcome"]
-    search_fields = ["username", "object_id"]
+    """Read-only for everyone (append-only log); operators read all, the admin role its posts' events."""
+
+    list_display = ["at", "username", "action", "object_type", "object_id", "outcome", "ip", "post"]
+    list_filter = ["action", "outcome", ("post", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["username", "object_id", "object_type"]
+    date_hierarchy = "at"
+    actions = None
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("post")
+        return queryset if is_operator(request) else policy.visible(request.user, queryset)
+
+    def has_module_permission(self, request):
+        return self.has_view_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return is_operator(request) or (
+            request.user.is_active and request.user.is_staff and policy.can(request.user, "view_audit")
+        )
 
     def has_add_permission(self, request):
         return False

@@ -6,7 +6,9 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
 
+from attache_crm.markings import Channel
 from attache_crm.records import MarkingField, Record
 
 
@@ -24,6 +26,21 @@ class CableStatus(models.TextChoices):
 class Precedence(models.TextChoices):
     ROUTINE = "R", "ROUTINE"
     IMMEDIATE = "O", "IMMEDIATE"
+
+
+class ParagraphBlock(models.TextChoices):
+    """A paragraph is plain text, or the SUMMARY / COMMENT block the renderer frames."""
+
+    TEXT = "", "Text"
+    SUMMARY = "summary", "Summary"
+    COMMENT = "comment", "Comment"
+
+
+class CableFrozen(ValidationError):
+    """A released cable never changes: a correction is a new cable that refers to it."""
+
+    def __init__(self, message="This cable has been released and can no longer change."):
+        super().__init__(message, code="cable_released")
 
 
 class Cable(Record):
@@ -49,6 +66,8 @@ class Cable(Record):
         "engagements.Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="contact_reports"
     )
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
+    return_note = models.CharField(max_length=500, blank=True, help_text="Why the chief returned it for edits.")
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period_start", "-id"]
@@ -57,6 +76,12 @@ class Cable(Record):
                 fields=["post", "kind", "period_start"],
                 condition=Q(corrects__isnull=True, kind="weekly_summary"),
                 name="one_weekly_summary_per_post_and_week",
+            ),
+            # Drafting a contact report twice from one meeting (a double click) finds the first.
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=Q(corrects__isnull=True, kind="contact_report"),
+                name="one_contact_report_per_meeting",
             ),
             models.UniqueConstraint(
                 fields=["post", "serial_year", "serial_number"],
@@ -78,6 +103,22 @@ class Cable(Record):
         return self.status == CableStatus.RELEASED
 
     @property
+    def is_editable(self) -> bool:
+        return self.status != CableStatus.RELEASED
+
+    def save(self, *args, **kwargs):
+        # The last line of defence under the services and the admin: a stored released cable
+        # is never written again (the release itself writes a row that was not released yet).
+        if self.pk is not None and Cable.objects.filter(pk=self.pk, status=CableStatus.RELEASED).exists():
+            raise CableFrozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and Cable.objects.filter(pk=self.pk, status=CableStatus.RELEASED).exists():
+            raise CableFrozen()
+        return super().delete(*args, **kwargs)
+
+    @property
     def serial(self) -> str:
         """e.g. 'BANDAR 000123'; empty until released."""
         if self.serial_number is None:
@@ -90,9 +131,15 @@ class CableParagraph(models.Model):
 
     cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
     position = models.PositiveIntegerField()
-    heading = models.CharField(max_length=80, blank=True)
+    # 60 so that a heading and its underline always fit the 69-character cable line.
+    heading = models.CharField(max_length=60, blank=True)
+    block = models.CharField(max_length=8, choices=ParagraphBlock.choices, default=ParagraphBlock.TEXT, blank=True)
     marking = MarkingField()
+    # The narrowest channel of the records this paragraph was drafted from; the cable takes the
+    # narrowest of its paragraphs, so nobody reads a cable they could not read the sources of.
+    channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.POST)
     text = models.TextField()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["position", "id"]
@@ -100,9 +147,40 @@ class CableParagraph(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. ({self.marking}) {self.text[:40]}"
 
+    def clean(self):
+        if self.channel == Channel.RESTRICTED:
+            raise ValidationError({"channel": "Restricted-channel material never goes into a cable."})
+
+    def _refuse_if_frozen(self):
+        if self.cable_id and Cable.objects.filter(pk=self.cable_id, status=CableStatus.RELEASED).exists():
+            raise CableFrozen()
+
+    def save(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._refuse_if_frozen()
+        return super().delete(*args, **kwargs)
+
 
 class CableUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Cable, on_delete=models.CASCADE)
+
+
+class Notice(models.Model):
+    """A reminder or alert already e-mailed: the unique key makes a second run of a daily job send nothing."""
+
+    kind = models.CharField(max_length=24)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=80, help_text="What was announced, e.g. the local date or agreement:threshold:expiry.")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "user", "key"], name="one_notice_per_kind_user_key")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} to {self.user_id}"
 
 
 class AuditAction(models.TextChoices):

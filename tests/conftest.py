@@ -10,7 +10,7 @@ from .factories import PASSWORD, MembershipFactory, PostFactory, UserFactory
 
 @pytest.fixture
 def post(db):
-    return PostFactory(code="BANDAR", name="Embassy Bandar", host_country="BN", cable_country_tag="BN")
+    return PostFactory(code="BANDAR", name="Embassy Bandar", host_country="XB", cable_country_tag="BN")
 
 
 @pytest.fixture
@@ -61,9 +61,31 @@ def users_by_role(attache, diplomat, chief, post_admin, outsider):
 
 
 def client_for(user) -> Client:
+    """A client signed in as `user`; with the second factor verified when their role requires one."""
     client = Client()
     client.force_login(user)
+    verify_second_factor(client, user)
     return client
+
+
+def verify_second_factor(client, user) -> None:
+    """Mark the client's session as having passed TOTP, as the admin role must (tests of other things)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from attache_crm import policy
+    from attache_crm.accounts import otp
+
+    required = otp.is_required_by_role(user)
+    policy.forget_roles(user)  # leave the caller's user object as it was
+    if not required:
+        return
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True
+    )
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,6 +27,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_htmx",
     "django_countries",
     "axes",
@@ -35,9 +37,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "attache_crm.accounts",
     "contacts",
     "engagements",
     "reports",
+    "apitokens",
 ]
 
 MIDDLEWARE = [
@@ -45,11 +49,13 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "attache_crm.middleware.AbsoluteSessionLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication, so that a session ended by its time limits is audited with its user.
+    "attache_crm.middleware.AbsoluteSessionLimitMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "attache_crm.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -127,6 +133,8 @@ STORAGES = {
 }
 
 # Sessions: idle timeout of 15 minutes (renewed on every request), absolute limit of 12 hours.
+# Database sessions whose store ignores malformed cookie keys (a forged one must not be a 500).
+SESSION_ENGINE = "attache_crm.session_store"
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -140,8 +148,13 @@ AXES_FAILURE_LIMIT = 3
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
+# A lockout lifts 15 minutes after it began: attempts during it neither count nor extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Second factor (django-otp TOTP): the issuer shown by authenticator apps.
+OTP_TOTP_ISSUER = "Attaché CRM"
 
 # Guardian: object grants only for named users; no anonymous user row.
 ANONYMOUS_USER_NAME = None
@@ -173,11 +186,17 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="attache-crm@localhost")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server needed).
+# JSON only, tasks take ids and ISO dates; acks_late + reject_on_worker_lost so that a worker
+# killed mid-task leaves the message to be delivered again (the tasks are idempotent).
+CELERY_TASK_TIME_LIMIT = 30 * 60  # the ceiling; each task sets its own, lower, limit
+CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 REDIS_URL = env("REDIS_URL", default="")
 BROKER_DIR = BASE_DIR / "var" / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 3600}
+    # Redis redelivers an unacknowledged message after visibility_timeout, even one still
+    # running: keep it well above twice the longest time limit (PITFALLS), and no ETA beyond it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(4 * 3600, 2 * CELERY_TASK_TIME_LIMIT)}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -186,6 +205,7 @@ else:
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
     }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -193,34 +213,94 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# With acks_late, a task still running when the broker connection drops would run twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 30 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+# Exactly one beat runs (DESIGN §5); the tasks are idempotent should a second one ever run.
+CELERY_BEAT_SCHEDULE = {
+    # Hourly: each post's summary is due after its own cutoff in its own time zone.
+    "weekly-summary-sweep": {"task": "reports.tasks.weekly_summary_sweep", "schedule": crontab(minute=5)},
+    "follow-up-reminders": {"task": "reports.tasks.follow_up_reminders", "schedule": crontab(hour=5, minute=0)},
+    "agreement-expiry-alerts": {
+        "task": "reports.tasks.agreement_expiry_alerts",
+        "schedule": crontab(hour=5, minute=15),
+    },
+    "clear-sessions": {"task": "reports.tasks.clear_sessions", "schedule": crontab(hour=3, minute=30)},
+}
 
+# REST API (/api/v1/): JSON only; tokens first so that an unauthenticated request gets 401 with
+# a Bearer challenge; the session (with CSRF) for the browser. Lists are filtered by the access
+# policy in each viewset, never by a permission class (PITFALLS).
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "attache_crm.api.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PERMISSION_CLASSES": ["attache_crm.api.permissions.IsAuthenticatedMember"],
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "attache_crm.api.filters.StableOrderingFilter",
     ],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "attache_crm.api.pagination.Pagination",
     "PAGE_SIZE": 25,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["attache_crm.api.parsers.StrictJSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "attache_crm.api.negotiation.JSONOnlyNegotiation",
+    "EXCEPTION_HANDLER": "attache_crm.api.errors.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "STRICT_JSON": True,
 }
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Attaché CRM API",
-    "DESCRIPTION": "Counterparts, engagements and reporting cables of a defense attaché office.",
+    "DESCRIPTION": (
+        "Counterparts, engagements and reporting cables of a defense attaché office. "
+        "Authenticate with the browser session (send the CSRF token on writes) or with a personal "
+        "access token (`Authorization: Bearer <token>`, created at /accounts/tokens/). Every change "
+        "needs `If-Match` with the ETag read from the record (428 without it, 412 when stale). "
+        "Errors share one shape: `{status, code, detail, fields}`."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "MarkingEnum": "attache_crm.markings.Marking",
+        "ChannelEnum": "attache_crm.markings.Channel",
+        "CountryEnum": "attache_crm.api.serializers.COUNTRY_CHOICES",
+        "NatoGradeEnum": "contacts.choices.NatoGrade",
+        "CounterpartStatusEnum": "contacts.choices.CounterpartStatus",
+        "OrganizationKindEnum": "contacts.choices.OrganizationKind",
+        "MeetingKindEnum": "engagements.choices.MeetingKind",
+        "MeetingStatusEnum": "engagements.choices.MeetingStatus",
+        "AgreementKindEnum": "engagements.choices.AgreementKind",
+        "AgreementStatusEnum": "engagements.choices.AgreementStatus",
+        "ExerciseKindEnum": "engagements.choices.ExerciseKind",
+        "ExercisePhaseEnum": "engagements.choices.ExercisePhase",
+        "ActionStatusEnum": "engagements.choices.ActionStatus",
+        "CableKindEnum": "reports.models.CableKind",
+        "CableStatusEnum": "reports.models.CableStatus",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "attache_crm.api.schema.document_errors_and_preconditions",
+    ],
+    # Swagger UI and Redoc from the drf-spectacular-sidecar package: no CDN (posts may be offline).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "displayOperationId": True},
 }
 
 TAGGIT_CASE_INSENSITIVE = True
+
+# XB is an ISO 3166 user-assigned code: the fictional Bandaria of the demo post and the tests.
+COUNTRIES_OVERRIDE = {"XB": "Bandaria"}
 
 LOGGING = {
     "version": 1,

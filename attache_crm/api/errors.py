@@ -1,0 +1,145 @@
+"""One error shape for every API failure (DRF's EXCEPTION_HANDLER).
+
+    {"status": 400, "code": "invalid", "detail": "The request has invalid fields.",
+     "fields": {"family_name": [{"code": "max_length", "message": "Ensure this field has no more than 100 characters."}],
+                "follow_ups.0.due_on": [{"code": "invalid", "message": "Date has wrong format. ..."}]}}
+
+`fields` is always present (empty when the error is not about fields); nested fields are dotted
+paths. Django's ValidationError (raised by model.full_clean() inside the services) becomes a 400
+with the same field errors the HTML forms show; an integrity conflict becomes a 409.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
+from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions, status
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler
+
+NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "The request conflicts with the current state of the record."
+    default_code = "conflict"
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    default_detail = "The record has changed since you read it: fetch it again and reapply your change."
+    default_code = "precondition_failed"
+
+
+class PreconditionRequired(exceptions.APIException):
+    status_code = status.HTTP_428_PRECONDITION_REQUIRED
+    default_detail = "Send the ETag you read in an If-Match header, so that nobody's change is overwritten."
+    default_code = "precondition_required"
+
+
+def django_validation_detail(exc: DjangoValidationError) -> dict:
+    """{field: [ErrorDetail, ...]} of a Django ValidationError ('__all__' becomes non_field_errors)."""
+    if hasattr(exc, "error_dict"):
+        return {
+            (NON_FIELD if name == "__all__" else name): [
+                exceptions.ErrorDetail(message, code=error.code or "invalid")
+                for error in errors
+                for message in error.messages
+            ]
+            for name, errors in exc.error_dict.items()
+        }
+    return {
+        NON_FIELD: [
+            exceptions.ErrorDetail(message, code=error.code or "invalid")
+            for error in exc.error_list
+            for message in error.messages
+        ]
+    }
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[dict]]:
+    """Dotted paths to lists of {code, message}."""
+    out: dict[str, list[dict]] = {}
+    if isinstance(detail, dict):
+        for key, value in detail.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            for name, errors in _flatten(value, path).items():
+                out.setdefault(name, []).extend(errors)
+    elif isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            out[prefix or NON_FIELD] = [_one(item) for item in detail]
+        else:
+            for index, value in enumerate(detail):
+                if value in ({}, []):
+                    continue
+                path = f"{prefix}.{index}" if prefix else str(index)
+                for name, errors in _flatten(value, path).items():
+                    out.setdefault(name, []).extend(errors)
+    else:
+        out[prefix or NON_FIELD] = [_one(detail)]
+    return out
+
+
+def _one(item) -> dict:
+    return {"code": getattr(item, "code", "invalid") or "invalid", "message": str(item)}
+
+
+def error_body(
+    status_code: int, code: str, detail: str, fields: dict | None = None
+) -> dict:
+    return {
+        "status": status_code,
+        "code": code,
+        "detail": detail,
+        "fields": fields or {},
+    }
+
+
+def api_exception_handler(exc, context):
+    """DRF's handler, with Django's own exceptions translated and every body in one shape."""
+    if isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(django_validation_detail(exc))
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, IntegrityError):
+        # A unique or check constraint the validation could not foresee (e.g. a concurrent write).
+        exc = Conflict()
+
+    response = exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, exceptions.ValidationError):
+        fields = _flatten(exc.detail)
+        response.data = error_body(
+            response.status_code, "invalid", "The request has invalid fields.", fields
+        )
+    else:
+        detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
+        if isinstance(detail, (list, dict)):
+            fields = _flatten(detail)
+            message = "The request was refused."
+        else:
+            fields, message = {}, str(detail)
+        code = (
+            detail.code
+            if hasattr(detail, "code")
+            else getattr(exc, "default_code", "error")
+        )
+        response.data = error_body(
+            response.status_code, code or "error", message, fields
+        )
+    return response
+
+
+@csrf_exempt  # a JSON 404 whatever the method: there is nothing here to protect
+def not_found_view(request, *args, **kwargs):
+    """JSON 404 for any address under /api/ that names no endpoint."""
+    return JsonResponse(
+        error_body(404, "not_found", "No such address in the API."), status=404
+    )

@@ -1,0 +1,211 @@
+"""Writes of counterparts and organizations: one transaction each, validated, audited, with history.
+
+Callers (HTML views, API views, commands) authorize through `attache_crm.policy` first; these
+functions hold the rules that must be the same whichever way a record is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from attache_crm import audit
+
+from .models import Appointment, Counterpart, Membership, Organization, Post
+
+# A change to any of these is a new step in the counterpart's career (DESIGN §2 Appointment).
+APPOINTMENT_FIELDS = ("organization", "position", "rank_title", "nato_grade")
+
+# Fields a caller may set; everything else (post, authorship, derived search columns) is ours.
+COUNTERPART_FIELDS = frozenset(
+    {
+        "family_name",
+        "given_names",
+        "native_name",
+        "aliases",
+        "country",
+        "service",
+        "rank_title",
+        "nato_grade",
+        "position",
+        "organization",
+        "languages",
+        "education",
+        "email",
+        "phone",
+        "biography",
+        "protocol_notes",
+        "restricted_notes",
+        "status",
+        "last_verified_on",
+        "owner",
+        "marking",
+        "channel",
+    }
+)
+ORGANIZATION_FIELDS = frozenset({"name", "acronym", "kind", "parent", "country", "marking", "channel"})
+
+
+def post_today(post: Post) -> dt.date:
+    """Today's date where the post is: an appointment changes on the post's calendar, not UTC's."""
+    return timezone.localdate(timezone=post.tzinfo)
+
+
+def _check_field_names(fields: dict, allowed: frozenset, model) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise TypeError(f"{model.__name__} has no editable field(s): {', '.join(unknown)}")
+
+
+def _value_key(obj, name: str):
+    """Comparable value of a field (the id for a foreign key, so no query is needed)."""
+    field = obj._meta.get_field(name)
+    return getattr(obj, field.attname)
+
+
+def _check_counterpart_links(counterpart: Counterpart) -> None:
+    """Rules that span models: the organization and the owner must belong to the counterpart's post."""
+    errors = {}
+    organization = counterpart.organization
+    if organization is not None and organization.post_id != counterpart.post_id:
+        errors["organization"] = "The organization belongs to another post."
+    if (
+        counterpart.owner_id is not None
+        and not Membership.objects.filter(user_id=counterpart.owner_id, post_id=counterpart.post_id).exists()
+    ):
+        errors["owner"] = "The owner must be a member of the post."
+    if errors:
+        raise ValidationError(errors)
+
+
+def _open_appointment(counterpart: Counterpart, start_on: dt.date) -> Appointment:
+    appointment = Appointment(
+        counterpart=counterpart,
+        organization=counterpart.organization,
+        position=counterpart.position,
+        rank_title=counterpart.rank_title,
+        nato_grade=counterpart.nato_grade,
+        start_on=start_on,
+    )
+    appointment.full_clean()
+    appointment.save()
+    return appointment
+
+
+def _has_appointment_data(counterpart: Counterpart) -> bool:
+    return any(_value_key(counterpart, name) for name in APPOINTMENT_FIELDS)
+
+
+@transaction.atomic
+def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) -> Counterpart:
+    """Create a counterpart at `post`; opens the first appointment when a position or rank is given.
+
+    The owner defaults to the author (the attaché who keeps the relationship).
+    """
+    _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
+    fields.setdefault("owner", by)
+    fields.setdefault("country", post.host_country)
+    counterpart = Counterpart(post=post, created_by=by, **fields)
+    counterpart.full_clean()
+    _check_counterpart_links(counterpart)
+    counterpart._history_user = by
+    counterpart.save()
+    counterpart.tags.set(list(tags))
+    if _has_appointment_data(counterpart):
+        _open_appointment(counterpart, post_today(post))
+    audit.record(action="create", user=by, obj=counterpart, post=post)
+    return counterpart
+
+
+@transaction.atomic
+def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | None = None, **fields) -> Counterpart:
+    """Change a counterpart; a new position, rank, grade or organization closes the current
+    appointment today and opens the next one. Returns the saved (freshly read) counterpart.
+    """
+    _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
+    # Read the row afresh and lock it: a ModelForm has already written the new values into the
+    # instance it was given, so only the database still knows what they were.
+    current = Counterpart.objects.select_for_update().select_related("post").get(pk=counterpart.pk)
+    before = {name: _value_key(current, name) for name in fields}
+    for name, value in fields.items():
+        setattr(current, name, value)
+    changed = [name for name in fields if _value_key(current, name) != before[name]]
+    current.full_clean()
+    _check_counterpart_links(current)
+    current._history_user = by
+    current.save()
+    if tags is not None:
+        old_tags = set(current.tags.names())
+        current.tags.set(list(tags))
+        if set(current.tags.names()) != old_tags:
+            changed.append("tags")
+    if any(name in APPOINTMENT_FIELDS for name in changed):
+        _move_appointment(current)
+    audit.record(action="update", user=by, obj=current, post=current.post, detail=_changed_detail(changed))
+    return current
+
+
+def _move_appointment(counterpart: Counterpart) -> None:
+    """Close the open appointment today (never before it started) and open the new one."""
+    today = post_today(counterpart.post)
+    start_on = today
+    open_appointment = counterpart.appointments.select_for_update().filter(end_on__isnull=True).first()
+    if open_appointment is not None:
+        # A future-dated appointment (entered ahead of a change of command) ends when it starts.
+        open_appointment.end_on = max(today, open_appointment.start_on)
+        open_appointment.full_clean(validate_constraints=False)
+        open_appointment.save(update_fields=["end_on"])
+        start_on = open_appointment.end_on
+    _open_appointment(counterpart, start_on)
+
+
+def _changed_detail(changed: list[str]) -> str:
+    # Names of the fields only: the audit log must not copy sensitive text.
+    return ("changed: " + ", ".join(changed)) if changed else "no change"
+
+
+@transaction.atomic
+def organization_create(*, post: Post, by, **fields) -> Organization:
+    """Create a host-nation organization at `post`."""
+    _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
+    fields.setdefault("country", post.host_country)
+    organization = Organization(post=post, created_by=by, **fields)
+    organization.full_clean()
+    organization._history_user = by
+    organization.save()
+    audit.record(action="create", user=by, obj=organization, post=post)
+    return organization
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by, **fields) -> Organization:
+    """Change an organization; refuses a parent that would make the hierarchy a loop."""
+    _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
+    current = Organization.objects.select_for_update().select_related("post").get(pk=organization.pk)
+    before = {name: _value_key(current, name) for name in fields}
+    for name, value in fields.items():
+        setattr(current, name, value)
+    changed = [name for name in fields if _value_key(current, name) != before[name]]
+    current.full_clean()
+    if "parent" in changed and _would_loop(current):
+        raise ValidationError({"parent": "An organization cannot sit under one of its own sub-organizations."})
+    current._history_user = by
+    current.save()
+    audit.record(action="update", user=by, obj=current, post=current.post, detail=_changed_detail(changed))
+    return current
+
+
+def _would_loop(organization: Organization) -> bool:
+    """Walk up from the new parent; finding the organization itself means a loop."""
+    seen = set()
+    parent_id = organization.parent_id
+    while parent_id is not None and parent_id not in seen:
+        if parent_id == organization.pk:
+            return True
+        seen.add(parent_id)
+        parent_id = Organization.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+    return False

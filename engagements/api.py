@@ -1,0 +1,714 @@
+"""/api/v1/ meetings (with participants and follow-ups), agreements (with their status log),
+exercises (with their phase log) and action-items (follow-ups).
+
+Reads through policy.visible(); every reference to another record (a participant, a linked
+agreement, a follow-up, a party …) is listed only when the reader may see that record too, so a
+hidden record is never named. Writes call engagements.services; lifecycle steps have their own
+actions (agreement status, exercise phase, follow-up close), each with If-Match.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef, Prefetch
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from attache_crm import policy
+from attache_crm.api.filters import (
+    BooleanFilter,
+    CountryFilter,
+    DateFilter,
+    DateTimeFilter,
+    IdFilter,
+    RecordFilterSet,
+)
+from attache_crm.api.serializers import (
+    OutputModelSerializer,
+    BoundedDateField,
+    ChannelInputField,
+    CountryListField,
+    CountryListOutField,
+    CountryOutField,
+    MarkingInputField,
+    PostField,
+    PostMemberField,
+    RecordSerializer,
+    StrictInputSerializer,
+    StrictModelInputSerializer,
+    UserRefSerializer,
+    VisibleRecordField,
+    id_list_field,
+    optional_text_field,
+)
+from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
+from contacts.api import OrganizationRefSerializer
+from contacts.api import RestrictedNotesInputMixin as _RestrictedNotesInputMixin
+from contacts.models import Counterpart, Organization
+
+from . import services
+from .choices import (
+    ActionStatus,
+    AgreementKind,
+    AgreementStatus,
+    ExerciseKind,
+    ExercisePhase,
+    MeetingKind,
+    MeetingStatus,
+)
+from .models import (
+    ActionItem,
+    Agreement,
+    AgreementStatusChange,
+    Exercise,
+    ExercisePhaseChange,
+    Meeting,
+    MeetingParticipant,
+)
+
+
+def _visible_exists(user, model, field):
+    return Exists(policy.visible(user, model).filter(pk=OuterRef(field)))
+
+
+# ---------------------------------------------------------------- output pieces
+
+
+class CounterpartRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    display_name = serializers.CharField(read_only=True)
+
+
+class ParticipantSerializer(OutputModelSerializer):
+    counterpart = CounterpartRefSerializer(read_only=True)
+
+    class Meta:
+        model = MeetingParticipant
+        fields = [
+            "counterpart",
+            "position_at_time",
+            "rank_title_at_time",
+            "nato_grade_at_time",
+        ]
+        read_only_fields = fields
+
+
+class TitledRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    title = serializers.CharField(read_only=True)
+
+
+class NamedRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class FollowUpSerializer(OutputModelSerializer):
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ActionItem
+        fields = ["id", "description", "assignee", "due_on", "status", "completed_at"]
+        read_only_fields = fields
+
+
+class StatusChangeSerializer(OutputModelSerializer):
+    changed_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AgreementStatusChange
+        fields = [
+            "id",
+            "from_status",
+            "to_status",
+            "changed_on",
+            "changed_at",
+            "changed_by",
+            "note",
+        ]
+        read_only_fields = fields
+
+
+class PhaseChangeSerializer(OutputModelSerializer):
+    changed_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExercisePhaseChange
+        fields = [
+            "id",
+            "from_phase",
+            "to_phase",
+            "changed_on",
+            "changed_at",
+            "changed_by",
+        ]
+        read_only_fields = fields
+
+
+def visible_ref(field_name: str, serializer_class):
+    """A reference shown only when annotated `<field>_visible` is true (else null)."""
+
+    class VisibleRef(serializer_class):
+        def get_attribute(self, instance):
+            if not getattr(instance, f"{field_name}_visible", False):
+                return None
+            return getattr(instance, field_name)
+
+    VisibleRef.__name__ = f"Visible{field_name.title()}RefSerializer"
+    return VisibleRef(read_only=True, allow_null=True)
+
+
+# ---------------------------------------------------------------- output serializers
+
+
+class MeetingSerializer(RecordSerializer):
+    RESTRICTED_FIELDS = ("restricted_notes",)
+
+    participants = ParticipantSerializer(many=True, read_only=True)
+    attendees = UserRefSerializer(many=True, read_only=True)
+    agreements = TitledRefSerializer(many=True, read_only=True)
+    exercises = NamedRefSerializer(many=True, read_only=True)
+    follow_ups = FollowUpSerializer(many=True, read_only=True, source="action_items")
+    restricted_notes = optional_text_field(
+        help_text="Attaché channel only: absent for others."
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id", "post", "title", "kind", "status", "starts_at", "ends_at", "location",
+            "participants", "attendees", "objectives", "summary", "outcome", "restricted_notes",
+            "include_in_weekly", "agreements", "exercises", "follow_ups",
+            "marking", "channel", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [f for f in fields if f != "restricted_notes"]
+
+
+class AgreementSerializer(RecordSerializer):
+    parties = OrganizationRefSerializer(many=True, read_only=True)
+    status_log = StatusChangeSerializer(
+        many=True, read_only=True, source="status_changes"
+    )
+    next_statuses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "id", "post", "title", "kind", "status", "next_statuses", "parties", "signed_on",
+            "effective_on", "expires_on", "review_on", "summary", "status_log",
+            "marking", "channel", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_next_statuses(self, obj) -> list[str]:
+        return services.allowed_statuses(obj)
+
+
+class ExerciseSerializer(RecordSerializer):
+    host_country = CountryOutField()
+    participating_countries = CountryListOutField()
+    counterparts = CounterpartRefSerializer(many=True, read_only=True)
+    phase_log = PhaseChangeSerializer(many=True, read_only=True, source="phase_changes")
+    next_phases = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Exercise
+        fields = [
+            "id", "post", "name", "kind", "host_country", "participating_countries", "starts_on",
+            "ends_on", "location", "phase", "next_phases", "summary", "ipc_on", "mpc_on", "fpc_on",
+            "counterparts", "phase_log", "marking", "channel", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_next_phases(self, obj) -> list[str]:
+        return [str(phase) for phase in services.allowed_phases(obj)]
+
+
+class ActionItemSerializer(RecordSerializer):
+    assignee = UserRefSerializer(read_only=True, allow_null=True)
+    meeting = visible_ref("meeting", TitledRefSerializer)
+    agreement = visible_ref("agreement", TitledRefSerializer)
+    exercise = visible_ref("exercise", NamedRefSerializer)
+
+    class Meta:
+        model = ActionItem
+        fields = [
+            "id", "post", "description", "assignee", "due_on", "status", "completed_at",
+            "meeting", "agreement", "exercise", "marking", "channel", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- input
+
+
+class FollowUpInputSerializer(StrictInputSerializer):
+    description = serializers.CharField(max_length=500)
+    assignee = PostMemberField(allow_null=True, required=False)
+    due_on = BoundedDateField(allow_null=True, required=False)
+
+
+MEETING_INPUT_FIELDS = [
+    "title", "kind", "status", "starts_at", "ends_at", "location", "objectives", "summary", "outcome",
+    "restricted_notes", "include_in_weekly", "counterparts", "attendees", "agreements", "exercises",
+    "marking", "channel",
+]  # fmt: skip
+
+
+class MeetingUpdateSerializer(_RestrictedNotesInputMixin, StrictModelInputSerializer):
+    counterparts = id_list_field(VisibleRecordField(Counterpart))
+    attendees = id_list_field(PostMemberField())
+    agreements = id_list_field(VisibleRecordField(Agreement))
+    exercises = id_list_field(VisibleRecordField(Exercise))
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+    class Meta:
+        model = Meeting
+        fields = MEETING_INPUT_FIELDS
+
+    def validate(self, attrs):
+        for name in ("counterparts", "attendees", "agreements", "exercises"):
+            if name in attrs:
+                attrs[name] = list(
+                    {obj.pk: obj for obj in attrs[name]}.values()
+                )  # duplicates once
+        return attrs
+
+
+class MeetingCreateSerializer(MeetingUpdateSerializer):
+    post = PostField()
+    follow_ups = serializers.ListField(
+        child=FollowUpInputSerializer(), required=False, max_length=50
+    )
+
+    class Meta(MeetingUpdateSerializer.Meta):
+        fields = ["post", *MEETING_INPUT_FIELDS, "follow_ups"]
+
+
+AGREEMENT_INPUT_FIELDS = [
+    "title", "kind", "parties", "signed_on", "effective_on", "expires_on", "review_on", "summary",
+    "marking", "channel",
+]  # fmt: skip
+
+
+class AgreementUpdateSerializer(StrictModelInputSerializer):
+    parties = id_list_field(VisibleRecordField(Organization))
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+    class Meta:
+        model = Agreement
+        fields = AGREEMENT_INPUT_FIELDS
+
+    def validate(self, attrs):
+        if "parties" in attrs:
+            attrs["parties"] = list({obj.pk: obj for obj in attrs["parties"]}.values())
+        return attrs
+
+
+class AgreementCreateSerializer(AgreementUpdateSerializer):
+    post = PostField()
+
+    class Meta(AgreementUpdateSerializer.Meta):
+        fields = ["post", *AGREEMENT_INPUT_FIELDS, "status"]
+
+
+class AgreementStatusInputSerializer(StrictInputSerializer):
+    to_status = serializers.ChoiceField(choices=AgreementStatus.choices)
+    on = BoundedDateField(
+        required=False,
+        allow_null=True,
+        help_text="Date of the step (default: today at the post).",
+    )
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+EXERCISE_INPUT_FIELDS = [
+    "name", "kind", "host_country", "participating_countries", "starts_on", "ends_on", "location",
+    "summary", "ipc_on", "mpc_on", "fpc_on", "counterparts", "marking", "channel",
+]  # fmt: skip
+
+
+class ExerciseUpdateSerializer(StrictModelInputSerializer):
+    counterparts = id_list_field(VisibleRecordField(Counterpart))
+    participating_countries = CountryListField(required=False)
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+    class Meta:
+        model = Exercise
+        fields = EXERCISE_INPUT_FIELDS
+
+    def validate(self, attrs):
+        if "counterparts" in attrs:
+            attrs["counterparts"] = list(
+                {obj.pk: obj for obj in attrs["counterparts"]}.values()
+            )
+        return attrs
+
+
+class ExerciseCreateSerializer(ExerciseUpdateSerializer):
+    post = PostField()
+
+    class Meta(ExerciseUpdateSerializer.Meta):
+        fields = ["post", *EXERCISE_INPUT_FIELDS, "phase"]
+
+
+class ExercisePhaseInputSerializer(StrictInputSerializer):
+    to_phase = serializers.ChoiceField(choices=ExercisePhase.choices)
+    on = BoundedDateField(
+        required=False,
+        allow_null=True,
+        help_text="Date of the step (default: today at the post).",
+    )
+
+
+ACTION_ITEM_INPUT_FIELDS = [
+    "description",
+    "assignee",
+    "due_on",
+    "status",
+    "meeting",
+    "agreement",
+    "exercise",
+    "marking",
+    "channel",
+]
+
+
+class ActionItemUpdateSerializer(StrictModelInputSerializer):
+    assignee = PostMemberField(allow_null=True, required=False)
+    meeting = VisibleRecordField(Meeting, allow_null=True, required=False)
+    agreement = VisibleRecordField(Agreement, allow_null=True, required=False)
+    exercise = VisibleRecordField(Exercise, allow_null=True, required=False)
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+    class Meta:
+        model = ActionItem
+        fields = ACTION_ITEM_INPUT_FIELDS
+
+
+class ActionItemCreateSerializer(ActionItemUpdateSerializer):
+    post = PostField()
+
+    class Meta(ActionItemUpdateSerializer.Meta):
+        fields = ["post", *ACTION_ITEM_INPUT_FIELDS]
+
+
+class ActionItemCloseSerializer(StrictInputSerializer):
+    status = serializers.ChoiceField(
+        choices=[(ActionStatus.DONE, "Done"), (ActionStatus.DROPPED, "Dropped")],
+        required=False,
+    )
+
+
+# ---------------------------------------------------------------- filters
+
+
+class MeetingFilter(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
+    status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
+    counterpart = IdFilter(field_name="participants__counterpart_id", distinct=True)
+    agreement = IdFilter(field_name="agreements__id", distinct=True)
+    exercise = IdFilter(field_name="exercises__id", distinct=True)
+    include_in_weekly = BooleanFilter()
+    starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
+    starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
+    search = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", max_length=200
+    )
+
+    class Meta(RecordFilterSet.Meta):
+        model = Meeting
+        fields: list[str] = []
+
+
+class AgreementFilter(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=AgreementKind.choices)
+    status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
+    party = IdFilter(field_name="parties__id", distinct=True)
+    expires_before = DateFilter(field_name="expires_on", lookup_expr="lte")
+    expires_after = DateFilter(field_name="expires_on", lookup_expr="gte")
+    search = django_filters.CharFilter(
+        field_name="title", lookup_expr="icontains", max_length=200
+    )
+
+    class Meta(RecordFilterSet.Meta):
+        model = Agreement
+        fields: list[str] = []
+
+
+class ExerciseFilter(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=ExerciseKind.choices)
+    phase = django_filters.ChoiceFilter(choices=ExercisePhase.choices)
+    host_country = CountryFilter()
+    counterpart = IdFilter(field_name="counterparts__id", distinct=True)
+    starts_after = DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = DateFilter(field_name="starts_on", lookup_expr="lte")
+    search = django_filters.CharFilter(
+        field_name="name", lookup_expr="icontains", max_length=200
+    )
+
+    class Meta(RecordFilterSet.Meta):
+        model = Exercise
+        fields: list[str] = []
+
+
+class ActionItemFilter(RecordFilterSet):
+    status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
+    assignee = IdFilter(field_name="assignee_id")
+    mine = BooleanFilter(
+        method="filter_mine", help_text="Only follow-ups assigned to me."
+    )
+    meeting = IdFilter(field_name="meeting_id")
+    agreement = IdFilter(field_name="agreement_id")
+    exercise = IdFilter(field_name="exercise_id")
+    due_before = DateFilter(field_name="due_on", lookup_expr="lte")
+    due_after = DateFilter(field_name="due_on", lookup_expr="gte")
+
+    class Meta(RecordFilterSet.Meta):
+        model = ActionItem
+        fields: list[str] = []
+
+    def filter_mine(self, queryset, name, value):
+        user = self.request.user
+        return (
+            queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
+        )
+
+
+# ---------------------------------------------------------------- endpoints
+
+HTTP_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+
+@record_schema(
+    output=MeetingSerializer,
+    create=MeetingCreateSerializer,
+    update=MeetingUpdateSerializer,
+    tag="meetings",
+)
+class MeetingViewSet(WritableRecordViewSet):
+    """Meetings with their participants (rank and position at the time), attendees, links and follow-ups."""
+
+    model = Meeting
+    serializer_class = MeetingSerializer
+    create_serializer_class = MeetingCreateSerializer
+    update_serializer_class = MeetingUpdateSerializer
+    filterset_class = MeetingFilter
+    ordering_fields = ["starts_at", "title", "updated_at", "created_at"]
+    default_ordering = ("-starts_at", "-pk")
+    http_method_names = HTTP_METHODS
+
+    def optimize(self, queryset):
+        user = self.request.user
+        participants = (
+            MeetingParticipant.objects.filter(
+                counterpart__in=policy.visible(user, Counterpart)
+            )
+            .select_related("counterpart")
+            .order_by("id")
+        )
+        follow_ups = (
+            policy.visible(user, ActionItem)
+            .select_related("assignee")
+            .order_by("due_on", "id")
+        )
+        return queryset.select_related("created_by").prefetch_related(
+            Prefetch("participants", queryset=participants),
+            Prefetch("attendees"),
+            Prefetch(
+                "agreements",
+                queryset=policy.visible(user, Agreement)
+                .only("id", "title")
+                .order_by("id"),
+            ),
+            Prefetch(
+                "exercises",
+                queryset=policy.visible(user, Exercise)
+                .only("id", "name")
+                .order_by("id"),
+            ),
+            Prefetch("action_items", queryset=follow_ups),
+        )
+
+    def perform_service_create(self, *, post, data):
+        return services.meeting_log(post=post, by=self.request.user, **data)
+
+    def perform_service_update(self, *, instance, data):
+        return services.meeting_update(meeting=instance, by=self.request.user, **data)
+
+
+@record_schema(
+    output=AgreementSerializer,
+    create=AgreementCreateSerializer,
+    update=AgreementUpdateSerializer,
+    tag="agreements",
+    actions={
+        "change_status": (
+            AgreementStatusInputSerializer,
+            "Move the agreement to its next status",
+        )
+    },
+)
+class AgreementViewSet(WritableRecordViewSet):
+    """Agreements with their parties and the dated log of every status change."""
+
+    model = Agreement
+    serializer_class = AgreementSerializer
+    create_serializer_class = AgreementCreateSerializer
+    update_serializer_class = AgreementUpdateSerializer
+    filterset_class = AgreementFilter
+    ordering_fields = [
+        "title",
+        "status",
+        "signed_on",
+        "expires_on",
+        "updated_at",
+        "created_at",
+    ]
+    default_ordering = ("-updated_at", "-pk")
+    http_method_names = HTTP_METHODS
+
+    def optimize(self, queryset):
+        user = self.request.user
+        return queryset.select_related("created_by").prefetch_related(
+            Prefetch(
+                "parties",
+                queryset=policy.visible(user, Organization).order_by("name", "id"),
+            ),
+            Prefetch(
+                "status_changes",
+                queryset=AgreementStatusChange.objects.select_related("changed_by"),
+            ),
+        )
+
+    def perform_service_create(self, *, post, data):
+        return services.agreement_create(post=post, by=self.request.user, **data)
+
+    def perform_service_update(self, *, instance, data):
+        return services.agreement_update(
+            agreement=instance, by=self.request.user, **data
+        )
+
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        return self.state_change(
+            request,
+            action="change",
+            serializer_class=AgreementStatusInputSerializer,
+            perform=lambda agreement, data: services.agreement_change_status(
+                agreement=agreement, by=request.user, **data
+            ),
+        )
+
+
+@record_schema(
+    output=ExerciseSerializer,
+    create=ExerciseCreateSerializer,
+    update=ExerciseUpdateSerializer,
+    tag="exercises",
+    actions={
+        "change_phase": (
+            ExercisePhaseInputSerializer,
+            "Move the exercise to a later planning phase",
+        )
+    },
+)
+class ExerciseViewSet(WritableRecordViewSet):
+    """Exercises with the counterparts involved and the dated log of their planning phases."""
+
+    model = Exercise
+    serializer_class = ExerciseSerializer
+    create_serializer_class = ExerciseCreateSerializer
+    update_serializer_class = ExerciseUpdateSerializer
+    filterset_class = ExerciseFilter
+    ordering_fields = ["starts_on", "name", "phase", "updated_at", "created_at"]
+    default_ordering = ("-starts_on", "-pk")
+    http_method_names = HTTP_METHODS
+
+    def optimize(self, queryset):
+        user = self.request.user
+        return queryset.select_related("created_by").prefetch_related(
+            Prefetch(
+                "counterparts",
+                queryset=policy.visible(user, Counterpart)
+                .only("id", "family_name", "given_names")
+                .order_by("id"),
+            ),
+            Prefetch(
+                "phase_changes",
+                queryset=ExercisePhaseChange.objects.select_related("changed_by"),
+            ),
+        )
+
+    def perform_service_create(self, *, post, data):
+        return services.exercise_create(post=post, by=self.request.user, **data)
+
+    def perform_service_update(self, *, instance, data):
+        return services.exercise_update(exercise=instance, by=self.request.user, **data)
+
+    @action(detail=True, methods=["post"], url_path="phase")
+    def change_phase(self, request, pk=None):
+        return self.state_change(
+            request,
+            action="change",
+            serializer_class=ExercisePhaseInputSerializer,
+            perform=lambda exercise, data: services.exercise_change_phase(
+                exercise=exercise, by=request.user, **data
+            ),
+        )
+
+
+@record_schema(
+    output=ActionItemSerializer,
+    create=ActionItemCreateSerializer,
+    update=ActionItemUpdateSerializer,
+    tag="action-items",
+    actions={
+        "close": (
+            ActionItemCloseSerializer,
+            "Close the follow-up as done (default) or dropped",
+        )
+    },
+)
+class ActionItemViewSet(WritableRecordViewSet):
+    """Follow-ups (action items) from meetings, agreements and exercises."""
+
+    model = ActionItem
+    serializer_class = ActionItemSerializer
+    create_serializer_class = ActionItemCreateSerializer
+    update_serializer_class = ActionItemUpdateSerializer
+    filterset_class = ActionItemFilter
+    ordering_fields = ["due_on", "status", "updated_at", "created_at"]
+    default_ordering = ("due_on", "pk")
+    http_method_names = HTTP_METHODS
+
+    def optimize(self, queryset):
+        user = self.request.user
+        return queryset.select_related(
+            "assignee", "created_by", "meeting", "agreement", "exercise"
+        ).annotate(
+            meeting_visible=_visible_exists(user, Meeting, "meeting_id"),
+            agreement_visible=_visible_exists(user, Agreement, "agreement_id"),
+            exercise_visible=_visible_exists(user, Exercise, "exercise_id"),
+        )
+
+    def perform_service_create(self, *, post, data):
+        return services.action_item_create(post=post, by=self.request.user, **data)
+
+    def perform_service_update(self, *, instance, data):
+        return services.action_item_update(item=instance, by=self.request.user, **data)
+
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self.state_change(
+            request,
+            action="change",
+            serializer_class=ActionItemCloseSerializer,
+            perform=lambda item, data: services.action_item_close(
+                item=item, by=request.user, **data
+            ),
+        )

@@ -1,0 +1,254 @@
+"""Forms of meetings, agreements, exercises and follow-ups.
+
+Choices of linked records come from the access policy (through the selectors), so a form never
+offers what its user may not see; links the user cannot see are kept as they are on edit.
+"""
+
+from django import forms
+from django.utils import timezone
+
+from attache_crm.forms import RecordForm
+from attache_crm.markings import highest_marking
+from contacts.models import Counterpart
+
+from . import selectors
+from .choices import ActionStatus, AgreementStatus, ExercisePhase
+from .models import ActionItem, Agreement, Exercise, Meeting
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class CounterpartChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.rank_and_name} — {obj.position}" if obj.position else obj.rank_and_name
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class LinkedRecordsMixin:
+    """Restrict many-to-many pickers to what the user may see, and keep hidden links on edit.
+
+    An editor who cannot see a linked record must not unlink it by saving the form.
+    """
+
+    def set_choices(self, **querysets):
+        for name, queryset in querysets.items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
+
+    def page_marking(self, *shown) -> str:
+        """The banner of the form page: this record, `shown` records (or markings), every record offered by name."""
+        markings = {o if isinstance(o, str) else getattr(o, "marking", None) for o in (self.instance, *shown)}
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "marking"):
+                markings.update(queryset.values_list("marking", flat=True).distinct())
+        return highest_marking(m for m in markings if m)
+
+    def _clean_linked(self, name):
+        chosen = list(self.cleaned_data.get(name) or [])
+        if self.instance.pk:
+            offered = self.fields[name].queryset.values("pk")
+            chosen += list(getattr(self.instance, name).exclude(pk__in=offered))
+        return chosen
+
+
+class MeetingForm(LinkedRecordsMixin, RecordForm):
+    counterparts = CounterpartChoiceField(
+        queryset=Counterpart.objects.none(),
+        required=False,
+        label="Counterparts",
+        help_text="Host-nation participants. Their position and rank are kept as they are today.",
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "title", "kind", "status", "starts_at", "ends_at", "location", "counterparts", "attendees",
+            "objectives", "summary", "outcome", "restricted_notes", "agreements", "exercises",
+            "include_in_weekly", "marking", "channel",
+        ]  # fmt: skip
+        labels = {
+            "starts_at": "Starts",
+            "ends_at": "Ends",
+            "attendees": "Our attendees",
+            "include_in_weekly": "Include in the weekly summary",
+        }
+        field_classes = {"attendees": PeopleChoiceField}
+        widgets = {
+            "title": forms.TextInput(attrs={"autofocus": True}),
+            "starts_at": DATETIME,
+            "ends_at": DATETIME,
+            "objectives": forms.Textarea(attrs={"rows": 3}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "outcome": forms.Textarea(attrs={"rows": 3}),
+            "restricted_notes": forms.Textarea(attrs={"rows": 3}),
+            "attendees": forms.SelectMultiple(attrs={"size": 4}),
+            "agreements": forms.SelectMultiple(attrs={"size": 4}),
+            "exercises": forms.SelectMultiple(attrs={"size": 4}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.set_choices(
+            counterparts=selectors.counterparts_at(self.user, self.post),
+            attendees=selectors.people_at(self.post),
+            agreements=selectors.agreements_at(self.user, self.post),
+            exercises=selectors.exercises_at(self.user, self.post),
+        )
+        if self.instance.pk:
+            self.initial["counterparts"] = list(self.instance.counterparts.values_list("pk", flat=True))
+
+    def clean_counterparts(self):
+        return self._clean_linked("counterparts")
+
+    def clean_attendees(self):
+        return self._clean_linked("attendees")
+
+    def clean_agreements(self):
+        return self._clean_linked("agreements")
+
+    def clean_exercises(self):
+        return self._clean_linked("exercises")
+
+
+class FollowUpForm(forms.Form):
+    """One follow-up typed in while logging a meeting; left blank, it is ignored."""
+
+    description = forms.CharField(max_length=500, label="Follow-up")
+    assignee = PersonChoiceField(queryset=None, required=False, label="Assignee")
+    due_on = forms.DateField(required=False, label="Due", widget=DATE)
+
+    def __init__(self, *args, user=None, post=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.people_at(post)
+        # Assigned to the one logging the meeting unless changed; an untouched row stays blank.
+        self.fields["assignee"].initial = user.pk if user is not None else None
+
+    def has_changed(self):
+        # A row with only an assignee picked says nothing yet: it is still a blank row.
+        return any(name in self.changed_data for name in ("description", "due_on"))
+
+
+FollowUpFormSet = forms.formset_factory(FollowUpForm, extra=2, max_num=20, validate_max=True)
+
+
+def follow_ups_of(formset) -> list[dict]:
+    """The follow-ups actually filled in."""
+    return [form.cleaned_data for form in formset.forms if form.has_changed()]
+
+
+class AgreementForm(LinkedRecordsMixin, RecordForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "title", "kind", "status", "parties", "signed_on", "effective_on", "expires_on", "review_on", "summary",
+            "marking", "channel",
+        ]  # fmt: skip
+        labels = {"status": "Status when recorded"}
+        widgets = {
+            "title": forms.TextInput(attrs={"autofocus": True}),
+            "signed_on": DATE,
+            "effective_on": DATE,
+            "expires_on": DATE,
+            "review_on": DATE,
+            "parties": forms.SelectMultiple(attrs={"size": 6}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # Later status changes go through the dated log on the agreement's page.
+            del self.fields["status"]
+        self.set_choices(parties=selectors.organizations_at(self.user, self.post))
+
+    def clean_parties(self):
+        return self._clean_linked("parties")
+
+
+class ExerciseForm(LinkedRecordsMixin, RecordForm):
+    class Meta:
+        model = Exercise
+        fields = [
+            "name", "kind", "phase", "host_country", "participating_countries", "starts_on", "ends_on", "location",
+            "ipc_on", "mpc_on", "fpc_on", "counterparts", "summary", "marking", "channel",
+        ]  # fmt: skip
+        labels = {"phase": "Phase when recorded"}
+        field_classes = {"counterparts": CounterpartChoiceField}
+        widgets = {
+            "name": forms.TextInput(attrs={"autofocus": True}),
+            "starts_on": DATE,
+            "ends_on": DATE,
+            "ipc_on": DATE,
+            "mpc_on": DATE,
+            "fpc_on": DATE,
+            "counterparts": forms.SelectMultiple(attrs={"size": 6}),
+            "summary": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["phase"]
+        self.set_choices(counterparts=selectors.counterparts_at(self.user, self.post))
+
+    def clean_counterparts(self):
+        return self._clean_linked("counterparts")
+
+
+class ActionItemForm(RecordForm):
+    class Meta:
+        model = ActionItem
+        fields = ["description", "assignee", "due_on", "status", "marking", "channel"]
+        widgets = {"description": forms.TextInput(attrs={"autofocus": True}), "due_on": DATE}
+        field_classes = {"assignee": PersonChoiceField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = selectors.people_at(self.post)
+        if not self.instance.pk:
+            del self.fields["status"]  # a new follow-up is open
+
+
+class AgreementStatusForm(forms.Form):
+    """One step of an agreement's lifecycle: only the statuses allowed from where it stands."""
+
+    to_status = forms.ChoiceField(label="New status")
+    on = forms.DateField(label="Dated", widget=DATE)
+    note = forms.CharField(max_length=300, required=False, label="Note")
+
+    def __init__(self, *args, agreement, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(AgreementStatus.choices)
+        self.fields["to_status"].choices = [(s, labels[s]) for s in allowed]
+        self.fields["on"].initial = timezone.localdate(timezone=agreement.post.tzinfo)
+
+
+class ExercisePhaseForm(forms.Form):
+    """One step of an exercise's planning cycle: only the phases allowed from where it stands."""
+
+    to_phase = forms.ChoiceField(label="New phase")
+    on = forms.DateField(label="Dated", widget=DATE)
+
+    def __init__(self, *args, exercise, allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ExercisePhase.choices)
+        self.fields["to_phase"].choices = [(p, labels[p]) for p in allowed]
+        self.fields["on"].initial = timezone.localdate(timezone=exercise.post.tzinfo)
+
+
+class CloseActionForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[(ActionStatus.DONE, "Done"), (ActionStatus.DROPPED, "Dropped")], initial=ActionStatus.DONE
+    )

@@ -1,0 +1,401 @@
+"""Writes of engagements: one transaction each, validated by the models, recorded in history and audit.
+
+HTML views, API views, commands and tasks all call these; no second copy of a rule lives elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from attache_crm import audit
+from contacts.choices import Role
+from contacts.models import Membership
+
+from .choices import AGREEMENT_TRANSITIONS, ActionStatus, AgreementStatus, ExercisePhase
+from .models import (
+    ActionItem,
+    Agreement,
+    AgreementStatusChange,
+    Exercise,
+    ExercisePhaseChange,
+    Meeting,
+    MeetingParticipant,
+)
+
+# Fields a caller may set through the *_update services; everything else (post, authorship,
+# timestamps, lifecycle state) changes only through its own service or not at all.
+MEETING_FIELDS = {
+    "title", "kind", "starts_at", "ends_at", "location", "objectives", "summary", "outcome",
+    "restricted_notes", "include_in_weekly", "status", "marking", "channel",
+}  # fmt: skip
+AGREEMENT_FIELDS = {
+    "title", "kind", "signed_on", "effective_on", "expires_on", "review_on", "summary", "marking", "channel",
+}  # fmt: skip
+EXERCISE_FIELDS = {
+    "name", "kind", "host_country", "participating_countries", "starts_on", "ends_on", "location", "summary",
+    "ipc_on", "mpc_on", "fpc_on", "marking", "channel",
+}  # fmt: skip
+ACTION_ITEM_FIELDS = {
+    "description",
+    "assignee",
+    "due_on",
+    "status",
+    "meeting",
+    "agreement",
+    "exercise",
+    "marking",
+    "channel",
+}
+
+# The planning cycle of an exercise, in order; `cancelled` may interrupt it at any point.
+EXERCISE_PHASE_ORDER = [
+    ExercisePhase.CONCEPT,
+    ExercisePhase.IPC,
+    ExercisePhase.MPC,
+    ExercisePhase.FPC,
+    ExercisePhase.EXECUTION,
+    ExercisePhase.AFTER_ACTION,
+    ExercisePhase.CLOSED,
+]
+EXERCISE_FINAL_PHASES = {ExercisePhase.CLOSED, ExercisePhase.CANCELLED}
+
+# Roles whose holders may take part in meetings and be assigned follow-ups (admins hold no content).
+CONTENT_ROLES = [Role.ATTACHE, Role.DIPLOMAT, Role.CHIEF]
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _post_today(post) -> dt.date:
+    """Today at the post: status changes are dated in the post's own calendar."""
+    return timezone.localdate(timezone=post.tzinfo)
+
+
+def _assign(obj, fields: dict, allowed: set[str]) -> list[str]:
+    """Set the allowed fields on obj; return the names whose value changed."""
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"{type(obj).__name__} has no editable field(s) {', '.join(sorted(unknown))}.")
+    # Compare with the stored row: a ModelForm may already have copied its values onto obj.
+    attnames = {name: obj._meta.get_field(name).attname for name in fields}
+    stored = type(obj)._default_manager.filter(pk=obj.pk).values(*attnames.values()).first() or {}
+    changed = []
+    for name, value in fields.items():
+        new = getattr(value, "pk", value) if attnames[name] != name else value
+        if stored.get(attnames[name]) != new:
+            changed.append(name)
+        setattr(obj, name, value)
+    return changed
+
+
+def _save(obj, by) -> None:
+    """Validate with every model rule, then save with `by` as the author of the history row."""
+    obj.full_clean()
+    obj._history_user = by
+    obj.save()
+
+
+def _same_post(post, objects: Iterable, field: str) -> list:
+    """The objects, refused if any of them belongs to another post (data of posts stays apart)."""
+    objects = list(objects)
+    if any(o.post_id != post.pk for o in objects):
+        raise ValidationError({field: "Only records of the same post can be linked."})
+    return objects
+
+
+def _members(post, users: Iterable, field: str) -> list:
+    """The users, refused unless each one holds a content role at the post."""
+    users = [u for u in users if u is not None]
+    if users:
+        ids = {u.pk for u in users}
+        found = set(
+            Membership.objects.filter(post=post, user_id__in=ids, role__in=CONTENT_ROLES).values_list(
+                "user_id", flat=True
+            )
+        )
+        if found != ids:
+            raise ValidationError({field: "Only people working at this post can be chosen."})
+    return users
+
+
+def _check_change_date(on: dt.date, post, last_on: dt.date | None) -> None:
+    if on > _post_today(post):
+        raise ValidationError({"on": "A change cannot be dated in the future."})
+    if last_on is not None and on < last_on:
+        raise ValidationError({"on": f"The previous change is dated {last_on:%d %b %Y}; this one cannot be earlier."})
+
+
+def _snapshot(meeting, counterpart) -> MeetingParticipant:
+    """A participation that keeps the counterpart's position and rank as they are now."""
+    return MeetingParticipant(
+        meeting=meeting,
+        counterpart=counterpart,
+        position_at_time=counterpart.position,
+        rank_title_at_time=counterpart.rank_title,
+        nato_grade_at_time=counterpart.nato_grade,
+    )
+
+
+# ---------------------------------------------------------------- meetings
+
+
+@transaction.atomic
+def meeting_log(
+    *, post, by, counterparts=(), attendees=(), agreements=(), exercises=(), follow_ups=(), **fields
+) -> Meeting:
+    """Log a meeting with its participants (rank and position at the time), links and follow-ups."""
+    meeting = Meeting(post=post, created_by=by, **fields)
+    _save(meeting, by)
+    counterparts = _same_post(post, counterparts, "counterparts")
+    MeetingParticipant.objects.bulk_create([_snapshot(meeting, c) for c in counterparts])
+    meeting.attendees.set(_members(post, attendees, "attendees"))
+    meeting.agreements.set(_same_post(post, agreements, "agreements"))
+    meeting.exercises.set(_same_post(post, exercises, "exercises"))
+    audit.record(action="create", user=by, obj=meeting)
+    for follow_up in follow_ups:
+        # A follow-up is handled like the meeting it came from.
+        action_item_create(
+            post=post, by=by, meeting=meeting, marking=meeting.marking, channel=meeting.channel, **follow_up
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *, meeting, by, counterparts=None, attendees=None, agreements=None, exercises=None, **fields
+) -> Meeting:
+    """Change a meeting; participants already recorded keep the rank and position they had then."""
+    changed = _assign(meeting, fields, MEETING_FIELDS)
+    _save(meeting, by)
+    post = meeting.post
+    if counterparts is not None:
+        wanted = {c.pk: c for c in _same_post(post, counterparts, "counterparts")}
+        current = set(meeting.participants.values_list("counterpart_id", flat=True))
+        if wanted.keys() != current:
+            changed.append("counterparts")
+        meeting.participants.exclude(counterpart_id__in=list(wanted)).delete()
+        MeetingParticipant.objects.bulk_create([_snapshot(meeting, c) for pk, c in wanted.items() if pk not in current])
+    for name, values, check in (
+        ("attendees", attendees, _members),
+        ("agreements", agreements, _same_post),
+        ("exercises", exercises, _same_post),
+    ):
+        if values is not None:
+            values = check(post, values, name)
+            related = getattr(meeting, name)
+            if {v.pk for v in values} != set(related.values_list("pk", flat=True)):
+                changed.append(name)
+            related.set(values)
+    audit.record(action="update", user=by, obj=meeting, detail="changed: " + ", ".join(changed))
+    return meeting
+
+
+# ---------------------------------------------------------------- agreements
+
+
+@transaction.atomic
+def agreement_create(*, post, by, parties=(), **fields) -> Agreement:
+    """Record an agreement; its first status opens the dated status log."""
+    agreement = Agreement(post=post, created_by=by, **fields)
+    _check_agreement_dates(agreement)
+    _save(agreement, by)
+    agreement.parties.set(_same_post(post, parties, "parties"))
+    AgreementStatusChange.objects.create(
+        agreement=agreement, from_status="", to_status=agreement.status, changed_on=_post_today(post), changed_by=by
+    )
+    audit.record(action="create", user=by, obj=agreement)
+    return agreement
+
+
+@transaction.atomic
+def agreement_update(*, agreement, by, parties=None, **fields) -> Agreement:
+    """Change an agreement's details; a new status goes through agreement_change_status."""
+    to_status = fields.pop("status", agreement.status)
+    changed = _assign(agreement, fields, AGREEMENT_FIELDS)
+    _check_agreement_dates(agreement)
+    _save(agreement, by)
+    if parties is not None:
+        parties = _same_post(agreement.post, parties, "parties")
+        if {p.pk for p in parties} != set(agreement.parties.values_list("pk", flat=True)):
+            changed.append("parties")
+        agreement.parties.set(parties)
+    audit.record(action="update", user=by, obj=agreement, detail="changed: " + ", ".join(changed))
+    if to_status != agreement.status:
+        agreement = agreement_change_status(agreement=agreement, by=by, to_status=to_status)
+    return agreement
+
+
+def _check_agreement_dates(agreement) -> None:
+    if agreement.signed_on and agreement.effective_on and agreement.effective_on < agreement.signed_on:
+        raise ValidationError({"effective_on": "An agreement cannot take effect before it is signed."})
+
+
+def allowed_statuses(agreement) -> list[str]:
+    """The statuses this agreement may move to next, in lifecycle order."""
+    allowed = AGREEMENT_TRANSITIONS.get(agreement.status, set())
+    return [s for s in AgreementStatus.values if s in allowed]
+
+
+@transaction.atomic
+def agreement_change_status(*, agreement, by, to_status, on=None, note="") -> Agreement:
+    """Move an agreement along its lifecycle (AGREEMENT_TRANSITIONS) and log the dated step."""
+    # Lock the row so that two people moving the same agreement cannot both pass the check.
+    agreement = Agreement.objects.select_for_update().select_related("post").get(pk=agreement.pk)
+    if to_status not in allowed_statuses(agreement):
+        raise ValidationError(
+            {"to_status": f"An agreement that is {agreement.get_status_display().lower()} cannot become {to_status!s}."}
+        )
+    on = on or _post_today(agreement.post)
+    # The row written at creation dates the recording, not a step: a step may be older than it.
+    last = agreement.status_changes.exclude(from_status="").order_by("-changed_on", "-id").first()
+    _check_change_date(on, agreement.post, last.changed_on if last else None)
+    from_status = agreement.status
+    agreement.status = to_status
+    # The step's date is the signature or entry into force unless one was recorded already.
+    if to_status == AgreementStatus.SIGNED and not agreement.signed_on:
+        agreement.signed_on = on
+    if to_status == AgreementStatus.IN_FORCE and not agreement.effective_on:
+        agreement.effective_on = on
+    _check_agreement_dates(agreement)
+    _save(agreement, by)
+    change = AgreementStatusChange(
+        agreement=agreement, from_status=from_status, to_status=to_status, changed_on=on, changed_by=by, note=note
+    )
+    change.full_clean()
+    change.save()
+    audit.record(action="update", user=by, obj=agreement, detail=f"status {from_status} -> {to_status}")
+    return agreement
+
+
+# ---------------------------------------------------------------- exercises
+
+
+def _check_exercise_dates(exercise) -> None:
+    """Planning conferences come in order, and before the exercise starts."""
+    dates = [("ipc_on", exercise.ipc_on), ("mpc_on", exercise.mpc_on), ("fpc_on", exercise.fpc_on)]
+    dates.append(("starts_on", exercise.starts_on))
+    known = [(name, value) for name, value in dates if value]
+    for (earlier, first), (later, second) in zip(known, known[1:], strict=False):
+        if second < first:
+            label = Exercise._meta.get_field(earlier).verbose_name
+            raise ValidationError({later: f"This date comes before the {label} ({first:%d %b %Y})."})
+
+
+def allowed_phases(exercise) -> list[str]:
+    """The phases this exercise may move to: any later step of the cycle, or cancelled."""
+    if exercise.phase in EXERCISE_FINAL_PHASES:
+        return []
+    later = EXERCISE_PHASE_ORDER[EXERCISE_PHASE_ORDER.index(exercise.phase) + 1 :]
+    return [*later, ExercisePhase.CANCELLED]
+
+
+@transaction.atomic
+def exercise_create(*, post, by, counterparts=(), **fields) -> Exercise:
+    """Record an exercise; its first phase opens the dated phase log."""
+    exercise = Exercise(post=post, created_by=by, **fields)
+    _check_exercise_dates(exercise)
+    _save(exercise, by)
+    exercise.counterparts.set(_same_post(post, counterparts, "counterparts"))
+    ExercisePhaseChange.objects.create(
+        exercise=exercise, from_phase="", to_phase=exercise.phase, changed_on=_post_today(post), changed_by=by
+    )
+    audit.record(action="create", user=by, obj=exercise)
+    return exercise
+
+
+@transaction.atomic
+def exercise_update(*, exercise, by, counterparts=None, **fields) -> Exercise:
+    """Change an exercise's details; a new phase goes through exercise_change_phase."""
+    to_phase = fields.pop("phase", exercise.phase)
+    changed = _assign(exercise, fields, EXERCISE_FIELDS)
+    _check_exercise_dates(exercise)
+    _save(exercise, by)
+    if counterparts is not None:
+        counterparts = _same_post(exercise.post, counterparts, "counterparts")
+        if {c.pk for c in counterparts} != set(exercise.counterparts.values_list("pk", flat=True)):
+            changed.append("counterparts")
+        exercise.counterparts.set(counterparts)
+    audit.record(action="update", user=by, obj=exercise, detail="changed: " + ", ".join(changed))
+    if to_phase != exercise.phase:
+        exercise = exercise_change_phase(exercise=exercise, by=by, to_phase=to_phase)
+    return exercise
+
+
+@transaction.atomic
+def exercise_change_phase(*, exercise, by, to_phase, on=None) -> Exercise:
+    """Move an exercise along its planning cycle and log the dated step."""
+    exercise = Exercise.objects.select_for_update().select_related("post").get(pk=exercise.pk)
+    if to_phase not in allowed_phases(exercise):
+        raise ValidationError(
+            {"to_phase": f"An exercise in phase {exercise.get_phase_display().lower()} cannot move to {to_phase!s}."}
+        )
+    on = on or _post_today(exercise.post)
+    last = exercise.phase_changes.exclude(from_phase="").order_by("-changed_on", "-id").first()
+    _check_change_date(on, exercise.post, last.changed_on if last else None)
+    from_phase, exercise.phase = exercise.phase, to_phase
+    _save(exercise, by)
+    ExercisePhaseChange.objects.create(
+        exercise=exercise, from_phase=from_phase, to_phase=to_phase, changed_on=on, changed_by=by
+    )
+    audit.record(action="update", user=by, obj=exercise, detail=f"phase {from_phase} -> {to_phase}")
+    return exercise
+
+
+# ---------------------------------------------------------------- follow-ups
+
+
+def _check_action_item(item) -> None:
+    _members(item.post, [item.assignee], "assignee")
+    for field in ("meeting", "agreement", "exercise"):
+        source = getattr(item, field)
+        if source is not None:
+            _same_post(item.post, [source], field)
+    # Closing stamps the time; reopening clears it.
+    if item.status == ActionStatus.OPEN:
+        item.completed_at = None
+    elif item.completed_at is None:
+        item.completed_at = timezone.now()
+
+
+@transaction.atomic
+def action_item_create(*, post, by, **fields) -> ActionItem:
+    """Record a follow-up; without an explicit marking/channel it takes those of its source."""
+    source = fields.get("meeting") or fields.get("agreement") or fields.get("exercise")
+    if source is not None:
+        fields.setdefault("marking", source.marking)
+        fields.setdefault("channel", source.channel)
+    item = ActionItem(post=post, created_by=by, **fields)
+    _check_action_item(item)
+    _save(item, by)
+    audit.record(action="create", user=by, obj=item)
+    return item
+
+
+@transaction.atomic
+def action_item_update(*, item, by, **fields) -> ActionItem:
+    """Change a follow-up; moving it to done or dropped stamps completed_at."""
+    changed = _assign(item, fields, ACTION_ITEM_FIELDS)
+    _check_action_item(item)
+    _save(item, by)
+    audit.record(action="update", user=by, obj=item, detail="changed: " + ", ".join(changed))
+    return item
+
+
+@transaction.atomic
+def action_item_close(*, item, by, status=ActionStatus.DONE) -> ActionItem:
+    """Close an open follow-up as done or dropped."""
+    item = ActionItem.objects.select_for_update().select_related("post").get(pk=item.pk)
+    if status not in (ActionStatus.DONE, ActionStatus.DROPPED):
+        raise ValidationError({"status": "A follow-up is closed as done or dropped."})
+    if item.status != ActionStatus.OPEN:
+        raise ValidationError({"status": "This follow-up is already closed."})
+    item.status = status
+    item.completed_at = timezone.now()
+    _save(item, by)
+    audit.record(action="update", user=by, obj=item, detail=f"closed as {status}")
+    return item

@@ -1,0 +1,294 @@
+"""The role matrix as data: role × resource × action × channel → the status code each page must answer.
+
+One `Row` per URL name (and method, and query where a search or format matters). `expect` maps a
+role to one code for every variant, or to {variant: code}. The variants are the channel axis of
+world.py: records in the post, attaché and restricted channels (restricted: kept by another
+attaché; own; given one by one), cables as draft / released to the post / released in the
+attaché channel. Adding a page is adding a row; test_matrix.py fails on any URL without one.
+
+Codes: 200 page, 201 created, 302 redirect after a change, 400 form errors (the request got past
+authorization and was refused for its data — nothing saved), 403 visible but not permitted, 404
+hidden or absent, LOGIN redirect to the login page (anonymous).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .world import CABLE_VARIANTS, RECORD_VARIANTS, ROLES
+
+OK, CREATED, FOUND, BAD, DENIED, HIDDEN, UNAUTHORIZED, PRECONDITION = 200, 201, 302, 400, 403, 404, 401, 428
+LOGIN = "login"
+MEMBERS = ("attache", "diplomat", "chief", "admin", "outsider")
+
+# ---------------------------------------------------------------- who sees which variant (DESIGN §3)
+
+# Records (counterparts, organizations, meetings, agreements, exercises, follow-ups — the
+# follow-ups of the world are all assigned to the diplomat, who reads their own).
+READ = {
+    "attache": {"post": OK, "attache": OK, "restricted": HIDDEN, "restricted_own": OK, "restricted_granted": OK},
+    "diplomat": {
+        "post": OK,
+        "attache": HIDDEN,
+        "restricted": HIDDEN,
+        "restricted_own": HIDDEN,
+        "restricted_granted": OK,
+    },
+    "chief": OK,
+    "admin": HIDDEN,
+    "outsider": HIDDEN,
+    "anonymous": LOGIN,
+}
+READ_CABLE = {
+    "attache": OK,
+    "diplomat": {"draft": HIDDEN, "released_post": OK, "released_attache": HIDDEN},
+    "chief": OK,
+    "admin": HIDDEN,
+    "outsider": HIDDEN,
+    "anonymous": LOGIN,
+}
+
+
+def code(table: dict, role: str, variant: str | None):
+    value = table[role]
+    return value[variant] if isinstance(value, dict) else value
+
+
+def derive(read: dict, variants, allowed, *, anonymous=LOGIN) -> dict:
+    """From a read table: hidden stays 404; visible becomes allowed(role, variant) → code, or 403."""
+    table = {}
+    for role in ROLES:
+        if role == "anonymous":
+            table[role] = anonymous
+            continue
+        table[role] = {}
+        for variant in variants:
+            seen = code(read, role, variant)
+            table[role][variant] = seen if seen != OK else (allowed(role, variant) or DENIED)
+    return table
+
+
+def _owner_writes(status):
+    """Attachés write records of the post and attaché channels, and restricted ones they keep."""
+    return lambda role, variant: status if role == "attache" and variant != "restricted_granted" else None
+
+
+WRITE = derive(READ, RECORD_VARIANTS, _owner_writes(OK))
+WRITE_POST = derive(READ, RECORD_VARIANTS, _owner_writes(BAD))  # empty POST: past authorization, 400
+# Logging a meeting with a counterpart: any attaché who can see the counterpart.
+ADD_UNDER = derive(READ, RECORD_VARIANTS, lambda role, variant: OK if role == "attache" else None)
+# Sharing one restricted record: its keeper or the chief.
+GRANT = derive(
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: OK
+    if (role == "chief" and variant.startswith("restricted")) or (role == "attache" and variant == "restricted_own")
+    else None,
+)
+GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
+# A contact report drafted from a meeting: attachés and the chief; never from restricted material.
+CONTACT_REPORT = derive(
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: (FOUND if not variant.startswith("restricted") else BAD)
+    if role in ("attache", "chief")
+    else None,
+)
+CABLE_EDIT = derive(
+    READ_CABLE, CABLE_VARIANTS, lambda role, v: OK if role in ("attache", "chief") and v == "draft" else None
+)
+CABLE_EDIT_POST = derive(
+    READ_CABLE, CABLE_VARIANTS, lambda role, v: BAD if role in ("attache", "chief") and v == "draft" else None
+)
+CABLE_RELEASE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role == "chief" and v == "draft" else None)
+CABLE_RESUBMIT = derive(
+    READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role in ("attache", "chief") and v == "draft" else None
+)
+
+EVERY_MEMBER = {**{role: OK for role in MEMBERS}, "anonymous": LOGIN}
+# Creating: attachés, at their own post (the outsider is an attaché at another post).
+CREATE = {"attache": OK, "outsider": OK, "diplomat": DENIED, "chief": DENIED, "admin": DENIED, "anonymous": LOGIN}
+CREATE_POST = {**CREATE, "attache": BAD, "outsider": BAD}
+AUDIT = {"chief": OK, "admin": OK, "attache": DENIED, "diplomat": DENIED, "outsider": DENIED, "anonymous": LOGIN}
+
+
+def api(table: dict) -> dict:
+    """The API answers 401 (with a Bearer challenge) where a page would send to the login form;
+    an allowed change without If-Match answers 428 (past authorization, nothing changed)."""
+    allowed = {OK, FOUND, BAD}
+
+    def api_code(value):
+        return value if value in (OK, DENIED, HIDDEN) else PRECONDITION if value in allowed else value
+
+    return {
+        role: UNAUTHORIZED
+        if role == "anonymous"
+        else ({v: api_code(c) for v, c in value.items()} if isinstance(value, dict) else api_code(value))
+        for role, value in table.items()
+    }
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    expect: dict
+    resource: str | None = None  # world resource whose variants the row runs over
+    method: str = "GET"
+    query: str = ""
+    kwarg: str = "pk"
+    kwargs: dict = field(default_factory=dict)
+    headers: dict = field(default_factory=dict)
+    # A POST carries a classified marking: refused as bad input (400, nothing saved) once the
+    # request is past authorization, so an allowed cell changes nothing.
+    data: dict = field(default_factory=lambda: {"marking": "SECRET"})
+
+    @property
+    def variants(self):
+        if self.resource is None:
+            return (None,)
+        return {"cable": CABLE_VARIANTS, "token": ("own",)}.get(self.resource, RECORD_VARIANTS)
+
+    def expected(self, role: str, variant: str | None):
+        return code(self.expect, role, variant)
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name}{'?' + self.query if self.query else ''}{' ' + str(self.headers) if self.headers else ''}"
+
+
+def _detail_rows(name, resource, read=READ):
+    return [Row(name, read, resource)]
+
+
+ROWS: list[Row] = [
+    # ---- frame and sign-in
+    Row("dashboard", EVERY_MEMBER),
+    Row("login", {**EVERY_MEMBER, "anonymous": OK}),
+    Row("consent", {**EVERY_MEMBER, "anonymous": OK}),
+    Row("consent", {**{r: FOUND for r in MEMBERS}, "anonymous": FOUND}, method="POST"),
+    Row("logout", {**{r: FOUND for r in MEMBERS}, "anonymous": FOUND}, method="POST"),
+    # Without a device: the verify page sends to the setup page; the admin has (and passed) one.
+    Row("otp_verify", {**{r: FOUND for r in MEMBERS}, "admin": OK, "anonymous": LOGIN}),
+    Row("otp_setup", EVERY_MEMBER),
+    Row("otp_remove", {**{r: DENIED for r in MEMBERS}, "anonymous": LOGIN}, method="POST"),
+    Row("lockouts", {**{r: DENIED for r in MEMBERS}, "admin": OK, "anonymous": LOGIN}),
+    Row("token_list", EVERY_MEMBER),
+    Row("token_revoke", {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN}, "token", "POST"),
+    Row("audit_list", AUDIT),
+    Row("audit_list", AUDIT, query="user=attache&action=view&outcome=success&date_from=2026-01-01"),
+    # ---- counterparts and organizations
+    Row("counterpart_list", EVERY_MEMBER),
+    Row("counterpart_list", EVERY_MEMBER, query="q=mk"),
+    Row("counterpart_list", EVERY_MEMBER, query="q=rn"),
+    Row("counterpart_typeahead", EVERY_MEMBER, query="q=mk"),
+    Row("counterpart_typeahead", EVERY_MEMBER, query="q=mk", headers={"Accept": "application/json"}),
+    Row("counterpart_create", CREATE),
+    Row("counterpart_create", CREATE_POST, method="POST"),
+    Row("counterpart_detail", READ, "counterpart"),
+    Row("counterpart_edit", WRITE, "counterpart"),
+    Row("counterpart_edit", WRITE_POST, "counterpart", "POST"),
+    Row("counterpart_meeting_new", ADD_UNDER, "counterpart"),
+    Row("organization_list", EVERY_MEMBER),
+    Row("organization_list", EVERY_MEMBER, query="q=mk"),
+    Row("organization_create", CREATE),
+    Row("organization_create", CREATE_POST, method="POST"),
+    Row("organization_detail", READ, "organization"),
+    Row("organization_edit", WRITE, "organization"),
+    Row("organization_edit", WRITE_POST, "organization", "POST"),
+    # ---- engagements
+    Row("meeting_list", EVERY_MEMBER),
+    Row("meeting_list", EVERY_MEMBER, query="q=mk"),
+    Row("meeting_new", CREATE),
+    Row("meeting_new", CREATE_POST, method="POST"),
+    Row("meeting_detail", READ, "meeting"),
+    Row("meeting_edit", WRITE, "meeting"),
+    Row("meeting_edit", WRITE_POST, "meeting", "POST"),
+    Row("agreement_list", EVERY_MEMBER),
+    Row("agreement_new", CREATE),
+    Row("agreement_new", CREATE_POST, method="POST"),
+    Row("agreement_detail", READ, "agreement"),
+    Row("agreement_edit", WRITE, "agreement"),
+    Row("agreement_edit", WRITE_POST, "agreement", "POST"),
+    Row("agreement_change_status", WRITE_POST, "agreement", "POST"),
+    Row("exercise_list", EVERY_MEMBER),
+    Row("exercise_new", CREATE),
+    Row("exercise_new", CREATE_POST, method="POST"),
+    Row("exercise_detail", READ, "exercise"),
+    Row("exercise_edit", WRITE, "exercise"),
+    Row("exercise_edit", WRITE_POST, "exercise", "POST"),
+    Row("exercise_change_phase", WRITE_POST, "exercise", "POST"),
+    Row("action_list", EVERY_MEMBER),
+    Row("action_new", CREATE),
+    Row("action_new", CREATE_POST, method="POST"),
+    Row("action_edit", WRITE, "actionitem"),
+    Row("action_edit", WRITE_POST, "actionitem", "POST"),
+    Row("action_close", WRITE_POST, "actionitem", "POST"),
+    # ---- cables
+    Row("cable_list", EVERY_MEMBER),
+    Row("cable_detail", READ_CABLE, "cable"),
+    Row("cable_text", READ_CABLE, "cable"),
+    Row("cable_print", READ_CABLE, "cable"),
+    Row("cable_edit", CABLE_EDIT, "cable"),
+    Row("cable_edit", CABLE_EDIT_POST, "cable", "POST"),
+    Row("cable_release", CABLE_RELEASE, "cable", "POST"),
+    Row("cable_return", CABLE_RELEASE, "cable", "POST"),
+    Row("cable_resubmit", CABLE_RESUBMIT, "cable", "POST"),
+    Row("contact_report_create", CONTACT_REPORT, "meeting", "POST", kwarg="meeting_pk"),
+    # ---- single-record grants
+    *[
+        Row("record_grants", GRANT, resource, kwargs={"label": label})
+        for resource, label in [
+            ("counterpart", "contacts.counterpart"),
+            ("organization", "contacts.organization"),
+            ("meeting", "engagements.meeting"),
+            ("agreement", "engagements.agreement"),
+            ("exercise", "engagements.exercise"),
+            ("actionitem", "engagements.actionitem"),
+        ]
+    ],
+    Row("record_grants", GRANT_CABLE, "cable", kwargs={"label": "reports.cable"}),
+    # ---- API (JSON): the same table, 401 for anonymous
+    *[
+        row
+        for resource, basename in [
+            ("counterpart", "api-counterpart"),
+            ("organization", "api-organization"),
+            ("meeting", "api-meeting"),
+            ("agreement", "api-agreement"),
+            ("exercise", "api-exercise"),
+            ("actionitem", "api-action-item"),
+        ]
+        for row in (
+            Row(f"{basename}-list", api(EVERY_MEMBER)),
+            Row(f"{basename}-detail", api(READ), resource),
+        )
+    ],
+    Row("api-counterpart-list", api(EVERY_MEMBER), query="q=mk"),
+    Row("api-cable-list", api(EVERY_MEMBER)),
+    Row("api-cable-detail", api(READ_CABLE), "cable"),
+    Row("api-agreement-change-status", api(WRITE_POST), "agreement", "POST"),
+    Row("api-exercise-change-phase", api(WRITE_POST), "exercise", "POST"),
+    Row("api-action-item-close", api(WRITE_POST), "actionitem", "POST"),
+    Row("api-cable-release", api(CABLE_RELEASE), "cable", "POST"),
+    Row("api-cable-return-for-edits", api(CABLE_RELEASE), "cable", "POST"),
+    Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
+]
+
+# URL names deliberately outside the matrix, with the reason and where they are tested.
+EXEMPT = {
+    "healthz": "public health check of the database and broker, no data (tests/test_smoke.py)",
+    "api-schema": "OpenAPI schema: structure only, no records (API tests)",
+    "api-docs": "Swagger UI page: no records (API tests)",
+    None: "unnamed patterns: /admin/login/ redirect (test_login.py) and the API's JSON 404 catch-all",
+}
+EXEMPT_NAMESPACES = {
+    "admin": "the Django admin follows its own rules (operators only for content): tests/access/test_admin.py",
+}
+
+
+def cells():
+    """Every (row, role, variant) of the matrix."""
+    for row in ROWS:
+        for role in ROLES:
+            for variant in row.variants:
+                yield row, role, variant

@@ -1,0 +1,174 @@
+"""The audit log: append-only everywhere, readable and filterable by the chief and the admin at /audit/."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from attache_crm import audit
+from attache_crm.markings import Channel
+from reports.models import AuditEvent
+
+from ..conftest import client_for
+from ..factories import CounterpartFactory, MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def event(attache):
+    return audit.record(action="create", user=attache, detail="original")
+
+
+# ---------------------------------------------------------------- append-only
+
+
+def test_orm_refuses_to_change_an_event(event):
+    event.detail = "edited"
+    with pytest.raises(ValidationError):
+        event.save()
+    with pytest.raises(ValidationError):
+        AuditEvent.objects.filter(pk=event.pk).update(detail="edited")
+
+
+def test_orm_refuses_to_delete_an_event(event):
+    with pytest.raises(ValidationError):
+        event.delete()
+    with pytest.raises(ValidationError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+    assert AuditEvent.objects.filter(pk=event.pk, detail="original").exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigger exists on PostgreSQL only")
+@pytest.mark.parametrize(
+    "sql",
+    ["UPDATE reports_auditevent SET detail = 'edited' WHERE id = %s", "DELETE FROM reports_auditevent WHERE id = %s"],
+)
+def test_postgresql_refuses_raw_sql_update_and_delete(event, sql):
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).detail == "original"
+
+
+def test_admin_offers_no_way_to_change_or_delete_an_event(event, django_user_model):
+    operator = django_user_model.objects.create_superuser("operator", "op@example.org", "x" * 20)
+    client = client_for(operator)
+    change_url = reverse("admin:reports_auditevent_change", args=[event.pk])
+    page = client.get(change_url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    assert client.post(change_url, {"detail": "edited"}).status_code == 403
+    assert client.post(reverse("admin:reports_auditevent_delete", args=[event.pk]), {"post": "yes"}).status_code == 403
+    changelist = client.post(
+        reverse("admin:reports_auditevent_changelist"), {"action": "delete_selected", "_selected_action": [event.pk]}
+    )
+    assert changelist.status_code in (200, 302)
+    assert client.get(reverse("admin:reports_auditevent_add")).status_code == 403
+    assert AuditEvent.objects.filter(pk=event.pk, detail="original").exists()
+
+
+# ---------------------------------------------------------------- what is audited
+
+
+def test_views_of_attache_and_restricted_records_are_audited_not_post_channel(post, attache, rf):
+    request = rf.get("/", REMOTE_ADDR="10.9.8.7")
+    request.user = attache
+    for channel in Channel.values:
+        audit.viewed(request, CounterpartFactory(post=post, channel=channel))
+    views = AuditEvent.objects.filter(action="view")
+    assert sorted(e.detail for e in views) == ["attache channel", "restricted channel"]
+    assert {e.ip for e in views} == {"10.9.8.7"} and {e.user for e in views} == {attache}
+
+
+def test_access_denied_is_audited(diplomat):
+    client_for(diplomat).get(reverse("audit_list"))
+    (event,) = AuditEvent.objects.filter(action="access_denied")
+    assert event.user == diplomat and event.outcome == "denied"
+
+
+def test_event_time_is_utc(event):
+    assert event.at.utcoffset() == timedelta(0)
+
+
+# ---------------------------------------------------------------- /audit/
+
+
+@pytest.mark.parametrize("role,status", [("chief", 200), ("admin", 200), ("attache", 403), ("diplomat", 403)])
+def test_only_chief_and_admin_read_the_audit_log(users_by_role, role, status):
+    assert client_for(users_by_role[role]).get(reverse("audit_list")).status_code == status
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(reverse("audit_list"))
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_audit_log_shows_own_post_and_members_sign_ins_only(chief, attache, outsider, post, other_post):
+    audit.record(action="create", user=attache, post=post, detail="here-event")
+    audit.record(action="create", user=outsider, post=other_post, detail="elsewhere-event")
+    audit.record(action="login", user=attache, detail="member-login")
+    audit.record(action="login", user=outsider, detail="outsider-login")
+    body = client_for(chief).get(reverse("audit_list")).content.decode()
+    assert "here-event" in body and "member-login" in body
+    assert "elsewhere-event" not in body and "outsider-login" not in body
+
+
+def test_audit_log_filters(chief, attache, diplomat, post):
+    audit.record(action="create", user=attache, post=post, obj=None, detail="alpha-create")
+    audit.record(action="access_denied", user=diplomat, post=post, outcome="denied", detail="beta-denied")
+    cp = CounterpartFactory(post=post)
+    audit.record(action="update", user=attache, obj=cp, detail="gamma-update")
+    client = client_for(chief)
+
+    def shown(**params):
+        body = client.get(reverse("audit_list"), params).content.decode()
+        return {d for d in ("alpha-create", "beta-denied", "gamma-update") if d in body}
+
+    assert shown() == {"alpha-create", "beta-denied", "gamma-update"}
+    assert shown(user="diplo") == {"beta-denied"}
+    assert shown(action="update") == {"gamma-update"}
+    assert shown(outcome="denied") == {"beta-denied"}
+    assert shown(object_type="contacts.Counterpart") == {"gamma-update"}
+    today = timezone.now().date()
+    assert shown(date_from=today.isoformat(), date_to=today.isoformat()) == {
+        "alpha-create",
+        "beta-denied",
+        "gamma-update",
+    }
+    assert shown(date_to=(today - timedelta(days=1)).isoformat()) == set()
+
+
+def test_audit_log_bad_filter_is_a_400_not_a_500(chief):
+    client = client_for(chief)
+    assert client.get(reverse("audit_list"), {"date_from": "not-a-date"}).status_code == 400
+    assert client.get(reverse("audit_list"), {"action": "drop table"}).status_code == 400
+    assert client.get(reverse("audit_list"), {"date_from": "2026-02-01", "date_to": "2026-01-01"}).status_code == 400
+    assert client.get(reverse("audit_list"), {"page": "9999"}).status_code == 200
+
+
+def test_audit_log_is_paginated_with_bounded_queries(chief, attache, post, django_assert_max_num_queries):
+    client = client_for(chief)
+    client.get(reverse("audit_list"))  # warm up the session
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(user=attache, username="attache", post=post, action="create") for _ in range(10)]
+    )
+    with django_assert_max_num_queries(12):
+        small = client.get(reverse("audit_list"))
+    AuditEvent.objects.bulk_create(
+        [AuditEvent(user=attache, username="attache", post=post, action="create") for _ in range(200)]
+    )
+    with django_assert_max_num_queries(12):
+        large = client.get(reverse("audit_list"))
+    assert small.status_code == large.status_code == 200
+    assert "Page 1 of 5" in large.content.decode()
+    assert "Page 2 of 5" in client.get(reverse("audit_list"), {"page": 2}).content.decode()
+
+
+def test_a_second_post_admin_does_not_read_this_posts_log(other_post, post, attache):
+    other_admin = UserFactory(username="otheradmin")
+    MembershipFactory(user=other_admin, post=other_post, role="admin")
+    audit.record(action="create", user=attache, post=post, detail="bandar-secret-event")
+    assert "bandar-secret-event" not in client_for(other_admin).get(reverse("audit_list")).content.decode()

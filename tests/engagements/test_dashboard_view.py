@@ -1,0 +1,73 @@
+"""The dashboard: my upcoming meetings, my open and overdue follow-ups, recent activity at my post."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from attache_crm.markings import Channel, Marking
+from tests.conftest import client_for
+from tests.factories import ActionItemFactory, AgreementFactory, MeetingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_dashboard_lists_my_upcoming_meetings_only(post, attache, second_attache):
+    soon = timezone.now() + dt.timedelta(days=2)
+    mine = MeetingFactory(post=post, created_by=attache, title="My planned call", starts_at=soon, status="planned")
+    attending = MeetingFactory(post=post, created_by=second_attache, title="Their call I attend", starts_at=soon)
+    attending.attendees.add(attache)
+    MeetingFactory(post=post, created_by=second_attache, title="Their call alone", starts_at=soon)
+    body = client_for(attache).get(reverse("dashboard")).content.decode()
+    upcoming = body.split('id="upcoming-heading"')[1].split("</section>")[0]
+    assert mine.title in upcoming and attending.title in upcoming and "Their call alone" not in upcoming
+
+
+def test_dashboard_highlights_my_overdue_follow_ups(post, attache, second_attache):
+    ActionItemFactory(
+        post=post, assignee=attache, description="Late thing", due_on=timezone.localdate() - dt.timedelta(days=1)
+    )
+    ActionItemFactory(post=post, assignee=attache, description="Future thing")
+    ActionItemFactory(post=post, assignee=second_attache, description="Not mine")
+    ActionItemFactory(post=post, assignee=attache, description="Finished thing", status="done")
+    body = client_for(attache).get(reverse("dashboard")).content.decode()
+    mine = body.split('id="my-actions-heading"')[1].split("</section>")[0]
+    assert "Late thing" in mine and "Future thing" in mine
+    assert "Not mine" not in mine and "Finished thing" not in mine
+    late = mine.split("Late thing")[0].rsplit("<li", 1)[1]
+    assert 'class="overdue"' in late
+    assert mine.index("Late thing") < mine.index("Future thing")
+
+
+def test_dashboard_recent_activity_follows_the_policy(post, other_post, diplomat, attache):
+    MeetingFactory(post=post, title="Post-wide meeting")
+    MeetingFactory(post=post, title="Attaché meeting", channel=Channel.ATTACHE)
+    MeetingFactory(post=other_post, title="Elsewhere meeting")
+    AgreementFactory(post=post, title="Status of forces agreement")
+    body = client_for(diplomat).get(reverse("dashboard")).content.decode()
+    recent = body.split('id="recent-heading"')[1]
+    assert "Post-wide meeting" in recent and "Status of forces agreement" in recent
+    assert "Attaché meeting" not in body and "Elsewhere meeting" not in body
+    assert "Attaché meeting" in client_for(attache).get(reverse("dashboard")).content.decode()
+
+
+def test_dashboard_banner_takes_the_highest_marking(post, attache):
+    MeetingFactory(post=post, marking=Marking.SBU)
+    body = client_for(attache).get(reverse("dashboard")).content.decode()
+    assert body.count("SENSITIVE BUT UNCLASSIFIED") == 2
+
+
+def test_dashboard_of_admin_shows_no_content(post, post_admin):
+    MeetingFactory(post=post, title="Some meeting")
+    response = client_for(post_admin).get(reverse("dashboard"))
+    assert response.status_code == 200 and "Some meeting" not in response.content.decode()
+    assert reverse("meeting_new") not in response.content.decode()
+
+
+def test_dashboard_banner_counts_the_weekly_cable_shown(post, chief):
+    from tests.factories import CableFactory
+
+    CableFactory(post=post, marking=Marking.SBU)
+    body = client_for(chief).get(reverse("dashboard")).content.decode()
+    assert body.count("SENSITIVE BUT UNCLASSIFIED") == 2
