@@ -16,21 +16,18 @@ Not written: change history (simple_history) and audit events — a bulk load is
 from __future__ import annotations
 
 import datetime as dt
-import io
 import random
-import tempfile
 import time
 from dataclasses import dataclass, field
-from itertools import islice
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from attache_crm.markings import Channel, Marking
 from contacts import names
+from contacts.bulk import Sink
 from contacts.choices import (
     CounterpartStatus,
     NatoGrade,
@@ -39,6 +36,24 @@ from contacts.choices import (
     Service,
 )
 from contacts.models import Appointment, Counterpart, Membership, Organization, Post
+from contacts.volume_words import (
+    CITY_SYLLABLES,
+    CIVILIAN_TITLES,
+    GRADES,
+    HOST_COUNTRIES,
+    LANGUAGES,
+    NAVAL_TITLES,
+    ORG_UNITS,
+    OUTCOMES,
+    POSITIONS,
+    REGION_NAMES,
+    REGIONS,
+    SCHOOLS,
+    SENTENCES,
+    TAG_NAMES,
+    TIMEZONES,
+    TOPICS,
+)
 from engagements.choices import (
     ActionStatus,
     AgreementKind,
@@ -66,13 +81,10 @@ ROLES_PER_POST = (
     ("chief", Role.CHIEF),
     ("admin", Role.ADMIN),
 )
-HQ_USERS = (
-    ("hq-chief", Role.CHIEF),
-    ("hq-diplomat", Role.DIPLOMAT),
-)  # a role at every volume post
-DEFAULT_PASSWORD = (
-    "volume-benchmark-password"  # benchmark data only, printed by the command
-)
+# A role at every volume post: a headquarters reader, who searches and lists across all of them.
+HQ_USERS = (("hq-chief", Role.CHIEF), ("hq-diplomat", Role.DIPLOMAT))
+# Benchmark data only; printed by the command and in bench/README.md.
+DEFAULT_PASSWORD = "volume-benchmark-password"
 YEARS_OF_HISTORY = 5
 WEEKS_PLANNED_AHEAD = 8
 ORGANIZATIONS_PER_POST = 24
@@ -117,439 +129,7 @@ def is_loaded(spec: VolumeSpec) -> bool:
     }
 
 
-# ---------------------------------------------------------------- names and words
-
-# (latin, native script, aliases): the common names of a region; synthetic names fill the rest.
-REGIONS = {
-    "arabic": {
-        "family": [
-            ("Al-Harbi", "الحربي", ""),
-            ("Al-Rashid", "الرشيد", "Al-Rasheed"),
-            ("Haddad", "حداد", ""),
-            ("Mansour", "منصور", "Mansur"),
-            ("Khalil", "خليل", ""),
-            ("Nasser", "ناصر", "Nasir"),
-            ("Saleh", "صالح", "Salih"),
-            ("Hussein", "حسين", "Husain, Hussain"),
-            ("Abbas", "عباس", ""),
-            ("Qasim", "قاسم", "Kassem"),
-            ("Al-Otaibi", "العتيبي", ""),
-            ("Hamdan", "حمدان", ""),
-        ],
-        "given": [
-            ("Muhammad", "محمد", "Mohamed, Mohammed"),
-            ("Ahmed", "أحمد", "Ahmad"),
-            ("Khalid", "خالد", ""),
-            ("Abdullah", "عبدالله", "Abdallah"),
-            ("Omar", "عمر", "Umar"),
-            ("Youssef", "يوسف", "Yusuf"),
-            ("Faisal", "فيصل", ""),
-            ("Tariq", "طارق", "Tarek"),
-            ("Hamid", "حامد", ""),
-            ("Mahmoud", "محمود", "Mahmud"),
-            ("Saeed", "سعيد", "Said"),
-            ("Walid", "وليد", ""),
-        ],
-        "roots": [
-            "Zah",
-            "Bas",
-            "Nab",
-            "Jab",
-            "Dar",
-            "Fah",
-            "Mar",
-            "Ghan",
-            "Shar",
-            "Tam",
-            "Bad",
-            "Sal",
-        ],
-        "suffixes": ["ani", "iri", "awi", "adi", "ouri", "ami", "eem", "oud"],
-        "prefix": "Al-",
-    },
-    "slavic": {
-        "family": [
-            ("Ivanov", "Иванов", ""),
-            ("Chaykovskiy", "Чайковский", "Tchaikovsky"),
-            ("Kovalenko", "Коваленко", ""),
-            ("Shevchenko", "Шевченко", "Shevtchenko"),
-            ("Kuznetsov", "Кузнецов", "Kuznetzov"),
-            ("Petrov", "Петров", ""),
-            ("Sokolov", "Соколов", ""),
-            ("Bondarenko", "Бондаренко", ""),
-            ("Morozov", "Морозов", ""),
-            ("Volkov", "Волков", ""),
-            ("Melnyk", "Мельник", "Melnik"),
-            ("Zhukov", "Жуков", "Joukov"),
-        ],
-        "given": [
-            ("Oleksandr", "Олександр", "Alexander"),
-            ("Aleksandr", "Александр", "Alexander, Sasha"),
-            ("Dmitriy", "Дмитрий", "Dmitri, Dmitry"),
-            ("Sergey", "Сергей", "Sergei"),
-            ("Andriy", "Андрій", "Andrei"),
-            ("Mikhail", "Михаил", "Mykhailo"),
-            ("Yuriy", "Юрий", "Yuri"),
-            ("Pyotr", "Пётр", "Petr"),
-            ("Viktor", "Виктор", ""),
-            ("Nikolay", "Николай", "Nikolai"),
-            ("Olena", "Олена", "Elena"),
-            ("Igor", "Игорь", ""),
-        ],
-        "roots": [
-            "Bel",
-            "Cherno",
-            "Kozl",
-            "Orl",
-            "Gor",
-            "Lis",
-            "Med",
-            "Zayt",
-            "Grom",
-            "Tkach",
-            "Kravch",
-            "Rud",
-        ],
-        "suffixes": ["ov", "ev", "enko", "skiy", "in", "uk", "chuk", "ovich", "yak"],
-        "prefix": "",
-    },
-    "hispanic": {
-        "family": [
-            ("García", "", ""),
-            ("Martínez", "", ""),
-            ("Rodríguez", "", ""),
-            ("López", "", ""),
-            ("Hernández", "", ""),
-            ("González", "", "Gonzales"),
-            ("Pérez", "", ""),
-            ("Sánchez", "", ""),
-            ("Ramírez", "", ""),
-            ("Torres", "", ""),
-            ("Flores", "", ""),
-            ("Núñez", "", "Nunez"),
-        ],
-        "given": [
-            ("José", "", "Pepe"),
-            ("Juan Carlos", "", ""),
-            ("María", "", ""),
-            ("Luis", "", ""),
-            ("Jorge", "", ""),
-            ("Alejandro", "", ""),
-            ("Miguel Ángel", "", ""),
-            ("Fernando", "", ""),
-            ("Carmen", "", ""),
-            ("Javier", "", ""),
-            ("Andrés", "", ""),
-            ("Ricardo", "", ""),
-        ],
-        "roots": [
-            "Villa",
-            "Mont",
-            "Esc",
-            "Barr",
-            "Cab",
-            "Quint",
-            "Salv",
-            "Med",
-            "Arr",
-            "Ocamp",
-            "Zul",
-            "Ibarr",
-        ],
-        "suffixes": ["ez", "es", "ado", "ero", "illa", "ino", "oya", "ana"],
-        "prefix": "",
-    },
-    "east_asian": {
-        "family": [
-            ("Li", "李", "Lee"),
-            ("Wang", "王", ""),
-            ("Zhang", "张", "Chang"),
-            ("Liu", "刘", ""),
-            ("Chen", "陈", "Chan"),
-            ("Kim", "김", "Gim"),
-            ("Park", "박", "Pak"),
-            ("Nguyen", "", "Nguyễn"),
-            ("Tanaka", "田中", ""),
-            ("Sato", "佐藤", ""),
-            ("Huang", "黄", "Wong"),
-            ("Zhao", "赵", ""),
-        ],
-        "given": [
-            ("Wei", "伟", ""),
-            ("Jian", "建", ""),
-            ("Min-jun", "민준", "Minjun"),
-            ("Hiroshi", "浩", ""),
-            ("Xiaoming", "小明", ""),
-            ("Ji-hoon", "지훈", ""),
-            ("Haruto", "陽翔", ""),
-            ("Van Minh", "", ""),
-            ("Jun", "军", ""),
-            ("Lei", "磊", ""),
-            ("Seo-yeon", "서연", ""),
-            ("Takeshi", "武", ""),
-        ],
-        "roots": [
-            "Zhu",
-            "Guo",
-            "Ma",
-            "Hu",
-            "Lin",
-            "Xu",
-            "Sun",
-            "Gao",
-            "Luo",
-            "Song",
-            "Tang",
-            "Han",
-        ],
-        "suffixes": [""],  # few family names, shared by very many people
-        "prefix": "",
-    },
-    "turkic": {
-        "family": [
-            ("Yılmaz", "", "Yilmaz"),
-            ("Kaya", "", ""),
-            ("Demir", "", ""),
-            ("Şahin", "", "Sahin"),
-            ("Çelik", "", "Celik"),
-            ("Aydın", "", "Aydin"),
-            ("Öztürk", "", "Ozturk"),
-            ("Arslan", "", ""),
-            ("Doğan", "", "Dogan"),
-            ("Koç", "", "Koc"),
-            ("Kurt", "", ""),
-            ("Polat", "", ""),
-        ],
-        "given": [
-            ("Mehmet", "", "Mehmed"),
-            ("Mustafa", "", ""),
-            ("Ahmet", "", ""),
-            ("Hüseyin", "", "Huseyin"),
-            ("Emre", "", ""),
-            ("Burak", "", ""),
-            ("Ayşe", "", "Ayse"),
-            ("Murat", "", ""),
-            ("Kemal", "", ""),
-            ("Serkan", "", ""),
-            ("Oğuz", "", "Oguz"),
-            ("Selim", "", ""),
-        ],
-        "roots": [
-            "Kara",
-            "Ak",
-            "Bay",
-            "Er",
-            "Gün",
-            "Tek",
-            "Uz",
-            "Yıl",
-            "Öz",
-            "Kıl",
-            "Tan",
-            "Sar",
-        ],
-        "suffixes": ["oğlu", "er", "can", "türk", "kan", "soy", "dağ", "han"],
-        "prefix": "",
-    },
-    "european": {
-        "family": [
-            ("Müller", "", "Mueller"),
-            ("Schmidt", "", ""),
-            ("Dubois", "", ""),
-            ("Rossi", "", ""),
-            ("Kowalski", "", ""),
-            ("Novák", "", "Novak"),
-            ("Jansen", "", ""),
-            ("Andersson", "", ""),
-            ("Papadopoulos", "Παπαδόπουλος", ""),
-            ("Nielsen", "", ""),
-            ("Moreau", "", ""),
-            ("Bianchi", "", ""),
-        ],
-        "given": [
-            ("Thomas", "", "Tom"),
-            ("Pierre", "", ""),
-            ("Giovanni", "", "Gianni"),
-            ("Jan", "", ""),
-            ("Anna", "", ""),
-            ("Lars", "", ""),
-            ("Stefan", "", ""),
-            ("Georgios", "Γεώργιος", "George"),
-            ("Marco", "", ""),
-            ("Katarzyna", "", "Kasia"),
-            ("Henrik", "", ""),
-            ("Claire", "", ""),
-        ],
-        "roots": [
-            "Berg",
-            "Wald",
-            "Stein",
-            "Brun",
-            "Lind",
-            "Hof",
-            "Mar",
-            "Vos",
-            "Kral",
-            "Dal",
-            "Fisch",
-            "Holm",
-        ],
-        "suffixes": ["er", "mann", "sen", "ski", "ini", "eau", "ová", "berg", "ström"],
-        "prefix": "",
-    },
-}
-REGION_NAMES = list(REGIONS)
-HOST_COUNTRIES = {
-    "arabic": ["JO", "AE", "SA", "EG", "QA", "KW", "OM", "BH", "MA", "TN"],
-    "slavic": ["UA", "PL", "RS", "BG", "KZ", "GE", "AM", "MD", "BA", "ME"],
-    "hispanic": ["ES", "MX", "CO", "CL", "PE", "AR", "UY", "EC", "GT", "PA"],
-    "east_asian": ["KR", "JP", "VN", "PH", "TH", "MN", "SG", "MY", "ID", "TW"],
-    "turkic": ["TR", "AZ", "UZ", "KG", "TM", "TJ", "CY", "AL", "MK", "XK"],
-    "european": ["DE", "FR", "IT", "NL", "SE", "NO", "DK", "GR", "CZ", "PT"],
-}
-TIMEZONES = {
-    "arabic": "Asia/Amman",
-    "slavic": "Europe/Kyiv",
-    "hispanic": "America/Bogota",
-    "east_asian": "Asia/Seoul",
-    "turkic": "Europe/Istanbul",
-    "european": "Europe/Berlin",
-}
-CITY_SYLLABLES = [
-    "ka",
-    "ro",
-    "mi",
-    "ta",
-    "len",
-    "dor",
-    "vas",
-    "bel",
-    "nor",
-    "sa",
-    "qua",
-    "ri",
-    "tor",
-    "an",
-    "vel",
-]
-
-GRADES = [  # (nato grade, weight, rank title per service)
-    (NatoGrade.OF9, 1, "General"),
-    (NatoGrade.OF8, 3, "Lieutenant General"),
-    (NatoGrade.OF7, 6, "Major General"),
-    (NatoGrade.OF6, 10, "Brigadier General"),
-    (NatoGrade.OF5, 22, "Colonel"),
-    (NatoGrade.OF4, 22, "Lieutenant Colonel"),
-    (NatoGrade.OF3, 14, "Major"),
-    (NatoGrade.OF2, 6, "Captain"),
-    (NatoGrade.OR9, 4, "Sergeant Major"),
-    (NatoGrade.CIVILIAN, 12, ""),
-]
-NAVAL_TITLES = {
-    "General": "Admiral",
-    "Lieutenant General": "Vice Admiral",
-    "Major General": "Rear Admiral",
-    "Brigadier General": "Commodore",
-    "Colonel": "Captain",
-    "Lieutenant Colonel": "Commander",
-    "Major": "Lieutenant Commander",
-    "Captain": "Lieutenant",
-    "Sergeant Major": "Master Chief",
-}
-CIVILIAN_TITLES = ["Mr.", "Ms.", "Dr.", "Ambassador", "Deputy Minister", "Director"]
-POSITIONS = [
-    "Chief of Defence",
-    "Deputy Chief of Staff for Operations",
-    "Director of Plans",
-    "Commander",
-    "Deputy Commander",
-    "Director of International Cooperation",
-    "Head of Procurement",
-    "J5",
-    "Chief of Staff",
-    "Commandant",
-    "Director of Intelligence",
-    "Liaison Officer",
-    "Defence Policy Adviser",
-    "Head of the Bilateral Desk",
-    "Director of Training",
-    "Inspector General",
-]
-SCHOOLS = [
-    "U.S. Army War College",
-    "Naval War College",
-    "Air War College",
-    "National Defense University",
-    "Command and General Staff College",
-    "Marine Corps University",
-    "George C. Marshall Center",
-    "national staff college",
-    "Royal College of Defence Studies",
-    "NATO Defense College",
-]
-LANGUAGES = [
-    "English",
-    "French",
-    "Russian",
-    "Arabic",
-    "Spanish",
-    "German",
-    "Chinese",
-    "Turkish",
-    "Portuguese",
-]
-TOPICS = [
-    "the bilateral exercise programme",
-    "maritime security cooperation",
-    "the officer exchange",
-    "air defence modernisation",
-    "border security",
-    "the staff talks agenda",
-    "the training team visit",
-    "cyber defence",
-    "peacekeeping deployments",
-    "the port visit schedule",
-    "professional military education",
-    "humanitarian assistance planning",
-    "the equipment transfer",
-    "the status of forces talks",
-    "counter-terrorism information sharing",
-    "the search and rescue agreement",
-]
-SENTENCES = [
-    "{name} welcomed the proposal on {topic} and asked for a draft text before the next round.",
-    "Discussion covered {topic}; {name} confirmed the ministry's priorities for the coming year.",
-    "{name} raised concerns about the timeline for {topic} and requested a follow-up meeting.",
-    "The attaché briefed {name} on {topic}; the host nation will nominate a point of contact.",
-    "{name} noted progress on {topic} and invited the attaché to observe the next phase.",
-    "Both sides agreed to revisit {topic} at the working level within the month.",
-]
-OUTCOMES = [
-    "Agreed to exchange draft terms of reference.",
-    "Host nation to confirm dates.",
-    "No change in position.",
-    "Invitation extended to the chief of mission.",
-    "Action: send the proposed agenda.",
-    "Positive; momentum on the working group.",
-]
-ORG_UNITS = [
-    ("Ministry of Defence", "MOD", OrganizationKind.MINISTRY),
-    ("General Staff", "GS", OrganizationKind.SERVICE_HQ),
-    ("Army Headquarters", "AHQ", OrganizationKind.SERVICE_HQ),
-    ("Naval Headquarters", "NHQ", OrganizationKind.SERVICE_HQ),
-    ("Air Force Headquarters", "AFHQ", OrganizationKind.SERVICE_HQ),
-    ("Joint Operations Command", "JOC", OrganizationKind.COMMAND),
-    ("National Defence College", "NDC", OrganizationKind.SCHOOL),
-    ("Military Academy", "MA", OrganizationKind.SCHOOL),
-]
-TAG_NAMES = [
-    "alumni",
-    "vip",
-    "protocol-sensitive",
-    "exchange-officer",
-    "staff-talks",
-    "english-speaker",
-]
+# ---------------------------------------------------------------- names
 
 
 def _weighted(rng: random.Random, items, weights):
@@ -586,192 +166,6 @@ def _person_name(rng: random.Random, region: str) -> tuple[str, str, str, str]:
     )
     aliases = ", ".join(a for a in (family_aliases, given_aliases) if a)
     return family, given, native, aliases
-
-
-# ---------------------------------------------------------------- writing
-
-
-def _tsv(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if isinstance(value, str):
-        if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            value = (
-                value.replace("\\", "\\\\")
-                .replace("\t", "\\t")
-                .replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )
-        return value
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return str(value)
-
-
-class _Table:
-    """Column layout of one model: attnames in order, with the model's defaults for unset ones."""
-
-    def __init__(self, model):
-        self.model = model
-        self.name = model._meta.db_table
-        self.fields = [f for f in model._meta.concrete_fields]
-        self.columns = [f.column for f in self.fields]
-        self.attnames = [f.attname for f in self.fields]
-        self.defaults = {f.attname: f.get_default() for f in self.fields}
-
-    def line(self, row: dict) -> str:
-        defaults = self.defaults
-        return (
-            "\t".join(_tsv(row[a] if a in row else defaults[a]) for a in self.attnames)
-            + "\n"
-        )
-
-
-class _LineStream(io.RawIOBase):
-    """A file whose read() pulls lines from a generator: COPY ingests while Python generates."""
-
-    def __init__(self, lines):
-        self._lines = iter(lines)
-        self._buffer = b""
-
-    def readable(self):
-        return True
-
-    def read(self, size=-1):
-        while size < 0 or len(self._buffer) < size:
-            chunk = "".join(islice(self._lines, 2000))
-            if not chunk:
-                break
-            self._buffer += chunk.encode()
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
-        return data
-
-
-class Sink:
-    """Bulk writes: COPY on PostgreSQL, bulk_create elsewhere. Ids are allocated here, in order."""
-
-    BATCH = 5000
-
-    def __init__(self, log=None):
-        self.postgres = connection.vendor == "postgresql"
-        self.tables: dict = {}
-        self.next_id: dict = {}
-        self.counts: dict[str, int] = {}
-        self.log = log or (lambda message: None)
-
-    def table(self, model) -> _Table:
-        if model not in self.tables:
-            self.tables[model] = _Table(model)
-            self.next_id[model] = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-        return self.tables[model]
-
-    def ids(self, model, count: int) -> range:
-        self.table(model)
-        start = self.next_id[model]
-        self.next_id[model] = start + count
-        return range(start, start + count)
-
-    def take(self, model) -> int:
-        """The next id of a model (one row)."""
-        self.table(model)
-        value = self.next_id[model]
-        self.next_id[model] = value + 1
-        return value
-
-    def write(self, model, rows) -> None:
-        """Write an iterable of {attname: value} dicts (each with its id)."""
-        table = self.table(model)
-        started = time.monotonic()
-        count = 0
-        if self.postgres:
-            counter = [0]
-
-            def lines():
-                for row in rows:
-                    counter[0] += 1
-                    yield table.line(row)
-
-            with connection.cursor() as cursor:
-                cursor.cursor.copy_expert(
-                    f"COPY {table.name} ({', '.join(table.columns)}) FROM STDIN",
-                    _LineStream(lines()),
-                    size=1 << 20,
-                )
-            count = counter[0]
-        else:
-            batch = []
-            for row in rows:
-                batch.append(model(**row))
-                count += 1
-                if len(batch) >= self.BATCH:
-                    model.objects.bulk_create(batch)
-                    batch = []
-            if batch:
-                model.objects.bulk_create(batch)
-        self.counts[table.name] = self.counts.get(table.name, 0) + count
-        self.log(f"  {table.name}: {count} rows in {time.monotonic() - started:.1f}s")
-
-    def buffer(self, model) -> _Buffer:
-        return _Buffer(self, model)
-
-    def finish(self) -> None:
-        """Move every sequence past the ids written explicitly."""
-        if not self.postgres:
-            return
-        with connection.cursor() as cursor:
-            for model, table in self.tables.items():
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM "
-                    f"{table.name}))",
-                    [table.name],
-                )
-
-
-class _Buffer:
-    """Rows of a child table collected while its parent streams; written after the parent."""
-
-    def __init__(self, sink: Sink, model):
-        self.sink, self.model = sink, model
-        self.table = sink.table(model)
-        self.rows = [] if not sink.postgres else None
-        self.file = (
-            tempfile.TemporaryFile("w+", encoding="utf-8") if sink.postgres else None
-        )
-        self.count = 0
-
-    def add(self, row: dict) -> None:
-        self.count += 1
-        if self.file is not None:
-            self.file.write(self.table.line(row))
-        else:
-            self.rows.append(row)
-
-    def flush(self) -> None:
-        if self.file is None:
-            self.sink.write(self.model, self.rows)
-            return
-        started = time.monotonic()
-        self.file.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(
-                f"COPY {self.table.name} ({', '.join(self.table.columns)}) FROM STDIN",
-                self.file,
-                size=1 << 20,
-            )
-        self.file.close()
-        self.sink.counts[self.table.name] = (
-            self.sink.counts.get(self.table.name, 0) + self.count
-        )
-        self.sink.log(
-            f"  {self.table.name}: {self.count} rows in {time.monotonic() - started:.1f}s"
-        )
 
 
 # ---------------------------------------------------------------- the load
