@@ -203,9 +203,8 @@ def _wait(condition, seconds: float, what: str) -> None:
 
 
 def ensure_database(args, *, drop: bool = False) -> None:
-    connection = _pg_connect(
-        args, "postgres"
-    )  # autocommit: CREATE DATABASE refuses a transaction
+    # Autocommit: CREATE DATABASE refuses to run in a transaction.
+    connection = _pg_connect(args, "postgres")
     try:
         with connection.cursor() as cursor:
             if drop:

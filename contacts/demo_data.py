@@ -8,19 +8,67 @@ from .choices import OrganizationKind, Service
 
 # acronym, name, kind, parent acronym, channel
 ORGANIZATIONS = [
-    ("MOD", "Ministry of Defence of Bandaria", OrganizationKind.MINISTRY, None, Channel.POST),
-    ("DDC", "Directorate of Defence Cooperation", OrganizationKind.OTHER, "MOD", Channel.POST),
-    ("GS", "General Staff of the Bandarian Armed Forces", OrganizationKind.SERVICE_HQ, "MOD", Channel.POST),
-    ("BLF", "Bandarian Land Forces Headquarters", OrganizationKind.SERVICE_HQ, "GS", Channel.POST),
-    ("RBN", "Royal Bandarian Navy Headquarters", OrganizationKind.SERVICE_HQ, "GS", Channel.POST),
-    ("BAF", "Bandarian Air Force Headquarters", OrganizationKind.SERVICE_HQ, "GS", Channel.POST),
-    ("NMD", "Northern Military District", OrganizationKind.COMMAND, "BLF", Channel.POST),
+    (
+        "MOD",
+        "Ministry of Defence of Bandaria",
+        OrganizationKind.MINISTRY,
+        None,
+        Channel.POST,
+    ),
+    (
+        "DDC",
+        "Directorate of Defence Cooperation",
+        OrganizationKind.OTHER,
+        "MOD",
+        Channel.POST,
+    ),
+    (
+        "GS",
+        "General Staff of the Bandarian Armed Forces",
+        OrganizationKind.SERVICE_HQ,
+        "MOD",
+        Channel.POST,
+    ),
+    (
+        "BLF",
+        "Bandarian Land Forces Headquarters",
+        OrganizationKind.SERVICE_HQ,
+        "GS",
+        Channel.POST,
+    ),
+    (
+        "RBN",
+        "Royal Bandarian Navy Headquarters",
+        OrganizationKind.SERVICE_HQ,
+        "GS",
+        Channel.POST,
+    ),
+    (
+        "BAF",
+        "Bandarian Air Force Headquarters",
+        OrganizationKind.SERVICE_HQ,
+        "GS",
+        Channel.POST,
+    ),
+    (
+        "NMD",
+        "Northern Military District",
+        OrganizationKind.COMMAND,
+        "BLF",
+        Channel.POST,
+    ),
     ("CDC", "Coastal Defence Command", OrganizationKind.COMMAND, "RBN", Channel.POST),
     ("ADC", "Air Defence Command", OrganizationKind.COMMAND, "BAF", Channel.POST),
     ("3 MECH", "3rd Mechanised Brigade", OrganizationKind.UNIT, "NMD", Channel.POST),
     ("NDC", "National Defence College", OrganizationKind.SCHOOL, "MOD", Channel.POST),
     ("MAQ", "Al-Qasr Military Academy", OrganizationKind.SCHOOL, "BLF", Channel.POST),
-    ("MID", "Military Intelligence Directorate", OrganizationKind.OTHER, "GS", Channel.ATTACHE),
+    (
+        "MID",
+        "Military Intelligence Directorate",
+        OrganizationKind.OTHER,
+        "GS",
+        Channel.ATTACHE,
+    ),
 ]
 
 # Positions by organization, most senior first, with the grade band the holder usually has.
@@ -280,7 +328,12 @@ OUTCOMES = [
     "Positive; draft text to be shared.", "Referred to the General Staff for decision.", "",
 ]  # fmt: skip
 
-LANGUAGES = ["Arabic, English", "Arabic", "Arabic, English, French", "Arabic, Urdu, English"]
+LANGUAGES = [
+    "Arabic, English",
+    "Arabic",
+    "Arabic, English, French",
+    "Arabic, Urdu, English",
+]
 # Empty entries make "nothing recorded" as likely as it is in a real office.
 EDUCATION = [
     "",

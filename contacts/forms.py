@@ -14,7 +14,10 @@ from .models import Counterpart, Organization
 # Fieldsets of the counterpart form, in the order an attaché fills them in after a meeting.
 COUNTERPART_FIELDSETS = [
     ("Name", ["family_name", "given_names", "native_name", "aliases", "country"]),
-    ("Rank and position", ["service", "rank_title", "nato_grade", "position", "organization", "status"]),
+    (
+        "Rank and position",
+        ["service", "rank_title", "nato_grade", "position", "organization", "status"],
+    ),
     ("Contact", ["email", "phone", "languages"]),
     ("Background", ["education", "biography", "protocol_notes"]),
     ("Attaché channel", ["restricted_notes"]),
@@ -48,7 +51,9 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
             "given_names": forms.TextInput(attrs={"dir": "auto"}),
             "native_name": forms.TextInput(attrs={"dir": "auto"}),
             "aliases": forms.TextInput(attrs={"dir": "auto"}),
-            "last_verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_verified_on": forms.DateInput(
+                attrs={"type": "date"}, format="%Y-%m-%d"
+            ),
             "education": forms.Textarea(attrs={"rows": 3}),
             "biography": forms.Textarea(attrs={"rows": 5}),
             "protocol_notes": forms.Textarea(attrs={"rows": 3}),
@@ -63,13 +68,19 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
             self.initial.setdefault("country", post.host_country)
             self.initial.setdefault("owner", user.pk if user is not None else None)
         self.fields["family_name"].widget.attrs["autofocus"] = True
-        self.fields["organization"].queryset = policy.visible(user, Organization).filter(post=post).order_by("name")
+        self.fields["organization"].queryset = (
+            policy.visible(user, Organization).filter(post=post).order_by("name")
+        )
         self.fields["owner"].queryset = (
             get_user_model()
-            .objects.filter(memberships__post=post, memberships__role__in=[Role.ATTACHE, Role.CHIEF])
+            .objects.filter(
+                memberships__post=post, memberships__role__in=[Role.ATTACHE, Role.CHIEF]
+            )
             .order_by("username")
         )
-        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["owner"].label_from_instance = (
+            lambda u: u.get_full_name() or u.get_username()
+        )
         self.fields["tags"].help_text = "Comma-separated, e.g. alumni, maritime."
 
     def service_kwargs(self) -> dict:

@@ -26,18 +26,18 @@ from metaphone import doublemetaphone
 
 _TOKEN = re.compile(r"[a-z0-9]+")
 _ARABIC = re.compile(r"[\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff]+")
-_LONG_U = re.compile(
-    r"ou|oo"
-)  # Latin spellings of the long vowel Arabic writes as w: Mahmoud
+# Latin spellings of the long vowel Arabic writes as w: Mahmoud.
+_LONG_U = re.compile(r"ou|oo")
 _SKELETON_DROP = re.compile(r"[aeiouy]")
 _REPEAT = re.compile(r"(.)\1+")
 SKELETON_MARK = "="
-MIN_SKELETON = (
-    3  # shorter skeletons ("ly" for Ali) would match half the names of a region
-)
-MIN_PHONETIC_KEY = (
-    2  # one-letter codes ("L" for Li, Lee, Leo, Lau) are not worth the noise
-)
+# Shorter skeletons ("ly" for Ali) would match half the names of a region.
+MIN_SKELETON = 3
+# One-letter codes ("L" for Li, Lee, Leo, Lau) are not worth the noise.
+MIN_PHONETIC_KEY = 2
+# Query words shorter than this match by spelling only: the sound code of "yil" (a name being
+# typed) is AL, the code of every Al- name; of "hus", HS. Whole short names still match exactly.
+MIN_PHONETIC_WORD = 4
 
 FOLDED_MAX = 800
 PHONETIC_MAX = 1000
@@ -154,7 +154,8 @@ class QueryToken:
 def query_tokens(query: str) -> list[QueryToken]:
     """Split a search query into folded tokens with the keys each one may match by.
 
-    - Latin (and Greek, …) tokens: their Double Metaphone codes of two letters or more.
+    - Latin (and Greek, …) tokens of four letters or more: their Double Metaphone codes of two
+      letters or more (shorter words, often names being typed, match by spelling only).
     - Cyrillic tokens: the same, plus those of the spelling with "kh" read as "h" — Russian writes
       the Arabic and Western h as Х, transliterated kh ("Мухаммад" is "Mukhammad").
     - Arabic-script tokens: the consonant skeleton only (no vowels were written, so sound codes of
@@ -173,13 +174,12 @@ def query_tokens(query: str) -> list[QueryToken]:
                 bones = skeleton(token)
                 candidates = [bones]
                 if bones.startswith("l") and len(bones) > MIN_SKELETON:
-                    candidates.append(
-                        bones[1:]
-                    )  # the article al- is written joined: الحربي
+                    # The article al- is written joined to the name: الحربي.
+                    candidates.append(bones[1:])
                 keys.extend(
                     SKELETON_MARK + b for b in candidates if len(b) >= MIN_SKELETON
                 )
-            else:
+            elif len(token) >= MIN_PHONETIC_WORD:
                 spellings = [token]
                 if script == "cyrillic" and "kh" in token:
                     spellings.append(token.replace("kh", "h"))

@@ -30,10 +30,10 @@ from . import names
 
 # Rank of a word by how it matched; the gaps keep the sum over a few words in tier order.
 EXACT, PREFIX, PHONETIC, TRIGRAM = 0, 1, 4, 16
-TRIGRAM_MIN_LENGTH = (
-    4  # below this a word has too few trigrams for similarity to mean anything
-)
-MAX_QUERY_TOKENS = 8  # a pasted paragraph must not become a 100-way join of LIKEs
+# Below this a word has too few trigrams for similarity to mean anything.
+TRIGRAM_MIN_LENGTH = 4
+# A pasted paragraph must not become a 100-way join of LIKEs.
+MAX_QUERY_TOKENS = 8
 
 
 def _word_conditions(token: names.QueryToken, postgres: bool) -> list[tuple[int, Q]]:

@@ -180,9 +180,8 @@ class _PostPlan:
     country: str
     users: dict  # suffix -> user id
     org_ids: list = field(default_factory=list)
-    counterparts: list = field(
-        default_factory=list
-    )  # (id, rank_title, grade, position, channel)
+    # (id, rank_title, grade, position, channel) of each counterpart, for meeting participants
+    counterparts: list = field(default_factory=list)
     agreement_ids: list = field(default_factory=list)
     exercise_ids: list = field(default_factory=list)
 
@@ -251,9 +250,8 @@ def _analyze(sink: Sink, log) -> None:
 
 def _posts_and_users(spec: VolumeSpec, sink: Sink) -> list[_PostPlan]:
     User = get_user_model()
-    password = make_password(
-        spec.password
-    )  # hashed once: PBKDF2 per user would take minutes
+    # Hashed once: PBKDF2 for each of 750 users would take minutes.
+    password = make_password(spec.password)
     now = timezone.now()
     posts, users, plans = [], [], []
     post_ids = sink.ids(Post, spec.posts)

@@ -13,342 +13,1267 @@ import contacts.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("auth", "0012_alter_user_first_name_max_length"),
+        (
+            "taggit",
+            "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx",
+        ),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Short upper-case code, e.g. BANDAR.', max_length=16, unique=True)),
-                ('name', models.CharField(max_length=120)),
-                ('host_country', django_countries.fields.CountryField(max_length=2)),
-                ('cable_country_tag', models.CharField(help_text='Two-letter cable geographic tag (not ISO: Germany is GM).', max_length=2)),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[contacts.models.validate_timezone])),
-                ('cable_from', models.CharField(help_text='e.g. AMEMBASSY BANDAR', max_length=80)),
-                ('cable_to', models.CharField(default='SECSTATE WASHDC', max_length=80)),
-                ('cable_info', models.TextField(blank=True, help_text='INFO addressees, one per line.')),
-                ('default_tags', models.CharField(blank=True, help_text='Comma-separated, e.g. MARR, PREL', max_length=120)),
-                ('signature', models.CharField(help_text="The chief's surname, last line of cables.", max_length=40)),
-                ('weekly_cutoff_weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=4)),
-                ('weekly_cutoff_time', models.TimeField(default='12:00')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Short upper-case code, e.g. BANDAR.",
+                        max_length=16,
+                        unique=True,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("host_country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "cable_country_tag",
+                    models.CharField(
+                        help_text="Two-letter cable geographic tag (not ISO: Germany is GM).",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[contacts.models.validate_timezone],
+                    ),
+                ),
+                (
+                    "cable_from",
+                    models.CharField(help_text="e.g. AMEMBASSY BANDAR", max_length=80),
+                ),
+                (
+                    "cable_to",
+                    models.CharField(default="SECSTATE WASHDC", max_length=80),
+                ),
+                (
+                    "cable_info",
+                    models.TextField(
+                        blank=True, help_text="INFO addressees, one per line."
+                    ),
+                ),
+                (
+                    "default_tags",
+                    models.CharField(
+                        blank=True,
+                        help_text="Comma-separated, e.g. MARR, PREL",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "signature",
+                    models.CharField(
+                        help_text="The chief's surname, last line of cables.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "weekly_cutoff_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=4,
+                    ),
+                ),
+                ("weekly_cutoff_time", models.TimeField(default="12:00")),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Counterpart',
+            name="Counterpart",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('marking', attache_crm.records.MarkingField(choices=[('U', 'UNCLASSIFIED'), ('SBU', 'SENSITIVE BUT UNCLASSIFIED'), ('SBU-NF', 'SENSITIVE BUT UNCLASSIFIED // NOFORN')], default='U', max_length=8, validators=[attache_crm.markings.validate_marking])),
-                ('channel', models.CharField(choices=[('post', 'Post'), ('attache', 'Attaché channel'), ('restricted', 'Restricted')], default='post', max_length=12)),
-                ('family_name', models.CharField(max_length=100)),
-                ('given_names', models.CharField(blank=True, max_length=150)),
-                ('native_name', models.CharField(blank=True, help_text='The name in its original script.', max_length=200)),
-                ('aliases', models.CharField(blank=True, help_text='Other transliterations and nicknames, comma-separated.', max_length=300)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('service', models.CharField(choices=[('army', 'Army'), ('navy', 'Navy'), ('air_force', 'Air force'), ('marines', 'Marines'), ('joint', 'Joint'), ('civilian', 'Civilian'), ('other', 'Other')], default='other', max_length=12)),
-                ('rank_title', models.CharField(blank=True, help_text='National rank title.', max_length=80)),
-                ('nato_grade', models.CharField(blank=True, choices=[('OF-10', 'OF-10'), ('OF-9', 'OF-9'), ('OF-8', 'OF-8'), ('OF-7', 'OF-7'), ('OF-6', 'OF-6'), ('OF-5', 'OF-5'), ('OF-4', 'OF-4'), ('OF-3', 'OF-3'), ('OF-2', 'OF-2'), ('OF-1', 'OF-1'), ('OR-9', 'OR-9'), ('OR-8', 'OR-8'), ('OR-7', 'OR-7'), ('OR-6', 'OR-6'), ('OR-5', 'OR-5'), ('OR-4', 'OR-4'), ('OR-3', 'OR-3'), ('OR-2', 'OR-2'), ('OR-1', 'OR-1'), ('CIV', 'Civilian')], max_length=5)),
-                ('position', models.CharField(blank=True, max_length=200)),
-                ('languages', models.CharField(blank=True, max_length=200)),
-                ('education', models.TextField(blank=True, help_text='Schools attended, including ours.')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('biography', models.TextField(blank=True)),
-                ('protocol_notes', models.TextField(blank=True)),
-                ('restricted_notes', models.TextField(blank=True, help_text="Attaché channel only, whatever the record's channel.")),
-                ('status', models.CharField(choices=[('active', 'Active'), ('reassigned', 'Reassigned'), ('retired', 'Retired'), ('deceased', 'Deceased')], default='active', max_length=12)),
-                ('last_verified_on', models.DateField(blank=True, null=True)),
-                ('grade_seniority', models.PositiveSmallIntegerField(default=0, editable=False)),
-                ('name_folded', models.CharField(blank=True, editable=False, max_length=800)),
-                ('name_phonetic', models.CharField(blank=True, editable=False, max_length=400)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tags', taggit.managers.TaggableManager(blank=True, help_text='A comma-separated list of tags.', through='taggit.TaggedItem', to='taggit.Tag', verbose_name='Tags')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "marking",
+                    attache_crm.records.MarkingField(
+                        choices=[
+                            ("U", "UNCLASSIFIED"),
+                            ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
+                            ("SBU-NF", "SENSITIVE BUT UNCLASSIFIED // NOFORN"),
+                        ],
+                        default="U",
+                        max_length=8,
+                        validators=[attache_crm.markings.validate_marking],
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("attache", "Attaché channel"),
+                            ("restricted", "Restricted"),
+                        ],
+                        default="post",
+                        max_length=12,
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=100)),
+                ("given_names", models.CharField(blank=True, max_length=150)),
+                (
+                    "native_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name in its original script.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.CharField(
+                        blank=True,
+                        help_text="Other transliterations and nicknames, comma-separated.",
+                        max_length=300,
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[
+                            ("army", "Army"),
+                            ("navy", "Navy"),
+                            ("air_force", "Air force"),
+                            ("marines", "Marines"),
+                            ("joint", "Joint"),
+                            ("civilian", "Civilian"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "rank_title",
+                    models.CharField(
+                        blank=True, help_text="National rank title.", max_length=80
+                    ),
+                ),
+                (
+                    "nato_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("OF-10", "OF-10"),
+                            ("OF-9", "OF-9"),
+                            ("OF-8", "OF-8"),
+                            ("OF-7", "OF-7"),
+                            ("OF-6", "OF-6"),
+                            ("OF-5", "OF-5"),
+                            ("OF-4", "OF-4"),
+                            ("OF-3", "OF-3"),
+                            ("OF-2", "OF-2"),
+                            ("OF-1", "OF-1"),
+                            ("OR-9", "OR-9"),
+                            ("OR-8", "OR-8"),
+                            ("OR-7", "OR-7"),
+                            ("OR-6", "OR-6"),
+                            ("OR-5", "OR-5"),
+                            ("OR-4", "OR-4"),
+                            ("OR-3", "OR-3"),
+                            ("OR-2", "OR-2"),
+                            ("OR-1", "OR-1"),
+                            ("CIV", "Civilian"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200)),
+                ("languages", models.CharField(blank=True, max_length=200)),
+                (
+                    "education",
+                    models.TextField(
+                        blank=True, help_text="Schools attended, including ours."
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("biography", models.TextField(blank=True)),
+                ("protocol_notes", models.TextField(blank=True)),
+                (
+                    "restricted_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Attaché channel only, whatever the record's channel.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("reassigned", "Reassigned"),
+                            ("retired", "Retired"),
+                            ("deceased", "Deceased"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("last_verified_on", models.DateField(blank=True, null=True)),
+                (
+                    "grade_seniority",
+                    models.PositiveSmallIntegerField(default=0, editable=False),
+                ),
+                (
+                    "name_folded",
+                    models.CharField(blank=True, editable=False, max_length=800),
+                ),
+                (
+                    "name_phonetic",
+                    models.CharField(blank=True, editable=False, max_length=400),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tags",
+                    taggit.managers.TaggableManager(
+                        blank=True,
+                        help_text="A comma-separated list of tags.",
+                        through="taggit.TaggedItem",
+                        to="taggit.Tag",
+                        verbose_name="Tags",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['family_name', 'given_names'],
+                "ordering": ["family_name", "given_names"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalPost',
+            name="HistoricalPost",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('code', models.CharField(db_index=True, help_text='Short upper-case code, e.g. BANDAR.', max_length=16)),
-                ('name', models.CharField(max_length=120)),
-                ('host_country', django_countries.fields.CountryField(max_length=2)),
-                ('cable_country_tag', models.CharField(help_text='Two-letter cable geographic tag (not ISO: Germany is GM).', max_length=2)),
-                ('timezone', models.CharField(default='UTC', max_length=64, validators=[contacts.models.validate_timezone])),
-                ('cable_from', models.CharField(help_text='e.g. AMEMBASSY BANDAR', max_length=80)),
-                ('cable_to', models.CharField(default='SECSTATE WASHDC', max_length=80)),
-                ('cable_info', models.TextField(blank=True, help_text='INFO addressees, one per line.')),
-                ('default_tags', models.CharField(blank=True, help_text='Comma-separated, e.g. MARR, PREL', max_length=120)),
-                ('signature', models.CharField(help_text="The chief's surname, last line of cables.", max_length=40)),
-                ('weekly_cutoff_weekday', models.PositiveSmallIntegerField(choices=[(0, 'Monday'), (1, 'Tuesday'), (2, 'Wednesday'), (3, 'Thursday'), (4, 'Friday'), (5, 'Saturday'), (6, 'Sunday')], default=4)),
-                ('weekly_cutoff_time', models.TimeField(default='12:00')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        db_index=True,
+                        help_text="Short upper-case code, e.g. BANDAR.",
+                        max_length=16,
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("host_country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "cable_country_tag",
+                    models.CharField(
+                        help_text="Two-letter cable geographic tag (not ISO: Germany is GM).",
+                        max_length=2,
+                    ),
+                ),
+                (
+                    "timezone",
+                    models.CharField(
+                        default="UTC",
+                        max_length=64,
+                        validators=[contacts.models.validate_timezone],
+                    ),
+                ),
+                (
+                    "cable_from",
+                    models.CharField(help_text="e.g. AMEMBASSY BANDAR", max_length=80),
+                ),
+                (
+                    "cable_to",
+                    models.CharField(default="SECSTATE WASHDC", max_length=80),
+                ),
+                (
+                    "cable_info",
+                    models.TextField(
+                        blank=True, help_text="INFO addressees, one per line."
+                    ),
+                ),
+                (
+                    "default_tags",
+                    models.CharField(
+                        blank=True,
+                        help_text="Comma-separated, e.g. MARR, PREL",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "signature",
+                    models.CharField(
+                        help_text="The chief's surname, last line of cables.",
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "weekly_cutoff_weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Monday"),
+                            (1, "Tuesday"),
+                            (2, "Wednesday"),
+                            (3, "Thursday"),
+                            (4, "Friday"),
+                            (5, "Saturday"),
+                            (6, "Sunday"),
+                        ],
+                        default=4,
+                    ),
+                ),
+                ("weekly_cutoff_time", models.TimeField(default="12:00")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical post',
-                'verbose_name_plural': 'historical posts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical post",
+                "verbose_name_plural": "historical posts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Organization',
+            name="Organization",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True)),
-                ('marking', attache_crm.records.MarkingField(choices=[('U', 'UNCLASSIFIED'), ('SBU', 'SENSITIVE BUT UNCLASSIFIED'), ('SBU-NF', 'SENSITIVE BUT UNCLASSIFIED // NOFORN')], default='U', max_length=8, validators=[attache_crm.markings.validate_marking])),
-                ('channel', models.CharField(choices=[('post', 'Post'), ('attache', 'Attaché channel'), ('restricted', 'Restricted')], default='post', max_length=12)),
-                ('name', models.CharField(max_length=200)),
-                ('acronym', models.CharField(blank=True, max_length=30)),
-                ('kind', models.CharField(choices=[('ministry', 'Ministry'), ('service_hq', 'Service headquarters'), ('command', 'Command'), ('unit', 'Unit'), ('school', 'School'), ('other', 'Other')], default='other', max_length=16)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='children', to='contacts.organization')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
+                (
+                    "marking",
+                    attache_crm.records.MarkingField(
+                        choices=[
+                            ("U", "UNCLASSIFIED"),
+                            ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
+                            ("SBU-NF", "SENSITIVE BUT UNCLASSIFIED // NOFORN"),
+                        ],
+                        default="U",
+                        max_length=8,
+                        validators=[attache_crm.markings.validate_marking],
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("attache", "Attaché channel"),
+                            ("restricted", "Restricted"),
+                        ],
+                        default="post",
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("acronym", models.CharField(blank=True, max_length=30)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Ministry"),
+                            ("service_hq", "Service headquarters"),
+                            ("command", "Command"),
+                            ("unit", "Unit"),
+                            ("school", "School"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="children",
+                        to="contacts.organization",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contacts.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalAppointment',
+            name="HistoricalAppointment",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('position', models.CharField(blank=True, max_length=200)),
-                ('rank_title', models.CharField(blank=True, max_length=80)),
-                ('nato_grade', models.CharField(blank=True, choices=[('OF-10', 'OF-10'), ('OF-9', 'OF-9'), ('OF-8', 'OF-8'), ('OF-7', 'OF-7'), ('OF-6', 'OF-6'), ('OF-5', 'OF-5'), ('OF-4', 'OF-4'), ('OF-3', 'OF-3'), ('OF-2', 'OF-2'), ('OF-1', 'OF-1'), ('OR-9', 'OR-9'), ('OR-8', 'OR-8'), ('OR-7', 'OR-7'), ('OR-6', 'OR-6'), ('OR-5', 'OR-5'), ('OR-4', 'OR-4'), ('OR-3', 'OR-3'), ('OR-2', 'OR-2'), ('OR-1', 'OR-1'), ('CIV', 'Civilian')], max_length=5)),
-                ('start_on', models.DateField()),
-                ('end_on', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('counterpart', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.counterpart')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.organization')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200)),
+                ("rank_title", models.CharField(blank=True, max_length=80)),
+                (
+                    "nato_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("OF-10", "OF-10"),
+                            ("OF-9", "OF-9"),
+                            ("OF-8", "OF-8"),
+                            ("OF-7", "OF-7"),
+                            ("OF-6", "OF-6"),
+                            ("OF-5", "OF-5"),
+                            ("OF-4", "OF-4"),
+                            ("OF-3", "OF-3"),
+                            ("OF-2", "OF-2"),
+                            ("OF-1", "OF-1"),
+                            ("OR-9", "OR-9"),
+                            ("OR-8", "OR-8"),
+                            ("OR-7", "OR-7"),
+                            ("OR-6", "OR-6"),
+                            ("OR-5", "OR-5"),
+                            ("OR-4", "OR-4"),
+                            ("OR-3", "OR-3"),
+                            ("OR-2", "OR-2"),
+                            ("OR-1", "OR-1"),
+                            ("CIV", "Civilian"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("start_on", models.DateField()),
+                ("end_on", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "counterpart",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.counterpart",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.organization",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical appointment',
-                'verbose_name_plural': 'historical appointments',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical appointment",
+                "verbose_name_plural": "historical appointments",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='counterpart',
-            name='organization',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='counterparts', to='contacts.organization'),
+            model_name="counterpart",
+            name="organization",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="counterparts",
+                to="contacts.organization",
+            ),
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('attache', 'Attaché'), ('diplomat', 'Diplomat'), ('chief', 'Chief of mission'), ('admin', 'Administrator')], max_length=12)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='contacts.post')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("attache", "Attaché"),
+                            ("diplomat", "Diplomat"),
+                            ("chief", "Chief of mission"),
+                            ("admin", "Administrator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="contacts.post",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['post__code', 'user__username'],
+                "ordering": ["post__code", "user__username"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalOrganization',
+            name="HistoricalOrganization",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('marking', attache_crm.records.MarkingField(choices=[('U', 'UNCLASSIFIED'), ('SBU', 'SENSITIVE BUT UNCLASSIFIED'), ('SBU-NF', 'SENSITIVE BUT UNCLASSIFIED // NOFORN')], default='U', max_length=8, validators=[attache_crm.markings.validate_marking])),
-                ('channel', models.CharField(choices=[('post', 'Post'), ('attache', 'Attaché channel'), ('restricted', 'Restricted')], default='post', max_length=12)),
-                ('name', models.CharField(max_length=200)),
-                ('acronym', models.CharField(blank=True, max_length=30)),
-                ('kind', models.CharField(choices=[('ministry', 'Ministry'), ('service_hq', 'Service headquarters'), ('command', 'Command'), ('unit', 'Unit'), ('school', 'School'), ('other', 'Other')], default='other', max_length=16)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.organization')),
-                ('post', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.post')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, db_index=True, editable=False),
+                ),
+                (
+                    "marking",
+                    attache_crm.records.MarkingField(
+                        choices=[
+                            ("U", "UNCLASSIFIED"),
+                            ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
+                            ("SBU-NF", "SENSITIVE BUT UNCLASSIFIED // NOFORN"),
+                        ],
+                        default="U",
+                        max_length=8,
+                        validators=[attache_crm.markings.validate_marking],
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("attache", "Attaché channel"),
+                            ("restricted", "Restricted"),
+                        ],
+                        default="post",
+                        max_length=12,
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("acronym", models.CharField(blank=True, max_length=30)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("ministry", "Ministry"),
+                            ("service_hq", "Service headquarters"),
+                            ("command", "Command"),
+                            ("unit", "Unit"),
+                            ("school", "School"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=16,
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.organization",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical organization',
-                'verbose_name_plural': 'historical organizations',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical organization",
+                "verbose_name_plural": "historical organizations",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalMembership',
+            name="HistoricalMembership",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('role', models.CharField(choices=[('attache', 'Attaché'), ('diplomat', 'Diplomat'), ('chief', 'Chief of mission'), ('admin', 'Administrator')], max_length=12)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('user', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('post', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.post')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("attache", "Attaché"),
+                            ("diplomat", "Diplomat"),
+                            ("chief", "Chief of mission"),
+                            ("admin", "Administrator"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical membership',
-                'verbose_name_plural': 'historical memberships',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical membership",
+                "verbose_name_plural": "historical memberships",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalCounterpart',
+            name="HistoricalCounterpart",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('created_at', models.DateTimeField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(blank=True, db_index=True, editable=False)),
-                ('marking', attache_crm.records.MarkingField(choices=[('U', 'UNCLASSIFIED'), ('SBU', 'SENSITIVE BUT UNCLASSIFIED'), ('SBU-NF', 'SENSITIVE BUT UNCLASSIFIED // NOFORN')], default='U', max_length=8, validators=[attache_crm.markings.validate_marking])),
-                ('channel', models.CharField(choices=[('post', 'Post'), ('attache', 'Attaché channel'), ('restricted', 'Restricted')], default='post', max_length=12)),
-                ('family_name', models.CharField(max_length=100)),
-                ('given_names', models.CharField(blank=True, max_length=150)),
-                ('native_name', models.CharField(blank=True, help_text='The name in its original script.', max_length=200)),
-                ('aliases', models.CharField(blank=True, help_text='Other transliterations and nicknames, comma-separated.', max_length=300)),
-                ('country', django_countries.fields.CountryField(max_length=2)),
-                ('service', models.CharField(choices=[('army', 'Army'), ('navy', 'Navy'), ('air_force', 'Air force'), ('marines', 'Marines'), ('joint', 'Joint'), ('civilian', 'Civilian'), ('other', 'Other')], default='other', max_length=12)),
-                ('rank_title', models.CharField(blank=True, help_text='National rank title.', max_length=80)),
-                ('nato_grade', models.CharField(blank=True, choices=[('OF-10', 'OF-10'), ('OF-9', 'OF-9'), ('OF-8', 'OF-8'), ('OF-7', 'OF-7'), ('OF-6', 'OF-6'), ('OF-5', 'OF-5'), ('OF-4', 'OF-4'), ('OF-3', 'OF-3'), ('OF-2', 'OF-2'), ('OF-1', 'OF-1'), ('OR-9', 'OR-9'), ('OR-8', 'OR-8'), ('OR-7', 'OR-7'), ('OR-6', 'OR-6'), ('OR-5', 'OR-5'), ('OR-4', 'OR-4'), ('OR-3', 'OR-3'), ('OR-2', 'OR-2'), ('OR-1', 'OR-1'), ('CIV', 'Civilian')], max_length=5)),
-                ('position', models.CharField(blank=True, max_length=200)),
-                ('languages', models.CharField(blank=True, max_length=200)),
-                ('education', models.TextField(blank=True, help_text='Schools attended, including ours.')),
-                ('email', models.EmailField(blank=True, max_length=254)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('biography', models.TextField(blank=True)),
-                ('protocol_notes', models.TextField(blank=True)),
-                ('restricted_notes', models.TextField(blank=True, help_text="Attaché channel only, whatever the record's channel.")),
-                ('status', models.CharField(choices=[('active', 'Active'), ('reassigned', 'Reassigned'), ('retired', 'Retired'), ('deceased', 'Deceased')], default='active', max_length=12)),
-                ('last_verified_on', models.DateField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('created_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organization', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.organization')),
-                ('post', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='contacts.post')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(blank=True, editable=False)),
+                (
+                    "updated_at",
+                    models.DateTimeField(blank=True, db_index=True, editable=False),
+                ),
+                (
+                    "marking",
+                    attache_crm.records.MarkingField(
+                        choices=[
+                            ("U", "UNCLASSIFIED"),
+                            ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
+                            ("SBU-NF", "SENSITIVE BUT UNCLASSIFIED // NOFORN"),
+                        ],
+                        default="U",
+                        max_length=8,
+                        validators=[attache_crm.markings.validate_marking],
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("post", "Post"),
+                            ("attache", "Attaché channel"),
+                            ("restricted", "Restricted"),
+                        ],
+                        default="post",
+                        max_length=12,
+                    ),
+                ),
+                ("family_name", models.CharField(max_length=100)),
+                ("given_names", models.CharField(blank=True, max_length=150)),
+                (
+                    "native_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="The name in its original script.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "aliases",
+                    models.CharField(
+                        blank=True,
+                        help_text="Other transliterations and nicknames, comma-separated.",
+                        max_length=300,
+                    ),
+                ),
+                ("country", django_countries.fields.CountryField(max_length=2)),
+                (
+                    "service",
+                    models.CharField(
+                        choices=[
+                            ("army", "Army"),
+                            ("navy", "Navy"),
+                            ("air_force", "Air force"),
+                            ("marines", "Marines"),
+                            ("joint", "Joint"),
+                            ("civilian", "Civilian"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "rank_title",
+                    models.CharField(
+                        blank=True, help_text="National rank title.", max_length=80
+                    ),
+                ),
+                (
+                    "nato_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("OF-10", "OF-10"),
+                            ("OF-9", "OF-9"),
+                            ("OF-8", "OF-8"),
+                            ("OF-7", "OF-7"),
+                            ("OF-6", "OF-6"),
+                            ("OF-5", "OF-5"),
+                            ("OF-4", "OF-4"),
+                            ("OF-3", "OF-3"),
+                            ("OF-2", "OF-2"),
+                            ("OF-1", "OF-1"),
+                            ("OR-9", "OR-9"),
+                            ("OR-8", "OR-8"),
+                            ("OR-7", "OR-7"),
+                            ("OR-6", "OR-6"),
+                            ("OR-5", "OR-5"),
+                            ("OR-4", "OR-4"),
+                            ("OR-3", "OR-3"),
+                            ("OR-2", "OR-2"),
+                            ("OR-1", "OR-1"),
+                            ("CIV", "Civilian"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200)),
+                ("languages", models.CharField(blank=True, max_length=200)),
+                (
+                    "education",
+                    models.TextField(
+                        blank=True, help_text="Schools attended, including ours."
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254)),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("biography", models.TextField(blank=True)),
+                ("protocol_notes", models.TextField(blank=True)),
+                (
+                    "restricted_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="Attaché channel only, whatever the record's channel.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("active", "Active"),
+                            ("reassigned", "Reassigned"),
+                            ("retired", "Retired"),
+                            ("deceased", "Deceased"),
+                        ],
+                        default="active",
+                        max_length=12,
+                    ),
+                ),
+                ("last_verified_on", models.DateField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")],
+                        max_length=1,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.organization",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="contacts.post",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical counterpart',
-                'verbose_name_plural': 'historical counterparts',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical counterpart",
+                "verbose_name_plural": "historical counterparts",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.AddField(
-            model_name='counterpart',
-            name='post',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contacts.post'),
+            model_name="counterpart",
+            name="post",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="contacts.post",
+            ),
         ),
         migrations.CreateModel(
-            name='CounterpartUserObjectPermission',
+            name="CounterpartUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contacts.counterpart')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contacts.counterpart",
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="auth.permission",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.CharField(blank=True, max_length=200)),
-                ('rank_title', models.CharField(blank=True, max_length=80)),
-                ('nato_grade', models.CharField(blank=True, choices=[('OF-10', 'OF-10'), ('OF-9', 'OF-9'), ('OF-8', 'OF-8'), ('OF-7', 'OF-7'), ('OF-6', 'OF-6'), ('OF-5', 'OF-5'), ('OF-4', 'OF-4'), ('OF-3', 'OF-3'), ('OF-2', 'OF-2'), ('OF-1', 'OF-1'), ('OR-9', 'OR-9'), ('OR-8', 'OR-8'), ('OR-7', 'OR-7'), ('OR-6', 'OR-6'), ('OR-5', 'OR-5'), ('OR-4', 'OR-4'), ('OR-3', 'OR-3'), ('OR-2', 'OR-2'), ('OR-1', 'OR-1'), ('CIV', 'Civilian')], max_length=5)),
-                ('start_on', models.DateField()),
-                ('end_on', models.DateField(blank=True, null=True)),
-                ('counterpart', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='contacts.counterpart')),
-                ('organization', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='contacts.organization')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("position", models.CharField(blank=True, max_length=200)),
+                ("rank_title", models.CharField(blank=True, max_length=80)),
+                (
+                    "nato_grade",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("OF-10", "OF-10"),
+                            ("OF-9", "OF-9"),
+                            ("OF-8", "OF-8"),
+                            ("OF-7", "OF-7"),
+                            ("OF-6", "OF-6"),
+                            ("OF-5", "OF-5"),
+                            ("OF-4", "OF-4"),
+                            ("OF-3", "OF-3"),
+                            ("OF-2", "OF-2"),
+                            ("OF-1", "OF-1"),
+                            ("OR-9", "OR-9"),
+                            ("OR-8", "OR-8"),
+                            ("OR-7", "OR-7"),
+                            ("OR-6", "OR-6"),
+                            ("OR-5", "OR-5"),
+                            ("OR-4", "OR-4"),
+                            ("OR-3", "OR-3"),
+                            ("OR-2", "OR-2"),
+                            ("OR-1", "OR-1"),
+                            ("CIV", "Civilian"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("start_on", models.DateField()),
+                ("end_on", models.DateField(blank=True, null=True)),
+                (
+                    "counterpart",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appointments",
+                        to="contacts.counterpart",
+                    ),
+                ),
+                (
+                    "organization",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="contacts.organization",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-start_on', '-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('end_on__isnull', True), ('end_on__gte', models.F('start_on')), _connector='OR'), name='appointment_ends_after_start'), models.UniqueConstraint(condition=models.Q(('end_on__isnull', True)), fields=('counterpart',), name='one_current_appointment')],
+                "ordering": ["-start_on", "-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("end_on__isnull", True),
+                            ("end_on__gte", models.F("start_on")),
+                            _connector="OR",
+                        ),
+                        name="appointment_ends_after_start",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("end_on__isnull", True)),
+                        fields=("counterpart",),
+                        name="one_current_appointment",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='OrganizationUserObjectPermission',
+            name="OrganizationUserObjectPermission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contacts.organization')),
-                ('permission', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='auth.permission')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "content_object",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contacts.organization",
+                    ),
+                ),
+                (
+                    "permission",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="auth.permission",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
-                'unique_together': {('user', 'permission', 'content_object')},
+                "abstract": False,
+                "unique_together": {("user", "permission", "content_object")},
             },
         ),
         migrations.AddIndex(
-            model_name='organization',
-            index=models.Index(fields=['post', 'channel', 'name'], name='contacts_or_post_id_e28ee2_idx'),
+            model_name="organization",
+            index=models.Index(
+                fields=["post", "channel", "name"],
+                name="contacts_or_post_id_e28ee2_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'post'), name='one_role_per_user_and_post'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "post"), name="one_role_per_user_and_post"
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['post', 'channel', 'family_name', 'given_names'], name='contacts_co_post_id_31b8f6_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["post", "channel", "family_name", "given_names"],
+                name="contacts_co_post_id_31b8f6_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['post', 'status'], name='contacts_co_post_id_8ee281_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["post", "status"], name="contacts_co_post_id_8ee281_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['post', 'service'], name='contacts_co_post_id_72bdb7_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["post", "service"], name="contacts_co_post_id_72bdb7_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['post', 'nato_grade'], name='contacts_co_post_id_a7a5e2_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["post", "nato_grade"], name="contacts_co_post_id_a7a5e2_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['post', 'grade_seniority'], name='contacts_co_post_id_bfee3c_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["post", "grade_seniority"],
+                name="contacts_co_post_id_bfee3c_idx",
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['post', 'owner'], name='contacts_co_post_id_96f2e5_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["post", "owner"], name="contacts_co_post_id_96f2e5_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='counterpart',
-            index=models.Index(fields=['name_phonetic'], name='contacts_co_name_ph_d1b5f4_idx'),
+            model_name="counterpart",
+            index=models.Index(
+                fields=["name_phonetic"], name="contacts_co_name_ph_d1b5f4_idx"
+            ),
         ),
     ]
