@@ -27,12 +27,12 @@ run: seed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) -m attache_crm.runall --host $(HOST) --port $(PORT)
 
-## The whole suite: unit, integration (worker on the configured broker) and browser journeys.
+## The whole suite: unit, integration (worker on the configured broker) and browser journeys,
+## the journeys in their own process: Playwright's sync API wants an interpreter with no event loop.
 test: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
-	# Browser journeys in their own process: Playwright's sync API wants a loop-free interpreter.
 	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
 
 lint: install

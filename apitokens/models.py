@@ -36,12 +36,8 @@ class PersonalAccessTokenQuerySet(models.QuerySet):
 
 
 class PersonalAccessToken(models.Model):
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(
-        max_length=80, help_text="What the token is for, e.g. 'weekly export script'."
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=80, help_text="What the token is for, e.g. 'weekly export script'.")
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     hashed_key = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -74,15 +70,9 @@ class PersonalAccessToken(models.Model):
         created = self.created_at or timezone.now()
         if self.expires_at is not None:
             if self.expires_at <= created:
-                raise ValidationError(
-                    {"expires_at": "The expiry must be in the future."}
-                )
+                raise ValidationError({"expires_at": "The expiry must be in the future."})
             if self.expires_at > created + TOKEN_MAX_LIFETIME + timedelta(minutes=1):
-                raise ValidationError(
-                    {
-                        "expires_at": f"A token lives at most {TOKEN_MAX_LIFETIME.days} days."
-                    }
-                )
+                raise ValidationError({"expires_at": f"A token lives at most {TOKEN_MAX_LIFETIME.days} days."})
 
     def matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.hashed_key, hash_secret(secret))
@@ -107,11 +97,6 @@ class PersonalAccessToken(models.Model):
     def split(raw: str) -> tuple[str, str] | None:
         """('prefix', 'secret') of a token text, or None when it is not shaped like one of ours."""
         parts = raw.split("_", 2)
-        if (
-            len(parts) != 3
-            or parts[0] != TOKEN_SCHEME
-            or len(parts[1]) != PREFIX_LENGTH
-            or not parts[2]
-        ):
+        if len(parts) != 3 or parts[0] != TOKEN_SCHEME or len(parts[1]) != PREFIX_LENGTH or not parts[2]:
             return None
         return parts[1], parts[2]

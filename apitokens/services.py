@@ -13,9 +13,7 @@ from .models import PersonalAccessToken
 
 
 @transaction.atomic
-def token_issue(
-    *, user, name: str, lifetime_days: int, request=None
-) -> tuple[PersonalAccessToken, str]:
+def token_issue(*, user, name: str, lifetime_days: int, request=None) -> tuple[PersonalAccessToken, str]:
     """Issue a token for `user`; returns (token, full token text shown once)."""
     token, text = PersonalAccessToken.issue(
         user=user, name=name, expires_at=timezone.now() + timedelta(days=lifetime_days)
@@ -31,9 +29,7 @@ def token_issue(
 
 
 @transaction.atomic
-def token_revoke(
-    *, token: PersonalAccessToken, by, request=None
-) -> PersonalAccessToken:
+def token_revoke(*, token: PersonalAccessToken, by, request=None) -> PersonalAccessToken:
     """Revoke a token now; revoking twice changes nothing."""
     if token.revoked_at is None:
         token.revoked_at = timezone.now()

@@ -18,9 +18,7 @@ def token_list(request):
     """GET: my tokens and the form; POST: issue one and show its text this once."""
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token, text = services.token_issue(
-            user=request.user, request=request, **form.cleaned_data
-        )
+        token, text = services.token_issue(user=request.user, request=request, **form.cleaned_data)
         # Rendered, never redirected: the text must not travel in a URL nor be stored anywhere.
         return render(
             request,
@@ -41,9 +39,7 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = get_object_or_404(
-        PersonalAccessToken, pk=pk, user=request.user
-    )  # others' tokens: 404
+    token = get_object_or_404(PersonalAccessToken, pk=pk, user=request.user)  # others' tokens: 404
     services.token_revoke(token=token, by=request.user, request=request)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("token_list")

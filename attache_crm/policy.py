@@ -114,9 +114,9 @@ def _owner_field(model) -> str:
 def granted_ids(user, model) -> QuerySet:
     """Ids of the objects of this model granted to this user one by one (a subquery)."""
     grant_model = apps.get_model(GRANT_MODELS[_label(model)])
-    return grant_model.objects.filter(
-        user=user, permission__codename=f"view_{model._meta.model_name}"
-    ).values("content_object_id")
+    return grant_model.objects.filter(user=user, permission__codename=f"view_{model._meta.model_name}").values(
+        "content_object_id"
+    )
 
 
 def _channel_q(user, model) -> Q:

@@ -115,26 +115,15 @@ def manage(env, *arguments, quiet=False) -> None:
 def _pg_connect(args, dbname):
     import psycopg2
 
-    connection = psycopg2.connect(
-        host=args.pg_host, port=args.pg_port, user=args.pg_user, dbname=dbname
-    )
+    connection = psycopg2.connect(host=args.pg_host, port=args.pg_port, user=args.pg_user, dbname=dbname)
     connection.autocommit = True
     return connection
 
 
 def ensure_services(args) -> None:
     """PostgreSQL and Redis on the loopback; started the way .ci/run does when they are down."""
-    if (
-        subprocess.run(
-            ["pg_isready", "-h", args.pg_host, "-p", str(args.pg_port), "-q"]
-        ).returncode
-        != 0
-    ):
-        versions = (
-            sorted(os.listdir("/etc/postgresql"))
-            if os.path.isdir("/etc/postgresql")
-            else []
-        )
+    if subprocess.run(["pg_isready", "-h", args.pg_host, "-p", str(args.pg_port), "-q"]).returncode != 0:
+        versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
         if not versions:
             sys.exit("PostgreSQL is not running and no local cluster was found.")
         subprocess.run(
@@ -148,8 +137,7 @@ def ensure_services(args) -> None:
             check=True,
         )
         _wait(
-            lambda: subprocess.run(["pg_isready", "-h", args.pg_host, "-q"]).returncode
-            == 0,
+            lambda: subprocess.run(["pg_isready", "-h", args.pg_host, "-q"]).returncode == 0,
             30,
             "PostgreSQL",
         )
@@ -283,9 +271,7 @@ class Server:
         if not self.args.port:
             self.args.port = _free_port()
         elif _port_open(HOST, self.args.port):
-            raise RuntimeError(
-                f"port {self.args.port} is already taken by another program"
-            )
+            raise RuntimeError(f"port {self.args.port} is already taken by another program")
         command = [
             str(BIN / "gunicorn"),
             "attache_crm.wsgi:application",
@@ -302,21 +288,15 @@ class Server:
             "--log-level",
             "warning",
         ]
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, env=self.env, start_new_session=True
-        )
+        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env, start_new_session=True)
         _wait(
             lambda: _port_open(HOST, self.args.port) or self.process.poll() is not None,
             60,
             "gunicorn",
         )
         if self.process.poll() is not None:
-            raise RuntimeError(
-                f"gunicorn exited with {self.process.returncode}; see {self.log_path}"
-            )
-        log(
-            f"gunicorn serving on {HOST}:{self.args.port} with {self.args.workers} workers (pid {self.process.pid})"
-        )
+            raise RuntimeError(f"gunicorn exited with {self.process.returncode}; see {self.log_path}")
+        log(f"gunicorn serving on {HOST}:{self.args.port} with {self.args.workers} workers (pid {self.process.pid})")
         return self
 
     def __exit__(self, *exc):
@@ -354,9 +334,7 @@ class Client:
         connection = http.client.HTTPConnection(HOST, self.port, timeout=60)
         all_headers = {"Connection": "close", "Accept-Encoding": "identity"}
         if self.cookies:
-            all_headers["Cookie"] = "; ".join(
-                f"{k}={v}" for k, v in self.cookies.items()
-            )
+            all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if body is not None:
             all_headers["Content-Type"] = "application/x-www-form-urlencoded"
         all_headers.update(headers or {})
@@ -397,9 +375,7 @@ class Client:
         probe, _, _, _ = self.get("/counterparts/")
         if status != 302 or probe != 200:
             errors = re.findall(rb"<li>(.*?)</li>", content)[:3]
-            raise RuntimeError(
-                f"sign-in of {username} failed (login {status}, list {probe}): {errors}"
-            )
+            raise RuntimeError(f"sign-in of {username} failed (login {status}, list {probe}): {errors}")
 
     def post_form(self, form_path: str, action: str, fields: dict) -> tuple[int, bytes]:
         token = self._csrf(form_path)
@@ -522,12 +498,8 @@ def page_weight_kb(client: Client, path: str) -> float | None:
     if status != 200:
         return None
     total = len(gzip.compress(content, 6))
-    for asset in set(
-        re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', content)
-    ):
-        asset_status, _, asset_body, _ = client.get(
-            asset.decode(), {"Accept-Encoding": "gzip"}
-        )
+    for asset in set(re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', content)):
+        asset_status, _, asset_body, _ = client.get(asset.decode(), {"Accept-Encoding": "gzip"})
         if asset_status == 200:
             total += len(asset_body)
     return round(total / 1024, 1)
@@ -547,9 +519,7 @@ def targets(args) -> dict:
     code = volume.POST_CODE.format(max(1, (args.posts + 1) // 2))
     post = Post.objects.get(code=code)
     busy = list(
-        MeetingParticipant.objects.filter(
-            counterpart__post=post, counterpart__channel="post"
-        )
+        MeetingParticipant.objects.filter(counterpart__post=post, counterpart__channel="post")
         .values("counterpart_id")
         .annotate(n=Count("id"))
         .order_by("-n", "counterpart_id")
@@ -560,9 +530,7 @@ def targets(args) -> dict:
         .order_by("-n", "pk")
         .first()
     )
-    typical = [
-        row["counterpart_id"] for row in busy[len(busy) // 2 : len(busy) // 2 + 5]
-    ]
+    typical = [row["counterpart_id"] for row in busy[len(busy) // 2 : len(busy) // 2 + 5]]
     return {
         "post": post,
         "attache": volume.username(code, "attache"),
@@ -605,9 +573,7 @@ def scenarios(t: dict) -> list[dict]:
     typeahead = [f"/counterparts/typeahead/?q={q(text)}" for text in TYPEAHEAD_PREFIXES]
     api = {
         "API counterparts": ["/api/v1/counterparts/", "/api/v1/counterparts/?page=3"],
-        "API counterparts ?q=": [
-            f"/api/v1/counterparts/?q={q(text)}" for text in SEARCH_QUERIES[:8]
-        ],
+        "API counterparts ?q=": [f"/api/v1/counterparts/?q={q(text)}" for text in SEARCH_QUERIES[:8]],
         "API organizations": ["/api/v1/organizations/"],
         "API meetings": ["/api/v1/meetings/", "/api/v1/meetings/?page=5"],
         "API agreements": ["/api/v1/agreements/"],
@@ -661,13 +627,9 @@ def bench_cables(args, env, t) -> dict:
     from reports import services, weeks
     from reports.models import Cable, CableKind
 
-    posts = list(
-        Post.objects.filter(code__in=volume.post_codes(_spec(args))).order_by("code")
-    )
+    posts = list(Post.objects.filter(code__in=volume.post_codes(_spec(args))).order_by("code"))
     period_start = weeks.latest_due(t["post"], timezone.now())
-    drafts = Cable.objects.filter(
-        post__in=posts, kind=CableKind.WEEKLY_SUMMARY, period_start=period_start
-    )
+    drafts = Cable.objects.filter(post__in=posts, kind=CableKind.WEEKLY_SUMMARY, period_start=period_start)
     result = {"period_start": period_start.isoformat()}
 
     # One post at a time, in this process: the drafting itself (queries + text), no queue.
@@ -686,9 +648,7 @@ def bench_cables(args, env, t) -> dict:
         "paragraphs_avg": round(sum(sizes) / len(sizes), 1),
         "budget_s": BUDGET_ONE_CABLE_S,
     }
-    log(
-        f"one post's weekly cable: p50 {result['one_post']['p50_s']}s, max {result['one_post']['max_s']}s"
-    )
+    log(f"one post's weekly cable: p50 {result['one_post']['p50_s']}s, max {result['one_post']['max_s']}s")
 
     # Every post, through the real task on a real worker with 2 processes.
     drafts.delete()
@@ -730,9 +690,7 @@ def bench_cables(args, env, t) -> dict:
 
         started = time.perf_counter()
         for post in posts:
-            weekly_summary_draft.apply_async(
-                (post.pk, period_start.isoformat()), queue=queue
-            )
+            weekly_summary_draft.apply_async((post.pk, period_start.isoformat()), queue=queue)
         deadline = time.monotonic() + args.cable_timeout
         while drafts.count() < len(posts) and time.monotonic() < deadline:
             time.sleep(0.25)
@@ -747,9 +705,7 @@ def bench_cables(args, env, t) -> dict:
         "worker_processes": 2,
         "budget_s": BUDGET_ALL_CABLES_S,
     }
-    log(
-        f"all {len(posts)} posts' weekly cables with 2 worker processes: {elapsed:.1f}s ({finished} drafted)"
-    )
+    log(f"all {len(posts)} posts' weekly cables with 2 worker processes: {elapsed:.1f}s ({finished} drafted)")
     return result
 
 
@@ -803,9 +759,7 @@ def print_table(rows, cables, meta) -> None:
         f"{meta['volume']['meetings']:,} meetings; {meta['cpus']} CPUs; gunicorn {meta['workers']} sync workers; "
         f"throughput at concurrency {meta['concurrency']}"
     )
-    busy = max(
-        meta["load_average_at_start"][0], meta.get("load_average_at_end", [0])[0]
-    )
+    busy = max(meta["load_average_at_start"][0], meta.get("load_average_at_end", [0])[0])
     if busy > 1.0:
         print(
             f"WARNING: the machine was busy (1-minute load average up to {busy:.1f} on {meta['cpus']} CPUs): "
@@ -856,9 +810,7 @@ def print_table(rows, cables, meta) -> None:
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="attache_bench")
     parser.add_argument("--pg-host", default=HOST)
     parser.add_argument("--pg-port", type=int, default=5432)
@@ -872,9 +824,7 @@ def parse_args(argv=None):
         action="store_true",
         help="drop the database and load the volume again",
     )
-    parser.add_argument(
-        "--port", type=int, default=0, help="default: a free port on 127.0.0.1"
-    )
+    parser.add_argument("--port", type=int, default=0, help="default: a free port on 127.0.0.1")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     parser.add_argument(
         "--requests",
@@ -903,9 +853,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--cable-timeout", type=float, default=300.0)
     parser.add_argument("--skip-cables", action="store_true")
-    parser.add_argument(
-        "--only", default="", help="only scenarios whose name contains this text"
-    )
+    parser.add_argument("--only", default="", help="only scenarios whose name contains this text")
     return parser.parse_args(argv)
 
 
@@ -936,7 +884,7 @@ def main(argv=None) -> int:
     t = targets(args)
     counts = volume.loaded_counts(_spec(args))
     meta = {
-        "started_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "started_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "git_commit": subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"],
             cwd=ROOT,
@@ -967,10 +915,7 @@ def main(argv=None) -> int:
             clients[label] = client
         log(
             "signed in as "
-            + ", ".join(
-                f"{label} ({c.cookies.get('sessionid', '?')[:6]}…)"
-                for label, c in clients.items()
-            )
+            + ", ".join(f"{label} ({c.cookies.get('sessionid', '?')[:6]}…)" for label, c in clients.items())
         )
         # Rounds: every scenario once per round, so that a burst of activity elsewhere on the
         # machine spoils one round of many scenarios rather than all of one scenario.
@@ -990,17 +935,20 @@ def main(argv=None) -> int:
                 rows.append(row)
                 status, _, _, _ = client.get(scenario["paths"][0])
                 if status != 200:
-                    row["error"] = (
-                        f"not measured: {scenario['paths'][0]} answers {status}"
-                    )
+                    row["error"] = f"not measured: {scenario['paths'][0]} answers {status}"
                     log(f"{scenario['name']} as {label}: {row['error']}")
                     continue
                 active[len(rows) - 1] = (scenario, client, [])
+        # Warm every gunicorn worker on each scenario's first pages: templates, URL resolvers and
+        # database connections are per process, and their first use is not what a user waits for.
+        log("warming up the workers")
+        for scenario, client, _ in active.values():
+            for path in scenario["paths"][:4]:
+                for _ in range(args.workers):
+                    client.get(path)
         per_round = max(10, args.requests // args.rounds)
         for number in range(1, args.rounds + 1):
-            log(
-                f"round {number} of {args.rounds} ({len(active)} scenario × user pairs)"
-            )
+            log(f"round {number} of {args.rounds} ({len(active)} scenario × user pairs)")
             for scenario, client, rounds in active.values():
                 rounds.append(
                     latency_round(
@@ -1043,9 +991,7 @@ def main(argv=None) -> int:
     payload = {"meta": meta, "scenarios": rows, "cables": cables}
     for path in (RESULTS / f"bench-{stamp}.json", RESULTS / "latest.json"):
         path.write_text(json.dumps(payload, indent=2, default=str))
-    log(
-        f"results written to {RESULTS / f'bench-{stamp}.json'} (total {meta['seconds_total']:.0f}s)"
-    )
+    log(f"results written to {RESULTS / f'bench-{stamp}.json'} (total {meta['seconds_total']:.0f}s)")
     return 0
 
 

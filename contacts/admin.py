@@ -25,11 +25,7 @@ class PostAdmin(AuditedAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        return (
-            queryset
-            if is_operator(request)
-            else queryset.filter(pk__in=managed_posts(request))
-        )
+        return queryset if is_operator(request) else queryset.filter(pk__in=managed_posts(request))
 
     def has_module_permission(self, request):
         return is_user_manager(request)
@@ -60,9 +56,7 @@ class MembershipAdminForm(forms.ModelForm):
         user = self.current_user
         if user is not None and not user.is_superuser and cleaned.get("user") == user:
             # Nobody changes their own role: that would be a way to give oneself content access.
-            raise forms.ValidationError(
-                "You cannot change your own membership; ask another administrator."
-            )
+            raise forms.ValidationError("You cannot change your own membership; ask another administrator.")
         return cleaned
 
 
@@ -77,11 +71,7 @@ class MembershipAdmin(AuditedAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("user", "post")
-        return (
-            queryset
-            if is_operator(request)
-            else queryset.filter(post_id__in=managed_posts(request))
-        )
+        return queryset if is_operator(request) else queryset.filter(post_id__in=managed_posts(request))
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
@@ -93,11 +83,7 @@ class MembershipAdmin(AuditedAdmin, SimpleHistoryAdmin):
             if db_field.name == "post":
                 kwargs["queryset"] = Post.objects.filter(pk__in=managed_posts(request))
             if db_field.name == "user":
-                kwargs["queryset"] = (
-                    get_user_model()
-                    .objects.filter(is_superuser=False)
-                    .exclude(pk=request.user.pk)
-                )
+                kwargs["queryset"] = get_user_model().objects.filter(is_superuser=False).exclude(pk=request.user.pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def has_module_permission(self, request):
@@ -110,9 +96,7 @@ class MembershipAdmin(AuditedAdmin, SimpleHistoryAdmin):
         return is_user_manager(request)
 
     def has_change_permission(self, request, obj=None):
-        return is_user_manager(request) and (
-            obj is None or is_operator(request) or obj.user_id != request.user.pk
-        )
+        return is_user_manager(request) and (obj is None or is_operator(request) or obj.user_id != request.user.pk)
 
     def has_delete_permission(self, request, obj=None):
         return self.has_change_permission(request, obj)

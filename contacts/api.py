@@ -98,15 +98,11 @@ class CounterpartSerializer(RecordSerializer):
 
     display_name = serializers.CharField(read_only=True)
     country = CountryOutField()
-    email = serializers.CharField(
-        read_only=True, help_text="An e-mail address, or empty."
-    )
+    email = serializers.CharField(read_only=True, help_text="An e-mail address, or empty.")
     organization = VisibleOrganizationRef(read_only=True, allow_null=True)
     owner = UserRefSerializer(read_only=True, allow_null=True)
     tags = serializers.SerializerMethodField()
-    restricted_notes = optional_text_field(
-        read_only=False, help_text="Attaché channel only: absent for others."
-    )
+    restricted_notes = optional_text_field(read_only=False, help_text="Attaché channel only: absent for others.")
     appointments = AppointmentSerializer(many=True, read_only=True)
 
     class Meta:
@@ -136,9 +132,7 @@ class RestrictedNotesInputMixin:
         if view is None or getattr(view, "swagger_fake_view", False):
             return  # building the schema: document the field
         request, post = self.context.get("request"), self.context.get("post")
-        if "restricted_notes" in self.fields and not policy.can_see_restricted_notes(
-            request.user, post
-        ):
+        if "restricted_notes" in self.fields and not policy.can_see_restricted_notes(request.user, post):
             del self.fields["restricted_notes"]
 
 
@@ -150,9 +144,7 @@ COUNTERPART_INPUT_FIELDS = [
 ]  # fmt: skip
 
 
-class CounterpartUpdateSerializer(
-    RestrictedNotesInputMixin, StrictModelInputSerializer
-):
+class CounterpartUpdateSerializer(RestrictedNotesInputMixin, StrictModelInputSerializer):
     organization = VisibleRecordField(Organization, allow_null=True, required=False)
     owner = PostMemberField(allow_null=True, required=False)
     tags = serializers.ListField(
@@ -236,9 +228,7 @@ class OrganizationFilter(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
     country = CountryFilter()
     parent = IdFilter(field_name="parent_id")
-    search = django_filters.CharFilter(
-        method="filter_search", max_length=200, label="Name or acronym contains"
-    )
+    search = django_filters.CharFilter(method="filter_search", max_length=200, label="Name or acronym contains")
 
     class Meta(RecordFilterSet.Meta):
         model = Organization
@@ -293,9 +283,7 @@ class CounterpartViewSet(WritableRecordViewSet):
         return services.counterpart_create(post=post, by=self.request.user, **data)
 
     def perform_service_update(self, *, instance, data):
-        return services.counterpart_update(
-            counterpart=instance, by=self.request.user, **data
-        )
+        return services.counterpart_update(counterpart=instance, by=self.request.user, **data)
 
 
 @record_schema(
@@ -325,6 +313,4 @@ class OrganizationViewSet(WritableRecordViewSet):
         return services.organization_create(post=post, by=self.request.user, **data)
 
     def perform_service_update(self, *, instance, data):
-        return services.organization_update(
-            organization=instance, by=self.request.user, **data
-        )
+        return services.organization_update(organization=instance, by=self.request.user, **data)

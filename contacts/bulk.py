@@ -27,12 +27,7 @@ def _tsv(value) -> str:
         return "f"
     if isinstance(value, str):
         if "\\" in value or "\t" in value or "\n" in value or "\r" in value:
-            value = (
-                value.replace("\\", "\\\\")
-                .replace("\t", "\\t")
-                .replace("\n", "\\n")
-                .replace("\r", "\\r")
-            )
+            value = value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
         return value
     if isinstance(value, dt.datetime):
         return value.isoformat()
@@ -52,10 +47,7 @@ class _Table:
 
     def line(self, row: dict) -> str:
         defaults = self.defaults
-        return (
-            "\t".join(_tsv(row[a] if a in row else defaults[a]) for a in self.attnames)
-            + "\n"
-        )
+        return "\t".join(_tsv(row[a] if a in row else defaults[a]) for a in self.attnames) + "\n"
 
 
 class _LineStream(io.RawIOBase):
@@ -153,10 +145,9 @@ class Sink:
         if not self.postgres:
             return
         with connection.cursor() as cursor:
-            for model, table in self.tables.items():
+            for table in self.tables.values():
                 cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM "
-                    f"{table.name}))",
+                    f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT COALESCE(MAX(id), 1) FROM {table.name}))",
                     [table.name],
                 )
 
@@ -168,9 +159,7 @@ class _Buffer:
         self.sink, self.model = sink, model
         self.table = sink.table(model)
         self.rows = [] if not sink.postgres else None
-        self.file = (
-            tempfile.TemporaryFile("w+", encoding="utf-8") if sink.postgres else None
-        )
+        self.file = tempfile.TemporaryFile("w+", encoding="utf-8") if sink.postgres else None
         self.count = 0
 
     def add(self, row: dict) -> None:
@@ -193,9 +182,5 @@ class _Buffer:
                 size=1 << 20,
             )
         self.file.close()
-        self.sink.counts[self.table.name] = (
-            self.sink.counts.get(self.table.name, 0) + self.count
-        )
-        self.sink.log(
-            f"  {self.table.name}: {self.count} rows in {time.monotonic() - started:.1f}s"
-        )
+        self.sink.counts[self.table.name] = self.sink.counts.get(self.table.name, 0) + self.count
+        self.sink.log(f"  {self.table.name}: {self.count} rows in {time.monotonic() - started:.1f}s")

@@ -63,9 +63,7 @@ class NatoGrade(models.TextChoices):
 
 
 # Seniority for sorting officers of different nations: higher is more senior.
-GRADE_SENIORITY = {
-    grade: len(NatoGrade.values) - i for i, grade in enumerate(NatoGrade.values)
-}
+GRADE_SENIORITY = {grade: len(NatoGrade.values) - i for i, grade in enumerate(NatoGrade.values)}
 GRADE_SENIORITY[NatoGrade.CIVILIAN] = 0
 
 

@@ -111,9 +111,7 @@ def seed() -> SeedResult:
         from reports import demo as reports_demo
 
         reports_demo.seed_cables(post)
-    return SeedResult(
-        post=post, created=created, users=[u.username for u in users.values()]
-    )
+    return SeedResult(post=post, created=created, users=[u.username for u in users.values()])
 
 
 def _users(post: Post) -> dict[str, object]:
@@ -128,9 +126,7 @@ def _users(post: Post) -> dict[str, object]:
         user.is_staff = role == Role.ADMIN
         user.set_password(DEMO_PASSWORD)
         user.save()
-        Membership.objects.update_or_create(
-            user=user, post=post, defaults={"role": role}
-        )
+        Membership.objects.update_or_create(user=user, post=post, defaults={"role": role})
         users[role] = user
     return users
 
@@ -180,17 +176,10 @@ class _Builder:
     def _counterparts(self):
         """The hand-placed SPECIALS, then Bandarians in shuffled seats; careers are written alongside."""
         rows = [self._special(special) for special in SPECIALS]
-        seats = [
-            (org, position, grade)
-            for org, positions in POSITIONS.items()
-            for position, grade in positions
-        ]
+        seats = [(org, position, grade) for org, positions in POSITIONS.items() for position, grade in positions]
         self.rng.shuffle(seats)
         used_names: set[tuple[str, str]] = set()
-        rows += [
-            self._bandarian(*seat, used_names)
-            for seat in seats[:BANDARIAN_COUNTERPARTS]
-        ]
+        rows += [self._bandarian(*seat, used_names) for seat in seats[:BANDARIAN_COUNTERPARTS]]
 
         objects = [counterpart for counterpart, _, _ in rows]
         for counterpart in objects:
@@ -199,12 +188,8 @@ class _Builder:
         self._tag(rows)
         careers: dict[int, list[Appointment]] = {}
         for counterpart, _, steps in rows:
-            careers[counterpart.pk] = [
-                Appointment(counterpart=counterpart, **step) for step in steps
-            ]
-        Appointment.objects.bulk_create(
-            [a for career in careers.values() for a in career]
-        )
+            careers[counterpart.pk] = [Appointment(counterpart=counterpart, **step) for step in steps]
+        Appointment.objects.bulk_create([a for career in careers.values() for a in career])
         return objects, careers
 
     def _special(self, special) -> tuple[Counterpart, list[str], list[dict]]:
@@ -233,9 +218,7 @@ class _Builder:
         )
         return counterpart, special.tags, self._career(counterpart)
 
-    def _bandarian(
-        self, org_acronym, position, grade, used_names
-    ) -> tuple[Counterpart, list[str], list[dict]]:
+    def _bandarian(self, org_acronym, position, grade, used_names) -> tuple[Counterpart, list[str], list[dict]]:
         rng = self.rng
         while True:  # one person per name pair, so that search results read clearly
             given, family = rng.choice(GIVEN), rng.choice(FAMILY)
@@ -244,9 +227,7 @@ class _Builder:
                 break
         service = ORG_SERVICE[org_acronym] if grade != "CIV" else Service.CIVILIAN
         if service == Service.JOINT:
-            service = rng.choice(
-                [Service.ARMY, Service.ARMY, Service.AIR_FORCE, Service.NAVY]
-            )
+            service = rng.choice([Service.ARMY, Service.ARMY, Service.AIR_FORCE, Service.NAVY])
         channel = Channel.ATTACHE if rng.random() < 0.08 else Channel.POST
         counterpart = Counterpart(
             post=self.post,
@@ -255,9 +236,7 @@ class _Builder:
             family_name=family[0],
             given_names=given[0],
             native_name=f"{given[1]} {family[1]}",
-            aliases=", ".join(
-                a for a in [given[2] and f"{given[2]} {family[0]}", family[2]] if a
-            ),
+            aliases=", ".join(a for a in [given[2] and f"{given[2]} {family[0]}", family[2]] if a),
             country="XB",
             service=service,
             rank_title=self._rank_title(grade, service),
@@ -265,9 +244,7 @@ class _Builder:
             position=position,
             organization=self.organizations[org_acronym],
             channel=channel,
-            marking=Marking.SBU
-            if channel == Channel.ATTACHE or rng.random() < 0.1
-            else Marking.U,
+            marking=Marking.SBU if channel == Channel.ATTACHE or rng.random() < 0.1 else Marking.U,
             status=rng.choices(
                 [
                     CounterpartStatus.ACTIVE,
@@ -280,27 +257,19 @@ class _Builder:
             education=rng.choice(EDUCATION),
             email=f"{given[0].lower()}.{family[0].lower().replace('al-', '')}@mod.bn.example",
             phone=f"+000 {rng.randint(200, 899)} {rng.randint(1000, 9999)}",
-            last_verified_on=(self.today - dt.timedelta(days=rng.randint(3, 500)))
-            if rng.random() < 0.8
-            else None,
+            last_verified_on=(self.today - dt.timedelta(days=rng.randint(3, 500))) if rng.random() < 0.8 else None,
             restricted_notes=rng.choice(RESTRICTED_REMARKS),
         )
         tags = rng.sample(TAG_POOL, k=rng.randint(0, 2))
         if any(school in counterpart.education for school in OUR_SCHOOLS):
-            tags = sorted(
-                set(tags) | {"alumni"}
-            )  # alumni of our own schools matter (DESIGN §2)
+            tags = sorted(set(tags) | {"alumni"})  # alumni of our own schools matter (DESIGN §2)
         return counterpart, tags, self._career(counterpart)
 
     def _rank_title(self, grade: str, service: str) -> str:
         if grade == "CIV":
             return self.rng.choice(CIVILIAN_TITLES)
         title = RANK_TITLES.get(grade, "")
-        return (
-            f"{title} Bahri"
-            if service == Service.NAVY and grade.startswith("OF")
-            else title
-        )
+        return f"{title} Bahri" if service == Service.NAVY and grade.startswith("OF") else title
 
     def _career(self, counterpart: Counterpart) -> list[dict]:
         """Up to three earlier appointments (a grade lower, elsewhere), then the current one."""
@@ -322,11 +291,7 @@ class _Builder:
         for _ in range(rng.randint(0, 2)):
             end = start
             start = end - dt.timedelta(days=rng.randint(400, 1100))
-            if (
-                grade in GRADE_ORDER
-                and GRADE_ORDER.index(grade) > 0
-                and rng.random() < 0.7
-            ):
+            if grade in GRADE_ORDER and GRADE_ORDER.index(grade) > 0 and rng.random() < 0.7:
                 grade = GRADE_ORDER[GRADE_ORDER.index(grade) - 1]
             org_acronym = rng.choice(list(POSITIONS))
             position = rng.choice(POSITIONS[org_acronym])[0]
@@ -346,29 +311,21 @@ class _Builder:
         names = sorted({tag for _, tags, _ in rows for tag in tags})
         tags = {}
         for name in names:
-            tags[name], _ = Tag.objects.get_or_create(
-                name=name, defaults={"slug": name}
-            )
+            tags[name], _ = Tag.objects.get_or_create(name=name, defaults={"slug": name})
         from django.contrib.contenttypes.models import ContentType
 
         content_type = ContentType.objects.get_for_model(Counterpart)
         TaggedItem.objects.bulk_create(
             [
-                TaggedItem(
-                    tag=tags[name], content_type=content_type, object_id=counterpart.pk
-                )
+                TaggedItem(tag=tags[name], content_type=content_type, object_id=counterpart.pk)
                 for counterpart, names_, _ in rows
                 for name in names_
             ]
         )
 
-    def _appointment_at(
-        self, counterpart: Counterpart, day: dt.date
-    ) -> Appointment | None:
+    def _appointment_at(self, counterpart: Counterpart, day: dt.date) -> Appointment | None:
         for appointment in self.careers[counterpart.pk]:
-            if appointment.start_on <= day and (
-                appointment.end_on is None or day < appointment.end_on
-            ):
+            if appointment.start_on <= day and (appointment.end_on is None or day < appointment.end_on):
                 return appointment
         return None
 
@@ -441,9 +398,7 @@ class _Builder:
         for i, (title, kind, status, parties) in enumerate(plans):
             path = _agreement_path(status)
             first_day = self.today - dt.timedelta(days=self.rng.randint(250, 700))
-            days = sorted(
-                self.rng.sample(range(0, (self.today - first_day).days), len(path))
-            )
+            days = sorted(self.rng.sample(range(0, (self.today - first_day).days), len(path)))
             agreement = Agreement.objects.create(
                 post=self.post,
                 created_by=self.attache,
@@ -474,9 +429,7 @@ class _Builder:
                     agreement.expires_on = on + dt.timedelta(days=5 * 365)
                     agreement.review_on = on + dt.timedelta(days=365)
                 previous = step
-            agreement.save(
-                update_fields=["signed_on", "effective_on", "expires_on", "review_on"]
-            )
+            agreement.save(update_fields=["signed_on", "effective_on", "expires_on", "review_on"])
             agreements.append(agreement)
         AgreementStatusChange.objects.bulk_create(changes)
         return agreements
@@ -542,11 +495,7 @@ class _Builder:
             ExercisePhase.AFTER_ACTION,
             ExercisePhase.CLOSED,
         ]
-        bandarians = [
-            c
-            for c in self.counterparts
-            if c.country == "XB" and c.channel == Channel.POST
-        ]
+        bandarians = [c for c in self.counterparts if c.country == "XB" and c.channel == Channel.POST]
         exercises, changes = [], []
         for name, kind, phase, start_in, location in plans:
             starts_on = self.today + dt.timedelta(days=start_in)
@@ -556,8 +505,7 @@ class _Builder:
                 name=name,
                 kind=kind,
                 host_country="XB",
-                participating_countries=["US", "XB"]
-                + (["GB", "FR"] if kind == ExerciseKind.MULTILATERAL else []),
+                participating_countries=["US", "XB"] + (["GB", "FR"] if kind == ExerciseKind.MULTILATERAL else []),
                 starts_on=starts_on,
                 ends_on=starts_on + dt.timedelta(days=self.rng.randint(5, 14)),
                 location=location,
@@ -569,9 +517,7 @@ class _Builder:
             )
             exercise.counterparts.set(self.rng.sample(bandarians, k=4))
             steps = (
-                order[: order.index(phase) + 1]
-                if phase in order
-                else [ExercisePhase.CONCEPT, ExercisePhase.IPC, phase]
+                order[: order.index(phase) + 1] if phase in order else [ExercisePhase.CONCEPT, ExercisePhase.IPC, phase]
             )
             previous = ""
             for n, step in enumerate(steps):
@@ -597,9 +543,7 @@ class _Builder:
 
     def _meetings(self) -> list[Meeting]:
         rng = self.rng
-        regulars = [
-            c for c in self.counterparts if c.status == CounterpartStatus.ACTIVE
-        ]
+        regulars = [c for c in self.counterparts if c.status == CounterpartStatus.ACTIVE]
         frequent = regulars[:14]  # the specials and the first seats: met far more often
         kinds = [MeetingKind.OFFICE_CALL] * 5 + [
             MeetingKind.KEY_LEADER,
@@ -613,20 +557,14 @@ class _Builder:
         for i in range(300):
             future = i < 18
             if future:
-                starts = self.now + dt.timedelta(
-                    days=rng.randint(1, 28), hours=rng.randint(0, 6)
-                )
+                starts = self.now + dt.timedelta(days=rng.randint(1, 28), hours=rng.randint(0, 6))
             else:
-                starts = self.now - dt.timedelta(
-                    days=rng.randint(1, 365), hours=rng.randint(0, 8)
-                )
+                starts = self.now - dt.timedelta(days=rng.randint(1, 365), hours=rng.randint(0, 8))
             starts = starts.replace(minute=rng.choice([0, 15, 30, 45]))
             count = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
             people = []
             while len(people) < count:
-                candidate = (
-                    rng.choice(frequent) if rng.random() < 0.6 else rng.choice(regulars)
-                )
+                candidate = rng.choice(frequent) if rng.random() < 0.6 else rng.choice(regulars)
                 if candidate not in people:
                     people.append(candidate)
             kind = rng.choice(kinds)
@@ -653,16 +591,11 @@ class _Builder:
             meeting = Meeting(
                 post=self.post,
                 created_by=self.attache,
-                title=f"{kind.label}: {lead.rank_title} {lead.family_name} on {topic}".replace(
-                    "  ", " "
-                ),
+                title=f"{kind.label}: {lead.rank_title} {lead.family_name} on {topic}".replace("  ", " "),
                 kind=kind,
                 starts_at=starts,
-                ends_at=starts
-                + dt.timedelta(minutes=rng.choice([30, 45, 60, 90, 120])),
-                location=rng.choice(LOCATIONS)
-                if kind != MeetingKind.PHONE_VTC
-                else "Phone",
+                ends_at=starts + dt.timedelta(minutes=rng.choice([30, 45, 60, 90, 120])),
+                location=rng.choice(LOCATIONS) if kind != MeetingKind.PHONE_VTC else "Phone",
                 objectives=f"Discuss {topic}.",
                 summary=(
                     f"Discussed {topic}. {lead.display_name} described the host-nation position and asked for our timelines."
@@ -680,11 +613,7 @@ class _Builder:
                 channel=channel,
                 marking=Marking.SBU_NF
                 if channel == Channel.RESTRICTED
-                else (
-                    Marking.SBU
-                    if channel == Channel.ATTACHE or rng.random() < 0.12
-                    else Marking.U
-                ),
+                else (Marking.SBU if channel == Channel.ATTACHE or rng.random() < 0.12 else Marking.U),
             )
             plans.append((meeting, people, topic))
         meetings = [plan[0] for plan in plans]
@@ -705,21 +634,15 @@ class _Builder:
                         meeting=meeting,
                         counterpart=person,
                         position_at_time=held.position if held else person.position,
-                        rank_title_at_time=held.rank_title
-                        if held
-                        else person.rank_title,
-                        nato_grade_at_time=held.nato_grade
-                        if held
-                        else person.nato_grade,
+                        rank_title_at_time=held.rank_title if held else person.rank_title,
+                        nato_grade_at_time=held.nato_grade if held else person.nato_grade,
                     )
                 )
             attendees.append(Attendee(meeting_id=meeting.pk, user_id=self.attache.pk))
             if meeting.kind == MeetingKind.KEY_LEADER:
                 attendees.append(Attendee(meeting_id=meeting.pk, user_id=self.chief.pk))
             elif meeting.channel == Channel.POST and rng.random() < 0.15:
-                attendees.append(
-                    Attendee(meeting_id=meeting.pk, user_id=self.diplomat.pk)
-                )
+                attendees.append(Attendee(meeting_id=meeting.pk, user_id=self.diplomat.pk))
             if "agreement" in topic or rng.random() < 0.12:
                 agreement_links.append(
                     AgreementLink(
@@ -728,11 +651,7 @@ class _Builder:
                     )
                 )
             if "exercise" in topic or rng.random() < 0.1:
-                exercise_links.append(
-                    ExerciseLink(
-                        meeting_id=meeting.pk, exercise_id=rng.choice(self.exercises).pk
-                    )
-                )
+                exercise_links.append(ExerciseLink(meeting_id=meeting.pk, exercise_id=rng.choice(self.exercises).pk))
         MeetingParticipant.objects.bulk_create(participants)
         Attendee.objects.bulk_create(attendees)
         AgreementLink.objects.bulk_create(agreement_links, ignore_conflicts=True)
@@ -754,22 +673,14 @@ class _Builder:
             if meeting.status != MeetingStatus.CONDUCTED or rng.random() > 0.45:
                 continue
             for _ in range(rng.randint(1, 2)):
-                meeting_day = timezone.localtime(
-                    meeting.starts_at, self.post.tzinfo
-                ).date()
+                meeting_day = timezone.localtime(meeting.starts_at, self.post.tzinfo).date()
                 due_on = meeting_day + dt.timedelta(days=rng.randint(5, 30))
                 status = ActionStatus.OPEN
                 completed_at = None
                 if due_on < self.today and rng.random() < 0.8:
-                    status = rng.choices(
-                        [ActionStatus.DONE, ActionStatus.DROPPED], weights=[9, 1]
-                    )[0]
-                    completed_at = meeting.starts_at + dt.timedelta(
-                        days=rng.randint(2, 25)
-                    )
-                assignee = rng.choices(
-                    [self.attache, self.diplomat, self.chief], weights=[8, 2, 1]
-                )[0]
+                    status = rng.choices([ActionStatus.DONE, ActionStatus.DROPPED], weights=[9, 1])[0]
+                    completed_at = meeting.starts_at + dt.timedelta(days=rng.randint(2, 25))
+                assignee = rng.choices([self.attache, self.diplomat, self.chief], weights=[8, 2, 1])[0]
                 items.append(
                     ActionItem(
                         post=self.post,
@@ -780,12 +691,8 @@ class _Builder:
                         status=status,
                         completed_at=completed_at,
                         meeting=meeting,
-                        channel=meeting.channel
-                        if meeting.channel != Channel.RESTRICTED
-                        else Channel.ATTACHE,
-                        marking=meeting.marking
-                        if meeting.marking != Marking.SBU_NF
-                        else Marking.SBU,
+                        channel=meeting.channel if meeting.channel != Channel.RESTRICTED else Channel.ATTACHE,
+                        marking=meeting.marking if meeting.marking != Marking.SBU_NF else Marking.SBU,
                     )
                 )
         for agreement in self.agreements[:4]:
@@ -824,9 +731,7 @@ def _agreement_path(status: str) -> list[str]:
         path = forward + [status]
     for before, after in zip(path, path[1:], strict=False):
         if after not in AGREEMENT_TRANSITIONS[before]:
-            raise ValueError(
-                f"The demo agreement lifecycle {before} -> {after} is not allowed."
-            )
+            raise ValueError(f"The demo agreement lifecycle {before} -> {after} is not allowed.")
     return path
 
 

@@ -46,17 +46,11 @@ class CounterpartFilter(django_filters.FilterSet):
     tag and sort. Choices of organizations and owners come from what the user may see."""
 
     q = django_filters.CharFilter(method="filter_search", label="Name")
-    organization = django_filters.ModelChoiceFilter(
-        queryset=Organization.objects.none(), label="Organization"
-    )
+    organization = django_filters.ModelChoiceFilter(queryset=Organization.objects.none(), label="Organization")
     service = django_filters.ChoiceFilter(choices=Service.choices, label="Service")
     nato_grade = django_filters.ChoiceFilter(choices=NatoGrade.choices, label="Grade")
-    status = django_filters.ChoiceFilter(
-        choices=CounterpartStatus.choices, label="Status"
-    )
-    owner = django_filters.ModelChoiceFilter(
-        queryset=get_user_model().objects.none(), label="Owner"
-    )
+    status = django_filters.ChoiceFilter(choices=CounterpartStatus.choices, label="Status")
+    owner = django_filters.ModelChoiceFilter(queryset=get_user_model().objects.none(), label="Owner")
     tag = django_filters.CharFilter(method="filter_tag", label="Tag", max_length=100)
     sort = django_filters.ChoiceFilter(
         choices=[(key, label) for key, (label, _) in SORTS.items()],
@@ -69,18 +63,14 @@ class CounterpartFilter(django_filters.FilterSet):
         model = Counterpart
         fields: list[str] = []
 
-    def __init__(
-        self, data=None, queryset=None, *, request=None, prefix=None, user=None
-    ):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         self.user = user if user is not None else getattr(request, "user", None)
         if queryset is None:
             queryset = policy.visible(self.user, Counterpart)
         super().__init__(data, queryset, request=request, prefix=prefix)
         # Only what the user may see can be chosen: a hidden organization is as unknown as a
         # missing one ("Select a valid choice"), so filtering by id reveals nothing.
-        self.filters["organization"].queryset = policy.visible(
-            self.user, Organization
-        ).order_by("name")
+        self.filters["organization"].queryset = policy.visible(self.user, Organization).order_by("name")
         self.filters["owner"].queryset = (
             get_user_model()
             .objects.filter(memberships__post_id__in=list(policy.roles(self.user)))

@@ -51,9 +51,7 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
             "given_names": forms.TextInput(attrs={"dir": "auto"}),
             "native_name": forms.TextInput(attrs={"dir": "auto"}),
             "aliases": forms.TextInput(attrs={"dir": "auto"}),
-            "last_verified_on": forms.DateInput(
-                attrs={"type": "date"}, format="%Y-%m-%d"
-            ),
+            "last_verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "education": forms.Textarea(attrs={"rows": 3}),
             "biography": forms.Textarea(attrs={"rows": 5}),
             "protocol_notes": forms.Textarea(attrs={"rows": 3}),
@@ -68,19 +66,13 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
             self.initial.setdefault("country", post.host_country)
             self.initial.setdefault("owner", user.pk if user is not None else None)
         self.fields["family_name"].widget.attrs["autofocus"] = True
-        self.fields["organization"].queryset = (
-            policy.visible(user, Organization).filter(post=post).order_by("name")
-        )
+        self.fields["organization"].queryset = policy.visible(user, Organization).filter(post=post).order_by("name")
         self.fields["owner"].queryset = (
             get_user_model()
-            .objects.filter(
-                memberships__post=post, memberships__role__in=[Role.ATTACHE, Role.CHIEF]
-            )
+            .objects.filter(memberships__post=post, memberships__role__in=[Role.ATTACHE, Role.CHIEF])
             .order_by("username")
         )
-        self.fields["owner"].label_from_instance = (
-            lambda u: u.get_full_name() or u.get_username()
-        )
+        self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.fields["tags"].help_text = "Comma-separated, e.g. alumni, maritime."
 
     def service_kwargs(self) -> dict:

@@ -34,32 +34,20 @@ def validate_timezone(value: str) -> None:
 class Post(models.Model):
     """One embassy's defense attaché office."""
 
-    code = models.CharField(
-        max_length=16, unique=True, help_text="Short upper-case code, e.g. BANDAR."
-    )
+    code = models.CharField(max_length=16, unique=True, help_text="Short upper-case code, e.g. BANDAR.")
     name = models.CharField(max_length=120)
     host_country = CountryField()
     cable_country_tag = models.CharField(
         max_length=2,
         help_text="Two-letter cable geographic tag (not ISO: Germany is GM).",
     )
-    timezone = models.CharField(
-        max_length=64, default="UTC", validators=[validate_timezone]
-    )
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
     cable_from = models.CharField(max_length=80, help_text="e.g. AMEMBASSY BANDAR")
     cable_to = models.CharField(max_length=80, default="SECSTATE WASHDC")
-    cable_info = models.TextField(
-        blank=True, help_text="INFO addressees, one per line."
-    )
-    default_tags = models.CharField(
-        max_length=120, blank=True, help_text="Comma-separated, e.g. MARR, PREL"
-    )
-    signature = models.CharField(
-        max_length=40, help_text="The chief's surname, last line of cables."
-    )
-    weekly_cutoff_weekday = models.PositiveSmallIntegerField(
-        choices=Weekday.choices, default=Weekday.FRIDAY
-    )
+    cable_info = models.TextField(blank=True, help_text="INFO addressees, one per line.")
+    default_tags = models.CharField(max_length=120, blank=True, help_text="Comma-separated, e.g. MARR, PREL")
+    signature = models.CharField(max_length=40, help_text="The chief's surname, last line of cables.")
+    weekly_cutoff_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.FRIDAY)
     weekly_cutoff_time = models.TimeField(default="12:00")
     history = HistoricalRecords()
 
@@ -90,19 +78,13 @@ class Post(models.Model):
 class Membership(models.Model):
     """A user's role at a post."""
 
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=12, choices=Role.choices)
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "post"], name="one_role_per_user_and_post"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["user", "post"], name="one_role_per_user_and_post")]
         ordering = ["post__code", "user__username"]
 
     def __str__(self) -> str:
@@ -114,9 +96,7 @@ class Organization(Record):
 
     name = models.CharField(max_length=200)
     acronym = models.CharField(max_length=30, blank=True)
-    kind = models.CharField(
-        max_length=16, choices=OrganizationKind.choices, default=OrganizationKind.OTHER
-    )
+    kind = models.CharField(max_length=16, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
     parent = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -136,13 +116,9 @@ class Organization(Record):
 
     def clean(self):
         if self.parent_id and self.pk and self.parent_id == self.pk:
-            raise ValidationError(
-                {"parent": "An organization cannot be its own parent."}
-            )
+            raise ValidationError({"parent": "An organization cannot be its own parent."})
         if self.parent_id and self.post_id and self.parent.post_id != self.post_id:
-            raise ValidationError(
-                {"parent": "The parent organization belongs to another post."}
-            )
+            raise ValidationError({"parent": "The parent organization belongs to another post."})
 
 
 class Counterpart(Record):
@@ -152,21 +128,15 @@ class Counterpart(Record):
 
     family_name = models.CharField(max_length=100)
     given_names = models.CharField(max_length=150, blank=True)
-    native_name = models.CharField(
-        max_length=200, blank=True, help_text="The name in its original script."
-    )
+    native_name = models.CharField(max_length=200, blank=True, help_text="The name in its original script.")
     aliases = models.CharField(
         max_length=300,
         blank=True,
         help_text="Other transliterations and nicknames, comma-separated.",
     )
     country = CountryField()
-    service = models.CharField(
-        max_length=12, choices=Service.choices, default=Service.OTHER
-    )
-    rank_title = models.CharField(
-        max_length=80, blank=True, help_text="National rank title."
-    )
+    service = models.CharField(max_length=12, choices=Service.choices, default=Service.OTHER)
+    rank_title = models.CharField(max_length=80, blank=True, help_text="National rank title.")
     nato_grade = models.CharField(max_length=5, choices=NatoGrade.choices, blank=True)
     position = models.CharField(max_length=200, blank=True)
     organization = models.ForeignKey(
@@ -177,16 +147,12 @@ class Counterpart(Record):
         related_name="counterparts",
     )
     languages = models.CharField(max_length=200, blank=True)
-    education = models.TextField(
-        blank=True, help_text="Schools attended, including ours."
-    )
+    education = models.TextField(blank=True, help_text="Schools attended, including ours.")
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     biography = models.TextField(blank=True)
     protocol_notes = models.TextField(blank=True)
-    restricted_notes = models.TextField(
-        blank=True, help_text="Attaché channel only, whatever the record's channel."
-    )
+    restricted_notes = models.TextField(blank=True, help_text="Attaché channel only, whatever the record's channel.")
     status = models.CharField(
         max_length=12,
         choices=CounterpartStatus.choices,
@@ -206,16 +172,10 @@ class Counterpart(Record):
     grade_seniority = models.PositiveSmallIntegerField(default=0, editable=False)
     # Search keys (contacts.names): ' folded words ' and ' PHONETIC =skeleton ' keys, space-padded so
     # that LIKE '% word %' is a whole word. GIN trigram indexes on PostgreSQL (migration 0002).
-    name_folded = models.CharField(
-        max_length=names.FOLDED_MAX, blank=True, editable=False
-    )
-    name_phonetic = models.CharField(
-        max_length=names.PHONETIC_MAX, blank=True, editable=False
-    )
+    name_folded = models.CharField(max_length=names.FOLDED_MAX, blank=True, editable=False)
+    name_phonetic = models.CharField(max_length=names.PHONETIC_MAX, blank=True, editable=False)
 
-    history = HistoricalRecords(
-        excluded_fields=["name_folded", "name_phonetic", "grade_seniority"]
-    )
+    history = HistoricalRecords(excluded_fields=["name_folded", "name_phonetic", "grade_seniority"])
 
     class Meta:
         ordering = ["family_name", "given_names"]
@@ -230,9 +190,7 @@ class Counterpart(Record):
             # them, ORDER BY … LIMIT 25 sorts every counterpart of those posts (150,000 at HQ volume).
             # One post's ~1,000 rows sort in memory; these serve the sorts across posts.
             models.Index(fields=["family_name", "given_names", "id"]),
-            models.Index(
-                fields=["-grade_seniority", "family_name", "given_names", "id"]
-            ),
+            models.Index(fields=["-grade_seniority", "family_name", "given_names", "id"]),
             # Name search uses GIN trigram indexes on name_folded and name_phonetic, created by
             # migration 0002 on PostgreSQL only (a B-tree cannot serve LIKE '%key%').
         ]
@@ -266,12 +224,8 @@ class Counterpart(Record):
 class Appointment(models.Model):
     """A dated position in a counterpart's career; the one without an end is the current one."""
 
-    counterpart = models.ForeignKey(
-        Counterpart, on_delete=models.CASCADE, related_name="appointments"
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    counterpart = models.ForeignKey(Counterpart, on_delete=models.CASCADE, related_name="appointments")
+    organization = models.ForeignKey(Organization, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     position = models.CharField(max_length=200, blank=True)
     rank_title = models.CharField(max_length=80, blank=True)
     nato_grade = models.CharField(max_length=5, choices=NatoGrade.choices, blank=True)
@@ -298,9 +252,7 @@ class Appointment(models.Model):
 
     def clean(self):
         if self.end_on and self.start_on and self.end_on < self.start_on:
-            raise ValidationError(
-                {"end_on": "The appointment cannot end before it starts."}
-            )
+            raise ValidationError({"end_on": "The appointment cannot end before it starts."})
 
 
 class CounterpartUserObjectPermission(UserObjectPermissionBase):

@@ -50,9 +50,7 @@ def _arabic_ascii(match: re.Match) -> str:
 
 def fold(text: str) -> str:
     """Lower-case ASCII transliteration: 'José García' -> 'jose garcia', 'Мухаммад' -> 'mukhammad'."""
-    return " ".join(
-        _TOKEN.findall(anyascii(_ARABIC.sub(_arabic_ascii, text or "")).lower())
-    )
+    return " ".join(_TOKEN.findall(anyascii(_ARABIC.sub(_arabic_ascii, text or "")).lower()))
 
 
 def tokens(text: str) -> list[str]:
@@ -96,9 +94,7 @@ def phonetic_keys(text: str) -> list[str]:
     return keys
 
 
-def derived_name_fields(
-    family_name: str, given_names: str, native_name: str, aliases: str
-) -> tuple[str, str]:
+def derived_name_fields(family_name: str, given_names: str, native_name: str, aliases: str) -> tuple[str, str]:
     """(name_folded, name_phonetic) of a counterpart, as stored. The one function that computes them:
     the model's save(), the bulk loader and the migrations all call it, so searches agree with rows."""
     every_name = " ".join(
@@ -176,9 +172,7 @@ def query_tokens(query: str) -> list[QueryToken]:
                 if bones.startswith("l") and len(bones) > MIN_SKELETON:
                     # The article al- is written joined to the name: الحربي.
                     candidates.append(bones[1:])
-                keys.extend(
-                    SKELETON_MARK + b for b in candidates if len(b) >= MIN_SKELETON
-                )
+                keys.extend(SKELETON_MARK + b for b in candidates if len(b) >= MIN_SKELETON)
             elif len(token) >= MIN_PHONETIC_WORD:
                 spellings = [token]
                 if script == "cyrillic" and "kh" in token:

@@ -48,9 +48,7 @@ def _word_conditions(token: names.QueryToken, postgres: bool) -> list[tuple[int,
             phonetic |= Q(name_phonetic__contains=f" {key} ")
         conditions.append((PHONETIC, phonetic))
     if postgres and len(token.text) >= TRIGRAM_MIN_LENGTH:
-        conditions.append(
-            (TRIGRAM, Q(name_folded__trigram_strict_word_similar=token.text))
-        )
+        conditions.append((TRIGRAM, Q(name_folded__trigram_strict_word_similar=token.text)))
     return conditions
 
 
@@ -75,10 +73,7 @@ def search_counterparts(queryset: QuerySet, query: str) -> QuerySet:
         queryset = queryset.filter(match)
         word_ranks.append(
             Case(
-                *(
-                    When(condition, then=Value(rank))
-                    for rank, condition in conditions[:-1]
-                ),
+                *(When(condition, then=Value(rank)) for rank, condition in conditions[:-1]),
                 default=Value(conditions[-1][0]),
                 output_field=IntegerField(),
             )
@@ -87,9 +82,7 @@ def search_counterparts(queryset: QuerySet, query: str) -> QuerySet:
     total = word_ranks[0]
     for rank in word_ranks[1:]:
         total = total + rank
-    tiebreak = (
-        list(queryset.query.order_by) or list(queryset.model._meta.ordering) or []
-    )
+    tiebreak = list(queryset.query.order_by) or list(queryset.model._meta.ordering) or []
     return queryset.annotate(search_rank=worst, search_score=total).order_by(
         "search_rank", "search_score", *tiebreak, F("pk").asc()
     )

@@ -41,9 +41,7 @@ def _with_visible_organization(queryset: QuerySet, user) -> QuerySet:
     # Prefetch through the policy rather than select_related: a post-channel counterpart may sit
     # in an attaché-channel organization, whose name a diplomat must not read. A hidden
     # organization comes back as None. One query for the whole page.
-    return queryset.prefetch_related(
-        Prefetch("organization", queryset=visible_organizations(user))
-    )
+    return queryset.prefetch_related(Prefetch("organization", queryset=visible_organizations(user)))
 
 
 def counterpart_filterset(user, params) -> CounterpartFilter:
@@ -51,9 +49,7 @@ def counterpart_filterset(user, params) -> CounterpartFilter:
     return CounterpartFilter(params, user=user)
 
 
-def counterpart_list(
-    user, params, *, filterset: CounterpartFilter | None = None
-) -> QuerySet:
+def counterpart_list(user, params, *, filterset: CounterpartFilter | None = None) -> QuerySet:
     """Visible counterparts, searched (?q=), filtered and sorted from GET-style `params`."""
     filterset = filterset or counterpart_filterset(user, params)
     queryset = filterset.qs.select_related("owner").prefetch_related("tags")
@@ -62,29 +58,17 @@ def counterpart_list(
 
 def counterpart_detail(user, pk) -> Counterpart:
     """One visible counterpart (404 otherwise), with its visible organization and owner."""
-    queryset = _with_visible_organization(
-        Counterpart.objects.select_related("owner", "post"), user
-    )
+    queryset = _with_visible_organization(Counterpart.objects.select_related("owner", "post"), user)
     return policy.get_visible_or_404(user, queryset.prefetch_related("tags"), pk=pk)
 
 
 def counterpart_appointments(user, counterpart: Counterpart) -> list[Appointment]:
     """The counterpart's rank and position history, newest first, organizations through the policy."""
-    queryset = (
-        policy.visible(user, Appointment)
-        .filter(counterpart=counterpart)
-        .order_by("-start_on", "-id")
-    )
-    return list(
-        queryset.prefetch_related(
-            Prefetch("organization", queryset=visible_organizations(user))
-        )
-    )
+    queryset = policy.visible(user, Appointment).filter(counterpart=counterpart).order_by("-start_on", "-id")
+    return list(queryset.prefetch_related(Prefetch("organization", queryset=visible_organizations(user))))
 
 
-def counterpart_typeahead(
-    user, query: str, *, post_id=None, limit: int = TYPEAHEAD_LIMIT
-) -> list[Counterpart]:
+def counterpart_typeahead(user, query: str, *, post_id=None, limit: int = TYPEAHEAD_LIMIT) -> list[Counterpart]:
     """Up to `limit` visible counterparts matching `query`, for pickers (nothing for an empty query)."""
     if not names.tokens(query or ""):
         return []
@@ -103,9 +87,7 @@ class TimelineEntry:
     """One line of a counterpart's timeline: what it is, when, and the record itself."""
 
     kind: str  # meeting, agreement, exercise, follow_up
-    at: (
-        dt.datetime
-    )  # for the date-only kinds, midnight UTC of that date: show it as a UTC date
+    at: dt.datetime  # for the date-only kinds, midnight UTC of that date: show it as a UTC date
     obj: Any
 
     @property
@@ -138,24 +120,18 @@ def counterpart_timeline_sources(user, counterpart: Counterpart) -> dict[str, Qu
         Meeting,
     )
 
-    meetings = policy.visible(user, Meeting).filter(
-        participants__counterpart=counterpart
-    )
+    meetings = policy.visible(user, Meeting).filter(participants__counterpart=counterpart)
     meeting_ids = meetings.values("pk")
 
     agreement_links = Q(
-        pk__in=Meeting.agreements.through.objects.filter(
-            meeting_id__in=meeting_ids
-        ).values("agreement_id")
+        pk__in=Meeting.agreements.through.objects.filter(meeting_id__in=meeting_ids).values("agreement_id")
     )
     organization = counterpart.organization  # already None when hidden from this user
     if organization is not None:
         # A semi-join on the link table, not a join across `parties` inside an OR: that form made
         # PostgreSQL scan every agreement and every party row of the database for each page.
         agreement_links |= Q(
-            pk__in=Agreement.parties.through.objects.filter(
-                organization=organization
-            ).values("agreement_id")
+            pk__in=Agreement.parties.through.objects.filter(organization=organization).values("agreement_id")
         )
     latest_change = (
         AgreementStatusChange.objects.filter(agreement=OuterRef("pk"))
@@ -165,23 +141,15 @@ def counterpart_timeline_sources(user, counterpart: Counterpart) -> dict[str, Qu
     agreements = (
         policy.visible(user, Agreement)
         .filter(agreement_links)
-        .annotate(
-            item_at=Coalesce(_as_datetime(Subquery(latest_change)), F("created_at"))
-        )
+        .annotate(item_at=Coalesce(_as_datetime(Subquery(latest_change)), F("created_at")))
     )
     exercises = (
         policy.visible(user, Exercise)
-        .filter(
-            pk__in=Exercise.counterparts.through.objects.filter(
-                counterpart=counterpart
-            ).values("exercise_id")
-        )
+        .filter(pk__in=Exercise.counterparts.through.objects.filter(counterpart=counterpart).values("exercise_id"))
         .annotate(item_at=_as_datetime(F("starts_on")))
     )
     follow_ups = (
-        policy.visible(user, ActionItem)
-        .filter(meeting_id__in=meeting_ids)
-        .annotate(item_at=F("meeting__starts_at"))
+        policy.visible(user, ActionItem).filter(meeting_id__in=meeting_ids).annotate(item_at=F("meeting__starts_at"))
     )
     return {
         "meeting": meetings.annotate(item_at=F("starts_at")),
@@ -204,9 +172,7 @@ def _timeline_keys(sources: dict[str, QuerySet]) -> QuerySet:
     return parts[0].union(*parts[1:], all=True).order_by("-item_at", "item_rank", "-id")
 
 
-def _hydrate(
-    user, counterpart: Counterpart, keys: list[tuple]
-) -> dict[tuple[str, int], Model]:
+def _hydrate(user, counterpart: Counterpart, keys: list[tuple]) -> dict[tuple[str, int], Model]:
     """Load the records of one page: one query per kind present, whatever the page size."""
     from engagements.models import (
         ActionItem,
@@ -230,9 +196,7 @@ def _hydrate(
         ),
         "agreement": lambda ids: Agreement.objects.filter(pk__in=ids),
         "exercise": lambda ids: Exercise.objects.filter(pk__in=ids),
-        "follow_up": lambda ids: ActionItem.objects.filter(pk__in=ids).select_related(
-            "assignee", "meeting"
-        ),
+        "follow_up": lambda ids: ActionItem.objects.filter(pk__in=ids).select_related("assignee", "meeting"),
     }
     for kind, ids in wanted.items():
         for obj in loaders[kind](ids):
@@ -249,16 +213,12 @@ def counterpart_timeline(user, counterpart: Counterpart, page=1) -> Page:
     here: that costs less than a second run of the UNION for COUNT(*), which was a third of
     the page's time on the benchmark volume (bench/README.md).
     """
-    paginator = Paginator(
-        list(_timeline_keys(counterpart_timeline_sources(user, counterpart))), PAGE_SIZE
-    )
+    paginator = Paginator(list(_timeline_keys(counterpart_timeline_sources(user, counterpart))), PAGE_SIZE)
     page_obj = paginator.get_page(page)
     keys = list(page_obj.object_list)
     loaded = _hydrate(user, counterpart, keys)
     page_obj.object_list = [
-        TimelineEntry(kind=kind, at=at, obj=loaded[(kind, pk)])
-        for kind, pk, at, _ in keys
-        if (kind, pk) in loaded
+        TimelineEntry(kind=kind, at=at, obj=loaded[(kind, pk)]) for kind, pk, at, _ in keys if (kind, pk) in loaded
     ]
     return page_obj
 
@@ -286,18 +246,12 @@ def organization_list(user, *, query: str = "", kind: str = "") -> QuerySet:
     """Visible organizations with the number of counterparts the user may see in each."""
     queryset = visible_organizations(user)
     if query:
-        queryset = queryset.filter(
-            Q(name__icontains=query) | Q(acronym__icontains=query)
-        )
+        queryset = queryset.filter(Q(name__icontains=query) | Q(acronym__icontains=query))
     if kind:
         queryset = queryset.filter(kind=kind)
     visible_counterparts = policy.visible(user, Counterpart).values("pk")
     return (
-        queryset.annotate(
-            counterpart_count=Count(
-                "counterparts", filter=Q(counterparts__pk__in=visible_counterparts)
-            )
-        )
+        queryset.annotate(counterpart_count=Count("counterparts", filter=Q(counterparts__pk__in=visible_counterparts)))
         .prefetch_related(Prefetch("parent", queryset=visible_organizations(user)))
         .order_by("name", "pk")
     )
@@ -311,24 +265,16 @@ def organization_detail(user, pk) -> Organization:
     return policy.get_visible_or_404(user, queryset, pk=pk)
 
 
-def organization_relations(
-    user, organization: Organization, *, limit: int = 200
-) -> dict:
+def organization_relations(user, organization: Organization, *, limit: int = 200) -> dict:
     """Visible sub-organizations, counterparts (most senior first) and agreements it is party to."""
     from engagements.models import Agreement
 
     return {
-        "children": list(
-            visible_organizations(user).filter(parent=organization).order_by("name")
-        ),
+        "children": list(visible_organizations(user).filter(parent=organization).order_by("name")),
         "counterparts": list(
             policy.visible(user, Counterpart)
             .filter(organization=organization)
             .order_by("-grade_seniority", "family_name", "pk")[:limit]
         ),
-        "agreements": list(
-            policy.visible(user, Agreement)
-            .filter(parties=organization)
-            .order_by("-updated_at")
-        ),
+        "agreements": list(policy.visible(user, Agreement).filter(parties=organization).order_by("-updated_at")),
     }

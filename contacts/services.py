@@ -47,9 +47,7 @@ COUNTERPART_FIELDS = frozenset(
         "channel",
     }
 )
-ORGANIZATION_FIELDS = frozenset(
-    {"name", "acronym", "kind", "parent", "country", "marking", "channel"}
-)
+ORGANIZATION_FIELDS = frozenset({"name", "acronym", "kind", "parent", "country", "marking", "channel"})
 
 
 def post_today(post: Post) -> dt.date:
@@ -60,9 +58,7 @@ def post_today(post: Post) -> dt.date:
 def _check_field_names(fields: dict, allowed: frozenset, model) -> None:
     unknown = sorted(set(fields) - allowed)
     if unknown:
-        raise TypeError(
-            f"{model.__name__} has no editable field(s): {', '.join(unknown)}"
-        )
+        raise TypeError(f"{model.__name__} has no editable field(s): {', '.join(unknown)}")
 
 
 def _value_key(obj, name: str):
@@ -79,9 +75,7 @@ def _check_counterpart_links(counterpart: Counterpart) -> None:
         errors["organization"] = "The organization belongs to another post."
     if (
         counterpart.owner_id is not None
-        and not Membership.objects.filter(
-            user_id=counterpart.owner_id, post_id=counterpart.post_id
-        ).exists()
+        and not Membership.objects.filter(user_id=counterpart.owner_id, post_id=counterpart.post_id).exists()
     ):
         errors["owner"] = "The owner must be a member of the post."
     if errors:
@@ -107,9 +101,7 @@ def _has_appointment_data(counterpart: Counterpart) -> bool:
 
 
 @transaction.atomic
-def counterpart_create(
-    *, post: Post, by, tags: Iterable[str] = (), **fields
-) -> Counterpart:
+def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) -> Counterpart:
     """Create a counterpart at `post`; opens the first appointment when a position or rank is given.
 
     The owner defaults to the author (the attaché who keeps the relationship).
@@ -130,20 +122,14 @@ def counterpart_create(
 
 
 @transaction.atomic
-def counterpart_update(
-    *, counterpart: Counterpart, by, tags: Iterable[str] | None = None, **fields
-) -> Counterpart:
+def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | None = None, **fields) -> Counterpart:
     """Change a counterpart; a new position, rank, grade or organization closes the current
     appointment today and opens the next one. Returns the saved (freshly read) counterpart.
     """
     _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
     # Read the row afresh and lock it: a ModelForm has already written the new values into the
     # instance it was given, so only the database still knows what they were.
-    current = (
-        Counterpart.objects.select_for_update()
-        .select_related("post")
-        .get(pk=counterpart.pk)
-    )
+    current = Counterpart.objects.select_for_update().select_related("post").get(pk=counterpart.pk)
     before = {name: _value_key(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
@@ -173,9 +159,7 @@ def _move_appointment(counterpart: Counterpart) -> None:
     """Close the open appointment today (never before it started) and open the new one."""
     today = post_today(counterpart.post)
     start_on = today
-    open_appointment = (
-        counterpart.appointments.select_for_update().filter(end_on__isnull=True).first()
-    )
+    open_appointment = counterpart.appointments.select_for_update().filter(end_on__isnull=True).first()
     if open_appointment is not None:
         # A future-dated appointment (entered ahead of a change of command) ends when it starts.
         open_appointment.end_on = max(today, open_appointment.start_on)
@@ -207,22 +191,14 @@ def organization_create(*, post: Post, by, **fields) -> Organization:
 def organization_update(*, organization: Organization, by, **fields) -> Organization:
     """Change an organization; refuses a parent that would make the hierarchy a loop."""
     _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
-    current = (
-        Organization.objects.select_for_update()
-        .select_related("post")
-        .get(pk=organization.pk)
-    )
+    current = Organization.objects.select_for_update().select_related("post").get(pk=organization.pk)
     before = {name: _value_key(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
     changed = [name for name in fields if _value_key(current, name) != before[name]]
     current.full_clean()
     if "parent" in changed and _would_loop(current):
-        raise ValidationError(
-            {
-                "parent": "An organization cannot sit under one of its own sub-organizations."
-            }
-        )
+        raise ValidationError({"parent": "An organization cannot sit under one of its own sub-organizations."})
     current._history_user = by
     current.save()
     audit.record(
@@ -243,9 +219,5 @@ def _would_loop(organization: Organization) -> bool:
         if parent_id == organization.pk:
             return True
         seen.add(parent_id)
-        parent_id = (
-            Organization.objects.filter(pk=parent_id)
-            .values_list("parent_id", flat=True)
-            .first()
-        )
+        parent_id = Organization.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
     return False

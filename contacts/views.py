@@ -26,9 +26,7 @@ def _form_status(form) -> int:
 def _form_marking(form, current: str = Marking.U) -> str:
     """Banner of a form page: the record's marking, or the one being entered if higher."""
     entered = form.data.get("marking") if form.is_bound else None
-    return highest_marking(
-        [current, entered] if entered in Marking.values else [current]
-    )
+    return highest_marking([current, entered] if entered in Marking.values else [current])
 
 
 def _write(form, service, **kwargs):
@@ -45,16 +43,10 @@ def _post_for_new(request, model) -> Post:
     """The post a new record goes to: ?post=<id> among those the user may write at, else the first."""
     writable = policy.writable_posts(request.user, model)
     if not writable:
-        policy.require(
-            request.user, "add", model=model, request=request
-        )  # audits the refusal
+        policy.require(request.user, "add", model=model, request=request)  # audits the refusal
         raise PermissionDenied
     wanted = request.GET.get("post") or request.POST.get("post")
-    post_id = (
-        int(wanted)
-        if wanted and wanted.isdigit() and int(wanted) in writable
-        else writable[0]
-    )
+    post_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in writable else writable[0]
     return Post.objects.get(pk=post_id)
 
 
@@ -65,12 +57,8 @@ def _post_for_new(request, model) -> Post:
 @require_GET
 def counterpart_list(request):
     filterset = selectors.counterpart_filterset(request.user, request.GET)
-    counterparts = selectors.counterpart_list(
-        request.user, request.GET, filterset=filterset
-    )
-    page = Paginator(counterparts, selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    counterparts = selectors.counterpart_list(request.user, request.GET, filterset=filterset)
+    page = Paginator(counterparts, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
@@ -87,24 +75,16 @@ def counterpart_detail(request, pk):
 
     counterpart = selectors.counterpart_detail(request.user, pk)
     appointments = selectors.counterpart_appointments(request.user, counterpart)
-    timeline = selectors.counterpart_timeline(
-        request.user, counterpart, request.GET.get("page")
-    )
+    timeline = selectors.counterpart_timeline(request.user, counterpart, request.GET.get("page"))
     context = {
         "counterpart": counterpart,
         "appointments": appointments,
         "timeline": timeline,
-        "show_restricted_notes": policy.can_see_restricted_notes(
-            request.user, counterpart.post
-        ),
+        "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
         "can_change": policy.can(request.user, "change", counterpart),
-        "can_log_meeting": policy.can(
-            request.user, "add", model=Meeting, post=counterpart.post
-        ),
+        "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
         "today": services.post_today(counterpart.post),
-        "page_marking": selectors.page_marking(
-            counterpart, counterpart.organization, timeline
-        ),
+        "page_marking": selectors.page_marking(counterpart, counterpart.organization, timeline),
     }
     audit.viewed(request, counterpart)
     return render(request, "contacts/counterpart_detail.html", context)
@@ -114,19 +94,13 @@ def counterpart_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def counterpart_create(request):
     post = _post_for_new(request, Counterpart)
-    form = CounterpartForm(
-        request.POST or None, user=request.user, post=post, request=request
-    )
+    form = CounterpartForm(request.POST or None, user=request.user, post=post, request=request)
     if request.method == "POST" and form.is_valid():
-        counterpart = _write(
-            form, services.counterpart_create, post=post, by=request.user
-        )
+        counterpart = _write(form, services.counterpart_create, post=post, by=request.user)
         if counterpart is not None:
             return redirect(counterpart)
     context = {"form": form, "post": post, "page_marking": _form_marking(form)}
-    return render(
-        request, "contacts/counterpart_form.html", context, status=_form_status(form)
-    )
+    return render(request, "contacts/counterpart_form.html", context, status=_form_status(form))
 
 
 @login_required
@@ -146,9 +120,7 @@ def counterpart_edit(request, pk):
         request=request,
     )
     if request.method == "POST" and form.is_valid():
-        updated = _write(
-            form, services.counterpart_update, counterpart=counterpart, by=request.user
-        )
+        updated = _write(form, services.counterpart_update, counterpart=counterpart, by=request.user)
         if updated is not None:
             return redirect(updated)
     context = {
@@ -158,9 +130,7 @@ def counterpart_edit(request, pk):
         "object_pk": pk,
         "page_marking": _form_marking(form, marking),
     }
-    return render(
-        request, "contacts/counterpart_form.html", context, status=_form_status(form)
-    )
+    return render(request, "contacts/counterpart_form.html", context, status=_form_status(form))
 
 
 @login_required
@@ -199,9 +169,7 @@ def counterpart_typeahead(request):
 def organization_list(request):
     query, kind = request.GET.get("q", "").strip()[:100], request.GET.get("kind", "")
     organizations = selectors.organization_list(request.user, query=query, kind=kind)
-    page = Paginator(organizations, selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(organizations, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "q": query,
@@ -222,9 +190,7 @@ def organization_detail(request, pk):
         "organization": organization,
         **relations,
         "can_change": policy.can(request.user, "change", organization),
-        "page_marking": selectors.page_marking(
-            organization, organization.parent, *relations.values()
-        ),
+        "page_marking": selectors.page_marking(organization, organization.parent, *relations.values()),
     }
     audit.viewed(request, organization)
     return render(request, "contacts/organization_detail.html", context)
@@ -234,19 +200,13 @@ def organization_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
     post = _post_for_new(request, Organization)
-    form = OrganizationForm(
-        request.POST or None, user=request.user, post=post, request=request
-    )
+    form = OrganizationForm(request.POST or None, user=request.user, post=post, request=request)
     if request.method == "POST" and form.is_valid():
-        organization = _write(
-            form, services.organization_create, post=post, by=request.user
-        )
+        organization = _write(form, services.organization_create, post=post, by=request.user)
         if organization is not None:
             return redirect("organization_detail", organization.pk)
     context = {"form": form, "post": post, "page_marking": _form_marking(form)}
-    return render(
-        request, "contacts/organization_form.html", context, status=_form_status(form)
-    )
+    return render(request, "contacts/organization_form.html", context, status=_form_status(form))
 
 
 @login_required
@@ -278,6 +238,4 @@ def organization_edit(request, pk):
         "cancel_url": reverse("organization_detail", args=[pk]),
         "page_marking": _form_marking(form, marking),
     }
-    return render(
-        request, "contacts/organization_form.html", context, status=_form_status(form)
-    )
+    return render(request, "contacts/organization_form.html", context, status=_form_status(form))

@@ -137,9 +137,7 @@ def _weighted(rng: random.Random, items, weights):
 
 
 def _city(rng: random.Random) -> str:
-    return "".join(
-        rng.choice(CITY_SYLLABLES) for _ in range(rng.randint(2, 3))
-    ).capitalize()
+    return "".join(rng.choice(CITY_SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
 
 
 def _region(post_number: int) -> str:
@@ -153,17 +151,9 @@ def _person_name(rng: random.Random, region: str) -> tuple[str, str, str, str]:
     if rng.random() < 0.45:
         family, family_native, family_aliases = rng.choice(pool["family"])
     else:
-        family = (
-            pool["prefix"] * (rng.random() < 0.5)
-            + rng.choice(pool["roots"])
-            + rng.choice(pool["suffixes"])
-        )
+        family = pool["prefix"] * (rng.random() < 0.5) + rng.choice(pool["roots"]) + rng.choice(pool["suffixes"])
         family_native = family_aliases = ""
-    native = (
-        f"{given_native} {family_native}".strip()
-        if given_native and family_native
-        else ""
-    )
+    native = f"{given_native} {family_native}".strip() if given_native and family_native else ""
     aliases = ", ".join(a for a in (family_aliases, given_aliases) if a)
     return family, given, native, aliases
 
@@ -190,9 +180,7 @@ def _rng(spec: VolumeSpec, number: int, table: str) -> random.Random:
     return random.Random(f"{spec.seed}:{number}:{table}")
 
 
-def _channel(
-    rng: random.Random, restricted_share: float = 0.03, attache_share: float = 0.12
-) -> str:
+def _channel(rng: random.Random, restricted_share: float = 0.03, attache_share: float = 0.12) -> str:
     draw = rng.random()
     if draw < restricted_share:
         return Channel.RESTRICTED
@@ -207,17 +195,13 @@ def _marking(rng: random.Random) -> str:
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(
-        day.year, day.month, day.day, hour, minute, tzinfo=dt.timezone.utc
-    )
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC)
 
 
 def load(spec: VolumeSpec, log=print) -> dict[str, int]:
     """Write the whole volume; returns rows written per table. Refuses to write over a partial load."""
     if Post.objects.filter(code__in=post_codes(spec)).exists():
-        raise RuntimeError(
-            "Volume posts already exist; drop the database or use another one."
-        )
+        raise RuntimeError("Volume posts already exist; drop the database or use another one.")
     sink = Sink(log)
     started = time.monotonic()
     if sink.postgres:
@@ -231,9 +215,7 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
         with transaction.atomic():
             step(spec, sink, plans)
     sink.finish()
-    if (
-        sink.postgres and not connection.in_atomic_block
-    ):  # VACUUM refuses a transaction (tests hold one)
+    if sink.postgres and not connection.in_atomic_block:  # VACUUM refuses a transaction (tests hold one)
         _analyze(sink, log)
     log(f"volume loaded in {time.monotonic() - started:.1f}s")
     return sink.counts
@@ -255,12 +237,10 @@ def _posts_and_users(spec: VolumeSpec, sink: Sink) -> list[_PostPlan]:
     now = timezone.now()
     posts, users, plans = [], [], []
     post_ids = sink.ids(Post, spec.posts)
-    for number, post_id in zip(range(1, spec.posts + 1), post_ids):
+    for number, post_id in zip(range(1, spec.posts + 1), post_ids, strict=False):
         rng = _rng(spec, number, "post")
         region = _region(number)
-        country = HOST_COUNTRIES[region][
-            ((number - 1) // len(REGION_NAMES)) % len(HOST_COUNTRIES[region])
-        ]
+        country = HOST_COUNTRIES[region][((number - 1) // len(REGION_NAMES)) % len(HOST_COUNTRIES[region])]
         city = _city(rng)
         code = POST_CODE.format(number)
         posts.append(
@@ -275,9 +255,7 @@ def _posts_and_users(spec: VolumeSpec, sink: Sink) -> list[_PostPlan]:
                 cable_to="SECSTATE WASHDC",
                 cable_info="SECDEF WASHDC\nDIA WASHDC",
                 default_tags="MARR, PREL",
-                signature=rng.choice(
-                    ["HARTLEY", "MORGAN", "OKAFOR", "LINDQVIST", "RAMOS", "CHEN"]
-                ),
+                signature=rng.choice(["HARTLEY", "MORGAN", "OKAFOR", "LINDQVIST", "RAMOS", "CHEN"]),
                 weekly_cutoff_weekday=4,
                 weekly_cutoff_time=dt.time(12, 0),
             )
@@ -302,9 +280,7 @@ def _posts_and_users(spec: VolumeSpec, sink: Sink) -> list[_PostPlan]:
                 )
             )
             plan.users[suffix] = user_id
-            memberships.append(
-                Membership(user_id=user_id, post_id=plan.post_id, role=role)
-            )
+            memberships.append(Membership(user_id=user_id, post_id=plan.post_id, role=role))
     for name, role in HQ_USERS:
         user_id = next(user_ids)
         users.append(
@@ -318,21 +294,14 @@ def _posts_and_users(spec: VolumeSpec, sink: Sink) -> list[_PostPlan]:
                 date_joined=now,
             )
         )
-        memberships.extend(
-            Membership(user_id=user_id, post_id=plan.post_id, role=role)
-            for plan in plans
-        )
+        memberships.extend(Membership(user_id=user_id, post_id=plan.post_id, role=role) for plan in plans)
     User.objects.bulk_create(users, batch_size=2000)
     Membership.objects.bulk_create(memberships, batch_size=2000)
-    sink.counts.update(
-        {"posts": len(posts), "users": len(users), "memberships": len(memberships)}
-    )
+    sink.counts.update({"posts": len(posts), "users": len(users), "memberships": len(memberships)})
     return plans
 
 
-def _record(
-    plan: _PostPlan, rng: random.Random, created: dt.datetime, **fields
-) -> dict:
+def _record(plan: _PostPlan, rng: random.Random, created: dt.datetime, **fields) -> dict:
     author = plan.users["attache2" if rng.random() < 0.3 else "attache"]
     row = {
         "post_id": plan.post_id,
@@ -386,13 +355,10 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
     from taggit.models import Tag, TaggedItem
 
     appointments = sink.buffer(Appointment)
-    tag_ids = [
-        Tag.objects.get_or_create(name=name, defaults={"slug": name})[0].pk
-        for name in TAG_NAMES
-    ]
+    tag_ids = [Tag.objects.get_or_create(name=name, defaults={"slug": name})[0].pk for name in TAG_NAMES]
     tagged = sink.buffer(TaggedItem)
     content_type = ContentType.objects.get_for_model(Counterpart).pk
-    grades, weights = zip(*[((g, t), w) for g, w, t in GRADES])
+    grades, weights = zip(*[((g, t), w) for g, w, t in GRADES], strict=False)
     services = [s for s in Service.values if s != Service.OTHER]
     history_start = spec.anchor - dt.timedelta(days=365 * YEARS_OF_HISTORY)
 
@@ -402,11 +368,7 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
             for cp_id in sink.ids(Counterpart, spec.counterparts_per_post):
                 family, given, native, aliases = _person_name(rng, plan.region)
                 (grade, title) = _weighted(rng, grades, weights)
-                service = (
-                    Service.CIVILIAN
-                    if grade == NatoGrade.CIVILIAN
-                    else rng.choice(services[:5])
-                )
+                service = Service.CIVILIAN if grade == NatoGrade.CIVILIAN else rng.choice(services[:5])
                 if service == Service.NAVY:
                     title = NAVAL_TITLES.get(title, title)
                 if grade == NatoGrade.CIVILIAN:
@@ -416,8 +378,7 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                 channel = _channel(rng, 0.02, 0.10)
                 owner = plan.users["attache2" if rng.random() < 0.3 else "attache"]
                 created = _at(
-                    history_start
-                    + dt.timedelta(days=rng.randint(0, 365 * YEARS_OF_HISTORY)),
+                    history_start + dt.timedelta(days=rng.randint(0, 365 * YEARS_OF_HISTORY)),
                     10,
                 )
                 status = _weighted(rng, CounterpartStatus.values, (85, 8, 6, 1))
@@ -443,17 +404,11 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     education=", ".join(rng.sample(SCHOOLS, rng.randint(0, 2))),
                     email=f"{_ascii_handle(family, given)}.{cp_id}@mod.example",
                     phone=f"+00 {rng.randint(1000000, 9999999)}",
-                    biography=f"{title} {given} {family.upper()} serves as {position}. "
-                    * rng.randint(1, 3),
-                    protocol_notes="Prefers meetings in the morning."
-                    if rng.random() < 0.2
-                    else "",
-                    restricted_notes="Source of candid views on procurement."
-                    if rng.random() < 0.1
-                    else "",
+                    biography=f"{title} {given} {family.upper()} serves as {position}. " * rng.randint(1, 3),
+                    protocol_notes="Prefers meetings in the morning." if rng.random() < 0.2 else "",
+                    restricted_notes="Source of candid views on procurement." if rng.random() < 0.1 else "",
                     status=status,
-                    last_verified_on=spec.anchor
-                    - dt.timedelta(days=rng.randint(0, 700)),
+                    last_verified_on=spec.anchor - dt.timedelta(days=rng.randint(0, 700)),
                     owner_id=owner,
                 )
                 counterpart.refresh_derived_fields()  # the same code as save()
@@ -494,9 +449,7 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                             "object_id": cp_id,
                         }
                     )
-                yield {
-                    a: getattr(counterpart, a) for a in sink.table(Counterpart).attnames
-                }
+                yield {a: getattr(counterpart, a) for a in sink.table(Counterpart).attnames}
 
     sink.write(Counterpart, rows())
     appointments.flush()
@@ -524,12 +477,8 @@ def _agreements(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
             plan.agreement_ids = list(sink.ids(Agreement, AGREEMENTS_PER_POST))
             for agreement_id in plan.agreement_ids:
                 steps = rng.randint(1, len(lifecycle))
-                began = spec.anchor - dt.timedelta(
-                    days=rng.randint(30, 365 * YEARS_OF_HISTORY)
-                )
-                days = sorted(
-                    rng.sample(range(0, max(30, (spec.anchor - began).days)), steps)
-                )
+                began = spec.anchor - dt.timedelta(days=rng.randint(30, 365 * YEARS_OF_HISTORY))
+                days = sorted(rng.sample(range(0, max(30, (spec.anchor - began).days)), steps))
                 status = lifecycle[steps - 1]
                 signed = began + dt.timedelta(days=days[3]) if steps >= 4 else None
                 effective = began + dt.timedelta(days=days[4]) if steps >= 5 else None
@@ -544,9 +493,7 @@ def _agreements(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     status=status,
                     signed_on=signed,
                     effective_on=effective,
-                    expires_on=effective + dt.timedelta(days=365 * 5)
-                    if effective
-                    else None,
+                    expires_on=effective + dt.timedelta(days=365 * 5) if effective else None,
                     review_on=None,
                     summary=f"Covers {rng.choice(TOPICS)}.",
                 )
@@ -559,7 +506,7 @@ def _agreements(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                         }
                     )
                 previous = ""
-                for step, offset in zip(lifecycle[:steps], days):
+                for step, offset in zip(lifecycle[:steps], days, strict=False):
                     on = began + dt.timedelta(days=offset)
                     changes.add(
                         {
@@ -630,9 +577,7 @@ def _exercises(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     mpc_on=mpc,
                     fpc_on=fpc,
                 )
-                for cp in rng.sample(
-                    plan.counterparts, min(len(plan.counterparts), rng.randint(3, 8))
-                ):
+                for cp in rng.sample(plan.counterparts, min(len(plan.counterparts), rng.randint(3, 8))):
                     members.add(
                         {
                             "id": sink.take(Exercise.counterparts.through),
@@ -641,7 +586,7 @@ def _exercises(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                         }
                     )
                 previous = ""
-                for to_phase, on in zip(phases[1:], reached):
+                for to_phase, on in zip(phases[1:], reached, strict=False):
                     changes.add(
                         {
                             "id": sink.take(ExercisePhaseChange),
@@ -677,12 +622,8 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
             size = len(people)
             attaches = [plan.users["attache"], plan.users["attache2"]]
             # Spread evenly over the period (the most recent weeks as busy as any), in date order.
-            days = sorted(
-                rng.randrange(span_days) for _ in range(spec.meetings_per_post)
-            )
-            for meeting_id, offset in zip(
-                sink.ids(Meeting, spec.meetings_per_post), days
-            ):
+            days = sorted(rng.randrange(span_days) for _ in range(spec.meetings_per_post))
+            for meeting_id, offset in zip(sink.ids(Meeting, spec.meetings_per_post), days, strict=False):
                 day = first + dt.timedelta(days=offset)
                 starts = _at(day, rng.randint(7, 17), rng.choice((0, 15, 30, 45)))
                 past = day < spec.anchor
@@ -709,9 +650,7 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                 topic = rng.choice(TOPICS)
                 summary = (
                     " ".join(
-                        rng.choice(SENTENCES).format(
-                            name="the counterpart", topic=topic
-                        )
+                        rng.choice(SENTENCES).format(name="the counterpart", topic=topic)
                         for _ in range(rng.randint(1, 3))
                     )
                     if status == MeetingStatus.CONDUCTED
@@ -726,8 +665,7 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     title=f"{MeetingKind(kind).label}: {lead[3]} — {topic}"[:200],
                     kind=kind,
                     starts_at=starts,
-                    ends_at=starts
-                    + dt.timedelta(minutes=rng.choice((30, 60, 90, 120))),
+                    ends_at=starts + dt.timedelta(minutes=rng.choice((30, 60, 90, 120))),
                     location=rng.choice(
                         (
                             "Ministry of Defence",
@@ -739,12 +677,8 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     ),
                     objectives=f"Advance {topic}.",
                     summary=summary,
-                    outcome=rng.choice(OUTCOMES)
-                    if status == MeetingStatus.CONDUCTED
-                    else "",
-                    restricted_notes="Candid aside on procurement politics."
-                    if rng.random() < 0.08
-                    else "",
+                    outcome=rng.choice(OUTCOMES) if status == MeetingStatus.CONDUCTED else "",
+                    restricted_notes="Candid aside on procurement politics." if rng.random() < 0.08 else "",
                     include_in_weekly=rng.random() < 0.9,
                     status=status,
                     channel=channel,
@@ -789,14 +723,8 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     )
                 if status == MeetingStatus.CONDUCTED and rng.random() < 0.2:
                     due = day + dt.timedelta(days=rng.choice((7, 14, 30)))
-                    done = (
-                        due < spec.anchor - dt.timedelta(days=30) or rng.random() < 0.5
-                    )
-                    assignee = (
-                        plan.users["diplomat"]
-                        if rng.random() < 0.15
-                        else rng.choice(attaches)
-                    )
+                    done = due < spec.anchor - dt.timedelta(days=30) or rng.random() < 0.5
+                    assignee = plan.users["diplomat"] if rng.random() < 0.15 else rng.choice(attaches)
                     item = _record(
                         plan,
                         rng,
@@ -811,9 +739,7 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                         exercise_id=None,
                         completed_at=_at(due, 12) if done else None,
                     )
-                    item["channel"] = (
-                        channel if channel != Channel.RESTRICTED else Channel.ATTACHE
-                    )
+                    item["channel"] = channel if channel != Channel.RESTRICTED else Channel.ATTACHE
                     actions.add(item)
 
     sink.write(Meeting, rows())

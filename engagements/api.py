@@ -24,13 +24,13 @@ from attache_crm.api.filters import (
     RecordFilterSet,
 )
 from attache_crm.api.serializers import (
-    OutputModelSerializer,
     BoundedDateField,
     ChannelInputField,
     CountryListField,
     CountryListOutField,
     CountryOutField,
     MarkingInputField,
+    OutputModelSerializer,
     PostField,
     PostMemberField,
     RecordSerializer,
@@ -169,9 +169,7 @@ class MeetingSerializer(RecordSerializer):
     agreements = TitledRefSerializer(many=True, read_only=True)
     exercises = NamedRefSerializer(many=True, read_only=True)
     follow_ups = FollowUpSerializer(many=True, read_only=True, source="action_items")
-    restricted_notes = optional_text_field(
-        help_text="Attaché channel only: absent for others."
-    )
+    restricted_notes = optional_text_field(help_text="Attaché channel only: absent for others.")
 
     class Meta:
         model = Meeting
@@ -186,9 +184,7 @@ class MeetingSerializer(RecordSerializer):
 
 class AgreementSerializer(RecordSerializer):
     parties = OrganizationRefSerializer(many=True, read_only=True)
-    status_log = StatusChangeSerializer(
-        many=True, read_only=True, source="status_changes"
-    )
+    status_log = StatusChangeSerializer(many=True, read_only=True, source="status_changes")
     next_statuses = serializers.SerializerMethodField()
 
     class Meta:
@@ -270,17 +266,13 @@ class MeetingUpdateSerializer(_RestrictedNotesInputMixin, StrictModelInputSerial
     def validate(self, attrs):
         for name in ("counterparts", "attendees", "agreements", "exercises"):
             if name in attrs:
-                attrs[name] = list(
-                    {obj.pk: obj for obj in attrs[name]}.values()
-                )  # duplicates once
+                attrs[name] = list({obj.pk: obj for obj in attrs[name]}.values())  # duplicates once
         return attrs
 
 
 class MeetingCreateSerializer(MeetingUpdateSerializer):
     post = PostField()
-    follow_ups = serializers.ListField(
-        child=FollowUpInputSerializer(), required=False, max_length=50
-    )
+    follow_ups = serializers.ListField(child=FollowUpInputSerializer(), required=False, max_length=50)
 
     class Meta(MeetingUpdateSerializer.Meta):
         fields = ["post", *MEETING_INPUT_FIELDS, "follow_ups"]
@@ -342,9 +334,7 @@ class ExerciseUpdateSerializer(StrictModelInputSerializer):
 
     def validate(self, attrs):
         if "counterparts" in attrs:
-            attrs["counterparts"] = list(
-                {obj.pk: obj for obj in attrs["counterparts"]}.values()
-            )
+            attrs["counterparts"] = list({obj.pk: obj for obj in attrs["counterparts"]}.values())
         return attrs
 
 
@@ -416,9 +406,7 @@ class MeetingFilter(RecordFilterSet):
     include_in_weekly = BooleanFilter()
     starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
-    search = django_filters.CharFilter(
-        field_name="title", lookup_expr="icontains", max_length=200
-    )
+    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta(RecordFilterSet.Meta):
         model = Meeting
@@ -431,9 +419,7 @@ class AgreementFilter(RecordFilterSet):
     party = IdFilter(field_name="parties__id", distinct=True)
     expires_before = DateFilter(field_name="expires_on", lookup_expr="lte")
     expires_after = DateFilter(field_name="expires_on", lookup_expr="gte")
-    search = django_filters.CharFilter(
-        field_name="title", lookup_expr="icontains", max_length=200
-    )
+    search = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
 
     class Meta(RecordFilterSet.Meta):
         model = Agreement
@@ -447,9 +433,7 @@ class ExerciseFilter(RecordFilterSet):
     counterpart = IdFilter(field_name="counterparts__id", distinct=True)
     starts_after = DateFilter(field_name="starts_on", lookup_expr="gte")
     starts_before = DateFilter(field_name="starts_on", lookup_expr="lte")
-    search = django_filters.CharFilter(
-        field_name="name", lookup_expr="icontains", max_length=200
-    )
+    search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=200)
 
     class Meta(RecordFilterSet.Meta):
         model = Exercise
@@ -459,9 +443,7 @@ class ExerciseFilter(RecordFilterSet):
 class ActionItemFilter(RecordFilterSet):
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
     assignee = IdFilter(field_name="assignee_id")
-    mine = BooleanFilter(
-        method="filter_mine", help_text="Only follow-ups assigned to me."
-    )
+    mine = BooleanFilter(method="filter_mine", help_text="Only follow-ups assigned to me.")
     meeting = IdFilter(field_name="meeting_id")
     agreement = IdFilter(field_name="agreement_id")
     exercise = IdFilter(field_name="exercise_id")
@@ -474,9 +456,7 @@ class ActionItemFilter(RecordFilterSet):
 
     def filter_mine(self, queryset, name, value):
         user = self.request.user
-        return (
-            queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
-        )
+        return queryset.filter(assignee=user) if value else queryset.exclude(assignee=user)
 
 
 # ---------------------------------------------------------------- endpoints
@@ -505,31 +485,21 @@ class MeetingViewSet(WritableRecordViewSet):
     def optimize(self, queryset):
         user = self.request.user
         participants = (
-            MeetingParticipant.objects.filter(
-                counterpart__in=policy.visible(user, Counterpart)
-            )
+            MeetingParticipant.objects.filter(counterpart__in=policy.visible(user, Counterpart))
             .select_related("counterpart")
             .order_by("id")
         )
-        follow_ups = (
-            policy.visible(user, ActionItem)
-            .select_related("assignee")
-            .order_by("due_on", "id")
-        )
+        follow_ups = policy.visible(user, ActionItem).select_related("assignee").order_by("due_on", "id")
         return queryset.select_related("created_by").prefetch_related(
             Prefetch("participants", queryset=participants),
             Prefetch("attendees"),
             Prefetch(
                 "agreements",
-                queryset=policy.visible(user, Agreement)
-                .only("id", "title")
-                .order_by("id"),
+                queryset=policy.visible(user, Agreement).only("id", "title").order_by("id"),
             ),
             Prefetch(
                 "exercises",
-                queryset=policy.visible(user, Exercise)
-                .only("id", "name")
-                .order_by("id"),
+                queryset=policy.visible(user, Exercise).only("id", "name").order_by("id"),
             ),
             Prefetch("action_items", queryset=follow_ups),
         )
@@ -589,9 +559,7 @@ class AgreementViewSet(WritableRecordViewSet):
         return services.agreement_create(post=post, by=self.request.user, **data)
 
     def perform_service_update(self, *, instance, data):
-        return services.agreement_update(
-            agreement=instance, by=self.request.user, **data
-        )
+        return services.agreement_update(agreement=instance, by=self.request.user, **data)
 
     @action(detail=True, methods=["post"], url_path="status")
     def change_status(self, request, pk=None):
@@ -634,9 +602,7 @@ class ExerciseViewSet(WritableRecordViewSet):
         return queryset.select_related("created_by").prefetch_related(
             Prefetch(
                 "counterparts",
-                queryset=policy.visible(user, Counterpart)
-                .only("id", "family_name", "given_names")
-                .order_by("id"),
+                queryset=policy.visible(user, Counterpart).only("id", "family_name", "given_names").order_by("id"),
             ),
             Prefetch(
                 "phase_changes",
@@ -656,9 +622,7 @@ class ExerciseViewSet(WritableRecordViewSet):
             request,
             action="change",
             serializer_class=ExercisePhaseInputSerializer,
-            perform=lambda exercise, data: services.exercise_change_phase(
-                exercise=exercise, by=request.user, **data
-            ),
+            perform=lambda exercise, data: services.exercise_change_phase(exercise=exercise, by=request.user, **data),
         )
 
 
@@ -688,9 +652,7 @@ class ActionItemViewSet(WritableRecordViewSet):
 
     def optimize(self, queryset):
         user = self.request.user
-        return queryset.select_related(
-            "assignee", "created_by", "meeting", "agreement", "exercise"
-        ).annotate(
+        return queryset.select_related("assignee", "created_by", "meeting", "agreement", "exercise").annotate(
             meeting_visible=_visible_exists(user, Meeting, "meeting_id"),
             agreement_visible=_visible_exists(user, Agreement, "agreement_id"),
             exercise_visible=_visible_exists(user, Exercise, "exercise_id"),
@@ -708,7 +670,5 @@ class ActionItemViewSet(WritableRecordViewSet):
             request,
             action="change",
             serializer_class=ActionItemCloseSerializer,
-            perform=lambda item, data: services.action_item_close(
-                item=item, by=request.user, **data
-            ),
+            perform=lambda item, data: services.action_item_close(item=item, by=request.user, **data),
         )

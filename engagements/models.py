@@ -46,7 +46,9 @@ class Agreement(Record):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(expires_on__isnull=True) | Q(effective_on__isnull=True) | Q(expires_on__gt=F("effective_on")),
+                condition=Q(expires_on__isnull=True)
+                | Q(effective_on__isnull=True)
+                | Q(expires_on__gt=F("effective_on")),
                 name="agreement_expires_after_effect",
             ),
         ]
@@ -60,6 +62,8 @@ class Agreement(Record):
     def clean(self):
         if self.expires_on and self.effective_on and self.expires_on <= self.effective_on:
             raise ValidationError({"expires_on": "The agreement must expire after it takes effect."})
+        if self.signed_on and self.effective_on and self.effective_on < self.signed_on:
+            raise ValidationError({"effective_on": "An agreement cannot take effect before it is signed."})
 
 
 class AgreementStatusChange(models.Model):
@@ -114,6 +118,18 @@ class Exercise(Record):
     def clean(self):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValidationError({"ends_on": "The exercise cannot end before it starts."})
+        # Planning conferences come in order, and before the exercise starts.
+        dates = [
+            ("ipc_on", self.ipc_on),
+            ("mpc_on", self.mpc_on),
+            ("fpc_on", self.fpc_on),
+            ("starts_on", self.starts_on),
+        ]
+        known = [(name, value) for name, value in dates if value]
+        for (earlier, first), (later, second) in zip(known, known[1:], strict=False):
+            if second < first:
+                label = self._meta.get_field(earlier).verbose_name
+                raise ValidationError({later: f"This date comes before the {label} ({first:%d %b %Y})."})
 
 
 class ExercisePhaseChange(models.Model):
@@ -128,6 +144,9 @@ class ExercisePhaseChange(models.Model):
 
     class Meta:
         ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_phase or '—'} → {self.to_phase} on {self.changed_on}"
 
 
 class Meeting(Record):

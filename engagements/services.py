@@ -202,7 +202,6 @@ def meeting_update(
 def agreement_create(*, post, by, parties=(), **fields) -> Agreement:
     """Record an agreement; its first status opens the dated status log."""
     agreement = Agreement(post=post, created_by=by, **fields)
-    _check_agreement_dates(agreement)
     _save(agreement, by)
     agreement.parties.set(_same_post(post, parties, "parties"))
     AgreementStatusChange.objects.create(
@@ -217,7 +216,6 @@ def agreement_update(*, agreement, by, parties=None, **fields) -> Agreement:
     """Change an agreement's details; a new status goes through agreement_change_status."""
     to_status = fields.pop("status", agreement.status)
     changed = _assign(agreement, fields, AGREEMENT_FIELDS)
-    _check_agreement_dates(agreement)
     _save(agreement, by)
     if parties is not None:
         parties = _same_post(agreement.post, parties, "parties")
@@ -228,11 +226,6 @@ def agreement_update(*, agreement, by, parties=None, **fields) -> Agreement:
     if to_status != agreement.status:
         agreement = agreement_change_status(agreement=agreement, by=by, to_status=to_status)
     return agreement
-
-
-def _check_agreement_dates(agreement) -> None:
-    if agreement.signed_on and agreement.effective_on and agreement.effective_on < agreement.signed_on:
-        raise ValidationError({"effective_on": "An agreement cannot take effect before it is signed."})
 
 
 def allowed_statuses(agreement) -> list[str]:
@@ -261,7 +254,6 @@ def agreement_change_status(*, agreement, by, to_status, on=None, note="") -> Ag
         agreement.signed_on = on
     if to_status == AgreementStatus.IN_FORCE and not agreement.effective_on:
         agreement.effective_on = on
-    _check_agreement_dates(agreement)
     _save(agreement, by)
     change = AgreementStatusChange(
         agreement=agreement, from_status=from_status, to_status=to_status, changed_on=on, changed_by=by, note=note
@@ -273,17 +265,6 @@ def agreement_change_status(*, agreement, by, to_status, on=None, note="") -> Ag
 
 
 # ---------------------------------------------------------------- exercises
-
-
-def _check_exercise_dates(exercise) -> None:
-    """Planning conferences come in order, and before the exercise starts."""
-    dates = [("ipc_on", exercise.ipc_on), ("mpc_on", exercise.mpc_on), ("fpc_on", exercise.fpc_on)]
-    dates.append(("starts_on", exercise.starts_on))
-    known = [(name, value) for name, value in dates if value]
-    for (earlier, first), (later, second) in zip(known, known[1:], strict=False):
-        if second < first:
-            label = Exercise._meta.get_field(earlier).verbose_name
-            raise ValidationError({later: f"This date comes before the {label} ({first:%d %b %Y})."})
 
 
 def allowed_phases(exercise) -> list[str]:
@@ -298,7 +279,6 @@ def allowed_phases(exercise) -> list[str]:
 def exercise_create(*, post, by, counterparts=(), **fields) -> Exercise:
     """Record an exercise; its first phase opens the dated phase log."""
     exercise = Exercise(post=post, created_by=by, **fields)
-    _check_exercise_dates(exercise)
     _save(exercise, by)
     exercise.counterparts.set(_same_post(post, counterparts, "counterparts"))
     ExercisePhaseChange.objects.create(
@@ -313,7 +293,6 @@ def exercise_update(*, exercise, by, counterparts=None, **fields) -> Exercise:
     """Change an exercise's details; a new phase goes through exercise_change_phase."""
     to_phase = fields.pop("phase", exercise.phase)
     changed = _assign(exercise, fields, EXERCISE_FIELDS)
-    _check_exercise_dates(exercise)
     _save(exercise, by)
     if counterparts is not None:
         counterparts = _same_post(exercise.post, counterparts, "counterparts")

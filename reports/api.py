@@ -15,8 +15,8 @@ from rest_framework.decorators import action
 from attache_crm.api.filters import DateFilter, RecordFilterSet
 from attache_crm.api.schema import IF_MATCH
 from attache_crm.api.serializers import (
-    OutputModelSerializer,
     MarkingInputField,
+    OutputModelSerializer,
     RecordSerializer,
     StrictInputSerializer,
     UserRefSerializer,
@@ -72,9 +72,7 @@ class ParagraphInputSerializer(StrictInputSerializer):
         help_text="An existing paragraph.",
     )
     heading = serializers.CharField(max_length=60, required=False, allow_blank=True)
-    block = serializers.ChoiceField(
-        choices=ParagraphBlock.choices, required=False, allow_blank=True
-    )
+    block = serializers.ChoiceField(choices=ParagraphBlock.choices, required=False, allow_blank=True)
     marking = MarkingInputField(required=False)
     channel = serializers.ChoiceField(
         choices=[(Channel.POST, "Post"), (Channel.ATTACHE, "Attaché channel")],
@@ -97,33 +95,23 @@ class CableUpdateSerializer(StrictInputSerializer):
 
     def validate_paragraphs(self, value):
         instance = self.context.get("instance")
-        known = (
-            set(instance.paragraphs.values_list("pk", flat=True))
-            if instance is not None
-            else set()
-        )
+        known = set(instance.paragraphs.values_list("pk", flat=True)) if instance is not None else set()
         errors = {}
         seen = set()
         for index, paragraph in enumerate(value):
             pk = paragraph.get("id")
             if pk is not None and (pk not in known or pk in seen):
-                errors[index] = {
-                    "id": ["Not a paragraph of this cable (or given twice)."]
-                }
+                errors[index] = {"id": ["Not a paragraph of this cable (or given twice)."]}
             elif pk is None and not paragraph.get("text", "").strip():
                 errors[index] = {"text": ["A new paragraph needs its text."]}
             seen.add(pk)
         if errors:
-            raise serializers.ValidationError(
-                [errors.get(i, {}) for i in range(len(value))]
-            )
+            raise serializers.ValidationError([errors.get(i, {}) for i in range(len(value))])
         return value
 
 
 class ReturnInputSerializer(StrictInputSerializer):
-    note = serializers.CharField(
-        max_length=500, required=False, allow_blank=True, help_text="Why it goes back."
-    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text="Why it goes back.")
 
 
 class EmptyInputSerializer(StrictInputSerializer):
@@ -160,15 +148,9 @@ def _action_schema(request, summary):
         responses={200: CableSerializer},
         parameters=[IF_MATCH],
     ),
-    release=_action_schema(
-        EmptyInputSerializer, "Release the cable (chief): numbered and frozen"
-    ),
-    return_for_edits=_action_schema(
-        ReturnInputSerializer, "Return the draft to its drafters (chief)"
-    ),
-    resubmit=_action_schema(
-        EmptyInputSerializer, "Send a returned draft back for release (drafters)"
-    ),
+    release=_action_schema(EmptyInputSerializer, "Release the cable (chief): numbered and frozen"),
+    return_for_edits=_action_schema(ReturnInputSerializer, "Return the draft to its drafters (chief)"),
+    resubmit=_action_schema(EmptyInputSerializer, "Send a returned draft back for release (drafters)"),
 )
 class CableViewSet(PartialUpdateMixin, RecordViewSet):
     """Reporting cables: weekly summaries and contact reports."""
@@ -182,12 +164,8 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def optimize(self, queryset):
-        return queryset.select_related(
-            "post", "released_by", "created_by"
-        ).prefetch_related(
-            Prefetch(
-                "paragraphs", queryset=CableParagraph.objects.order_by("position", "id")
-            )
+        return queryset.select_related("post", "released_by", "created_by").prefetch_related(
+            Prefetch("paragraphs", queryset=CableParagraph.objects.order_by("position", "id"))
         )
 
     def version_extra(self, obj) -> str:
@@ -195,9 +173,7 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
         # a different text.
         rows = CableParagraph.objects.filter(cable_id=obj.pk).order_by("position", "id")
         digest = hashlib.sha256()
-        for row in rows.values_list(
-            "id", "position", "heading", "block", "marking", "channel", "text"
-        ):
+        for row in rows.values_list("id", "position", "heading", "block", "marking", "channel", "text"):
             digest.update(repr(row).encode())
         return f"{obj.status}:{digest.hexdigest()}"
 
@@ -205,14 +181,9 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
         paragraphs = data.pop("paragraphs", None)
         if paragraphs is None:
             paragraphs = [
-                {"id": pk}
-                for pk in instance.paragraphs.order_by("position", "id").values_list(
-                    "pk", flat=True
-                )
+                {"id": pk} for pk in instance.paragraphs.order_by("position", "id").values_list("pk", flat=True)
             ]
-        return services.cable_update(
-            cable=instance, by=self.request.user, paragraphs=paragraphs, **data
-        )
+        return services.cable_update(cable=instance, by=self.request.user, paragraphs=paragraphs, **data)
 
     @action(detail=True, methods=["post"])
     def release(self, request, pk=None):
@@ -220,9 +191,7 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
             request,
             action="release",
             serializer_class=EmptyInputSerializer,
-            perform=lambda cable, data: services.cable_release(
-                cable=cable, by=request.user, request=request._request
-            ),
+            perform=lambda cable, data: services.cable_release(cable=cable, by=request.user, request=request._request),
         )
 
     @action(detail=True, methods=["post"], url_path="return")
@@ -231,9 +200,7 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
             request,
             action="release",
             serializer_class=ReturnInputSerializer,
-            perform=lambda cable, data: services.cable_return(
-                cable=cable, by=request.user, **data
-            ),
+            perform=lambda cable, data: services.cable_return(cable=cable, by=request.user, **data),
         )
 
     @action(detail=True, methods=["post"])
@@ -242,7 +209,5 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
             request,
             action="change",
             serializer_class=EmptyInputSerializer,
-            perform=lambda cable, data: services.cable_resubmit(
-                cable=cable, by=request.user
-            ),
+            perform=lambda cable, data: services.cable_resubmit(cable=cable, by=request.user),
         )

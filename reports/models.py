@@ -147,14 +147,6 @@ class CableParagraph(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. ({self.marking}) {self.text[:40]}"
 
-    def clean(self):
-        if self.channel == Channel.RESTRICTED:
-            raise ValidationError({"channel": "Restricted-channel material never goes into a cable."})
-
-    def _refuse_if_frozen(self):
-        if self.cable_id and Cable.objects.filter(pk=self.cable_id, status=CableStatus.RELEASED).exists():
-            raise CableFrozen()
-
     def save(self, *args, **kwargs):
         self._refuse_if_frozen()
         super().save(*args, **kwargs)
@@ -162,6 +154,14 @@ class CableParagraph(models.Model):
     def delete(self, *args, **kwargs):
         self._refuse_if_frozen()
         return super().delete(*args, **kwargs)
+
+    def clean(self):
+        if self.channel == Channel.RESTRICTED:
+            raise ValidationError({"channel": "Restricted-channel material never goes into a cable."})
+
+    def _refuse_if_frozen(self):
+        if self.cable_id and Cable.objects.filter(pk=self.cable_id, status=CableStatus.RELEASED).exists():
+            raise CableFrozen()
 
 
 class CableUserObjectPermission(UserObjectPermissionBase):
@@ -173,7 +173,9 @@ class Notice(models.Model):
 
     kind = models.CharField(max_length=24)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=80, help_text="What was announced, e.g. the local date or agreement:threshold:expiry.")
+    key = models.CharField(
+        max_length=80, help_text="What was announced, e.g. the local date or agreement:threshold:expiry."
+    )
     sent_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -218,7 +220,9 @@ class AuditEvent(models.Model):
     """Who did what to which object, from where, with what outcome. Never edited, never deleted."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     username = models.CharField(max_length=150, blank=True, help_text="As typed, for failed logins.")
     post = models.ForeignKey("contacts.Post", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ip = models.GenericIPAddressField(null=True, blank=True)

@@ -66,7 +66,7 @@ def clean_text(value: str) -> str:
 
 def dtg(moment: dt.datetime) -> str:
     """Date-time group `DDHHMMZ MON YY`, in UTC."""
-    moment = moment.astimezone(dt.timezone.utc)
+    moment = moment.astimezone(dt.UTC)
     return f"{moment:%d%H%M}Z {MONTHS[moment.month - 1]} {moment:%y}"
 
 

@@ -46,11 +46,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         if parts is None:
             self._refuse(request, None, "malformed token")
         prefix, secret = parts
-        token = (
-            PersonalAccessToken.objects.select_related("user")
-            .filter(prefix=prefix)
-            .first()
-        )
+        token = PersonalAccessToken.objects.select_related("user").filter(prefix=prefix).first()
         if token is None or not token.matches(secret):
             self._refuse(request, None, "unknown token")
         now = timezone.now()
@@ -63,10 +59,7 @@ class BearerTokenAuthentication(BaseAuthentication):
             self._refuse(request, token, "inactive user")
         if _locked_out(request, user):
             self._refuse(request, token, "user locked out")
-        if (
-            token.last_used_at is None
-            or now - token.last_used_at > LAST_USED_RESOLUTION
-        ):
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
             PersonalAccessToken.objects.filter(pk=token.pk).update(last_used_at=now)
         return user, token
 
@@ -95,9 +88,7 @@ def _locked_out(request, user) -> bool:
 
     django_request = getattr(request, "_request", request)
     AxesProxyHandler.update_request(django_request)
-    return AxesProxyHandler.is_locked(
-        django_request, credentials={"username": user.get_username()}
-    )
+    return AxesProxyHandler.is_locked(django_request, credentials={"username": user.get_username()})
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -49,7 +49,5 @@ def check_if_match(tags: list[str], current: str) -> None:
 
 def lock(obj):
     """The same row, re-read under SELECT … FOR UPDATE (call inside transaction.atomic)."""
-    assert transaction.get_connection().in_atomic_block, (
-        "lock() must run inside a transaction"
-    )
+    assert transaction.get_connection().in_atomic_block, "lock() must run inside a transaction"
     return type(obj)._default_manager.select_for_update().get(pk=obj.pk)

@@ -88,9 +88,7 @@ def _one(item) -> dict:
     return {"code": getattr(item, "code", "invalid") or "invalid", "message": str(item)}
 
 
-def error_body(
-    status_code: int, code: str, detail: str, fields: dict | None = None
-) -> dict:
+def error_body(status_code: int, code: str, detail: str, fields: dict | None = None) -> dict:
     return {
         "status": status_code,
         "code": code,
@@ -116,9 +114,7 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
-        response.data = error_body(
-            response.status_code, "invalid", "The request has invalid fields.", fields
-        )
+        response.data = error_body(response.status_code, "invalid", "The request has invalid fields.", fields)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         if isinstance(detail, (list, dict)):
@@ -126,20 +122,12 @@ def api_exception_handler(exc, context):
             message = "The request was refused."
         else:
             fields, message = {}, str(detail)
-        code = (
-            detail.code
-            if hasattr(detail, "code")
-            else getattr(exc, "default_code", "error")
-        )
-        response.data = error_body(
-            response.status_code, code or "error", message, fields
-        )
+        code = detail.code if hasattr(detail, "code") else getattr(exc, "default_code", "error")
+        response.data = error_body(response.status_code, code or "error", message, fields)
     return response
 
 
 @csrf_exempt  # a JSON 404 whatever the method: there is nothing here to protect
 def not_found_view(request, *args, **kwargs):
     """JSON 404 for any address under /api/ that names no endpoint."""
-    return JsonResponse(
-        error_body(404, "not_found", "No such address in the API."), status=404
-    )
+    return JsonResponse(error_body(404, "not_found", "No such address in the API."), status=404)

@@ -39,9 +39,7 @@ class CountryCodeFormField(forms.CharField):
 
         value = super().clean(value)
         if value and value not in dict(countries):
-            raise ValidationError(
-                "Not an ISO 3166-1 alpha-2 country code.", code="invalid_choice"
-            )
+            raise ValidationError("Not an ISO 3166-1 alpha-2 country code.", code="invalid_choice")
         return value
 
 
@@ -81,9 +79,7 @@ class BoundedDateTimeField(forms.DateTimeField):
             try:
                 in_utc = result.astimezone(dt.UTC) if result.tzinfo else result
             except OverflowError as exc:
-                raise ValidationError(
-                    "Date and time out of range.", code="out_of_range"
-                ) from exc
+                raise ValidationError("Date and time out of range.", code="out_of_range") from exc
             if not MIN_DATE <= in_utc.date() <= MAX_DATE:
                 raise ValidationError(
                     f"Use a date between {MIN_DATE.year} and {MAX_DATE.year}.",
@@ -92,9 +88,7 @@ class BoundedDateTimeField(forms.DateTimeField):
         return result
 
 
-class BoundedIsoDateTimeField(
-    django_filters.fields.IsoDateTimeField, BoundedDateTimeField
-):
+class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField, BoundedDateTimeField):
     pass
 
 
@@ -125,14 +119,11 @@ class StrictFilterForm(forms.Form):
         cleaned = super().clean()
         for name, field in self.fields.items():
             if self.data.get(name) == "" and (
-                not isinstance(field, forms.CharField)
-                or isinstance(field, CountryCodeFormField)
+                not isinstance(field, forms.CharField) or isinstance(field, CountryCodeFormField)
             ):
                 self.add_error(
                     name,
-                    ValidationError(
-                        "Give a value, or leave the parameter out.", code="empty"
-                    ),
+                    ValidationError("Give a value, or leave the parameter out.", code="empty"),
                 )
         return cleaned
 
@@ -162,21 +153,14 @@ class StableOrderingFilter(OrderingFilter):
         if raw is None:
             return self.get_default_ordering(view)
         terms = [term.strip() for term in raw.split(",")]
-        valid = {
-            name
-            for name, _ in self.get_valid_fields(queryset, view, {"request": request})
-        }
+        valid = {name for name, _ in self.get_valid_fields(queryset, view, {"request": request})}
         bad = [term for term in terms if term.lstrip("-") not in valid]
         if bad or not terms:
             from rest_framework.exceptions import ValidationError as ApiValidationError
 
             choices = ", ".join(sorted(valid))
             raise ApiValidationError(
-                {
-                    self.ordering_param: [
-                        f"Order by one or more of: {choices} (prefix - for descending)."
-                    ]
-                }
+                {self.ordering_param: [f"Order by one or more of: {choices} (prefix - for descending)."]}
             )
         return terms
 

@@ -6,10 +6,7 @@ from rest_framework.negotiation import BaseContentNegotiation
 class JSONOnlyNegotiation(BaseContentNegotiation):
     def select_parser(self, request, parsers):
         for parser in parsers:
-            if (
-                request.content_type
-                and request.content_type.split(";")[0].strip() == parser.media_type
-            ):
+            if request.content_type and request.content_type.split(";")[0].strip() == parser.media_type:
                 return parser
         return None  # DRF answers 415 Unsupported Media Type
 

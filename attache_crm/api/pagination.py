@@ -15,22 +15,12 @@ class Pagination(PageNumberPagination):
             return self.page_size
         # Strict: DRF would silently fall back to the default on a bad value.
         if not raw.isdigit() or not 1 <= int(raw) <= self.max_page_size:
-            raise ValidationError(
-                {
-                    self.page_size_query_param: [
-                        f"A whole number from 1 to {self.max_page_size}."
-                    ]
-                }
-            )
+            raise ValidationError({self.page_size_query_param: [f"A whole number from 1 to {self.max_page_size}."]})
         return int(raw)
 
     def get_page_number(self, request, paginator):
         raw = request.query_params.get(self.page_query_param)
-        if (
-            raw is not None
-            and raw not in self.last_page_strings
-            and not (raw.isdigit() and int(raw) >= 1)
-        ):
+        if raw is not None and raw not in self.last_page_strings and not (raw.isdigit() and int(raw) >= 1):
             raise ValidationError({self.page_query_param: ["A page number from 1."]})
         return super().get_page_number(request, paginator)
 
@@ -38,9 +28,7 @@ class Pagination(PageNumberPagination):
         parameters = super().get_schema_operation_parameters(view)
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
-                parameter["schema"].update(
-                    {"minimum": 1, "maximum": self.max_page_size}
-                )
+                parameter["schema"].update({"minimum": 1, "maximum": self.max_page_size})
             if parameter["name"] == self.page_query_param:
                 parameter["schema"].update({"minimum": 1})
         return parameters

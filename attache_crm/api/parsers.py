@@ -15,7 +15,5 @@ class StrictJSONParser(JSONParser):
         try:
             json.dumps(data, ensure_ascii=False).encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise ParseError(
-                "JSON parse error - the text is not valid Unicode."
-            ) from exc
+            raise ParseError("JSON parse error - the text is not valid Unicode.") from exc
         return data

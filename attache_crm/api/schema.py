@@ -78,9 +78,7 @@ WRITE_METHODS = {"post", "put", "patch", "delete"}
 def _error_response(code: str) -> dict:
     return {
         "description": DESCRIPTIONS[code],
-        "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
-        },
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
 
 
@@ -102,8 +100,7 @@ def document_errors_and_preconditions(result, generator, request, public):
             if method in WRITE_METHODS:
                 codes += ["409", "415"]
             takes_if_match = any(
-                p.get("in") == "header" and p.get("name") == "If-Match"
-                for p in operation.get("parameters", [])
+                p.get("in") == "header" and p.get("name") == "If-Match" for p in operation.get("parameters", [])
             )
             if takes_if_match:
                 codes += ["412", "428"]
@@ -111,10 +108,6 @@ def document_errors_and_preconditions(result, generator, request, public):
             for code in codes:
                 responses[code] = _error_response(code)
             for code, response in responses.items():
-                if (
-                    code in {"200", "201"}
-                    and "/{id}/" in path
-                    or (code == "201" and method == "post")
-                ):
+                if code in {"200", "201"} and "/{id}/" in path or (code == "201" and method == "post"):
                     response.setdefault("headers", {})["ETag"] = ETAG_HEADER
     return result

@@ -54,11 +54,7 @@ class OutputModelSerializer(serializers.ModelSerializer):
         model = self.Meta.model
         for name, field in fields.items():
             source = field.source or name
-            if (
-                not isinstance(field, serializers.ChoiceField)
-                or "." in source
-                or source == "*"
-            ):
+            if not isinstance(field, serializers.ChoiceField) or "." in source or source == "*":
                 continue
             try:
                 model_field = model._meta.get_field(source)
@@ -105,26 +101,16 @@ class StrictInputSerializer(serializers.Serializer):
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            writable = {
-                name for name, field in self.fields.items() if not field.read_only
-            }
+            writable = {name for name, field in self.fields.items() if not field.read_only}
             errors = {
-                str(key): [
-                    serializers.ErrorDetail("Unknown field.", code="unknown_field")
-                ]
+                str(key): [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
                 for key in data
                 if key not in writable
             }
             for name, field in self.fields.items():
                 value = data.get(name)
-                if (
-                    isinstance(field, serializers.CharField)
-                    and value is not None
-                    and not isinstance(value, str)
-                ):
-                    errors[name] = [
-                        serializers.ErrorDetail("Not a valid string.", code="invalid")
-                    ]
+                if isinstance(field, serializers.CharField) and value is not None and not isinstance(value, str):
+                    errors[name] = [serializers.ErrorDetail("Not a valid string.", code="invalid")]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
@@ -201,9 +187,7 @@ class CountryListField(serializers.ListField):
         super().__init__(child=CountryCodeField(), **kwargs)
 
     def to_internal_value(self, data):
-        return list(
-            dict.fromkeys(super().to_internal_value(data))
-        )  # no duplicates, order kept
+        return list(dict.fromkeys(super().to_internal_value(data)))  # no duplicates, order kept
 
 
 class MarkingInputField(serializers.ChoiceField):
@@ -230,9 +214,7 @@ class MarkingInputField(serializers.ChoiceField):
             try:
                 validate_marking(value)
             except ClassifiedMarkingError as exc:
-                raise serializers.ValidationError(
-                    exc.messages, code="classified_marking"
-                ) from exc
+                raise serializers.ValidationError(exc.messages, code="classified_marking") from exc
         return super().to_internal_value(value)
 
 
@@ -247,9 +229,7 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, model=None, **kwargs):
         self.model = model
-        kwargs.setdefault(
-            "queryset", model._default_manager.none() if model is not None else None
-        )
+        kwargs.setdefault("queryset", model._default_manager.none() if model is not None else None)
         super().__init__(**kwargs)
 
     def get_queryset(self):
@@ -276,11 +256,7 @@ class PostMemberField(serializers.PrimaryKeyRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         post_ids = list(policy.roles(getattr(request, "user", None)))
-        return (
-            get_user_model()
-            .objects.filter(memberships__post_id__in=post_ids)
-            .distinct()
-        )
+        return get_user_model().objects.filter(memberships__post_id__in=post_ids).distinct()
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
@@ -315,16 +291,12 @@ class PostField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
-def id_list_field(
-    field: serializers.Field, max_length: int = 200
-) -> serializers.ListField:
+def id_list_field(field: serializers.Field, max_length: int = 200) -> serializers.ListField:
     """A list of ids (each validated by `field`), duplicates refused by the service or collapsed here."""
     return serializers.ListField(child=field, required=False, max_length=max_length)
 
 
-@extend_schema_field(
-    {"type": "string", "description": "ISO 3166-1 alpha-2 code, or empty."}
-)
+@extend_schema_field({"type": "string", "description": "ISO 3166-1 alpha-2 code, or empty."})
 class CountryOutField(serializers.Field):
     def __init__(self, **kwargs):
         kwargs["read_only"] = True

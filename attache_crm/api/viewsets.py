@@ -24,9 +24,7 @@ from . import concurrency
 from .permissions import require
 
 
-class RecordViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Read-only base; subclasses add `create`/`update` by setting the input serializers."""
 
     model = None
@@ -82,9 +80,7 @@ class RecordViewSet(
         instance = self.get_object()
         # As the pages do: reading an attaché-channel or restricted record leaves an audit event.
         audit.viewed(request._request, instance)
-        return Response(
-            self.get_serializer(instance).data, headers={"ETag": self.etag(instance)}
-        )
+        return Response(self.get_serializer(instance).data, headers={"ETag": self.etag(instance)})
 
     def fresh(self, pk):
         """Re-read a record just written, with the joins of the output serializer.
@@ -100,9 +96,7 @@ class RecordViewSet(
         headers = {"ETag": self.etag(obj)}
         if status_code == status.HTTP_201_CREATED:
             headers["Location"] = self.request.build_absolute_uri(f"{obj.pk}/")
-        return Response(
-            self.get_serializer(obj).data, status=status_code, headers=headers
-        )
+        return Response(self.get_serializer(obj).data, status=status_code, headers=headers)
 
     # ------------------------------------------------------------ writes
 
@@ -123,23 +117,17 @@ class RecordViewSet(
                 return Post.objects.get(pk=post_ids[0])
             if not post_ids:
                 return None  # no role anywhere: policy.require() answers 403
-            raise ValidationError(
-                {"post": ["You work at several posts: say which one (post id)."]}
-            )
+            raise ValidationError({"post": ["You work at several posts: say which one (post id)."]})
         if isinstance(raw, int) and not isinstance(raw, bool) and raw in post_ids:
             return Post.objects.get(pk=raw)
-        raise ValidationError(
-            {"post": [f'Invalid pk "{raw}" - object does not exist.']}
-        )
+        raise ValidationError({"post": [f'Invalid pk "{raw}" - object does not exist.']})
 
     def state_change(self, request, *, action: str, serializer_class, perform):
         """A POST action that changes a record (status, phase, close, release): same steps as update."""
         instance = self.get_object()
         require(request, action, instance)
         tags = concurrency.require_if_match(request)
-        serializer = serializer_class(
-            data=request.data, context=self.input_context(post=instance.post)
-        )
+        serializer = serializer_class(data=request.data, context=self.input_context(post=instance.post))
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             current = concurrency.lock(instance)
@@ -160,9 +148,7 @@ class CreateMixin:
     def create(self, request, *args, **kwargs):
         post = self.resolve_post(request)
         require(request, "add", model=self.model, post=post)
-        serializer = self.create_serializer_class(
-            data=request.data, context=self.input_context(post=post)
-        )
+        serializer = self.create_serializer_class(data=request.data, context=self.input_context(post=post))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         data.pop("post", None)
@@ -188,9 +174,7 @@ class PartialUpdateMixin:
         with transaction.atomic():
             current = concurrency.lock(instance)
             concurrency.check_if_match(tags, self.etag(current))
-            obj = self.perform_service_update(
-                instance=current, data=dict(serializer.validated_data)
-            )
+            obj = self.perform_service_update(instance=current, data=dict(serializer.validated_data))
         return self.written(obj)
 
     def partial_update(self, request, *args, **kwargs):
@@ -208,9 +192,7 @@ class WritableRecordViewSet(CreateMixin, UpdateMixin, RecordViewSet):
     """Read, create and update."""
 
 
-def record_schema(
-    *, output, create=None, update=None, tag: str, actions: dict | None = None
-):
+def record_schema(*, output, create=None, update=None, tag: str, actions: dict | None = None):
     """extend_schema_view for a RecordViewSet: request/response serializers, If-Match, tags."""
     from drf_spectacular.utils import extend_schema, extend_schema_view
 
@@ -221,13 +203,9 @@ def record_schema(
         "retrieve": extend_schema(tags=[tag]),
     }
     if create is not None:
-        views["create"] = extend_schema(
-            tags=[tag], request=create, responses={201: output}
-        )
+        views["create"] = extend_schema(tags=[tag], request=create, responses={201: output})
     if update is not None:
-        views["update"] = extend_schema(
-            tags=[tag], request=update, responses={200: output}, parameters=[IF_MATCH]
-        )
+        views["update"] = extend_schema(tags=[tag], request=update, responses={200: output}, parameters=[IF_MATCH])
         views["partial_update"] = extend_schema(
             tags=[tag], request=update, responses={200: output}, parameters=[IF_MATCH]
         )

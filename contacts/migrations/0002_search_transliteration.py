@@ -85,8 +85,6 @@ class Migration(migrations.Migration):
             name="name_phonetic",
             field=models.CharField(blank=True, editable=False, max_length=1000),
         ),
-        migrations.RunPython(
-            refresh_search_keys, migrations.RunPython.noop, elidable=True
-        ),
+        migrations.RunPython(refresh_search_keys, migrations.RunPython.noop, elidable=True),
         migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]

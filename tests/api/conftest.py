@@ -31,18 +31,14 @@ CHANNELS = [Channel.POST, Channel.ATTACHE, Channel.RESTRICTED]
 
 
 def issue_token(user, days: int = 30) -> str:
-    _, text = PersonalAccessToken.issue(
-        user=user, name="tests", expires_at=timezone.now() + dt.timedelta(days=days)
-    )
+    _, text = PersonalAccessToken.issue(user=user, name="tests", expires_at=timezone.now() + dt.timedelta(days=days))
     return text
 
 
 class ApiClient:
     """A Django test client speaking JSON with a bearer token (or a session, see `session_client`)."""
 
-    def __init__(
-        self, user=None, token: str | None = None, client: Client | None = None
-    ):
+    def __init__(self, user=None, token: str | None = None, client: Client | None = None):
         self.user = user
         self.client = client or Client()
         self.headers = {}
@@ -82,9 +78,7 @@ def api():
 
 
 @pytest.fixture
-def world(
-    post, other_post, attache, second_attache, diplomat, chief, post_admin, outsider
-):
+def world(post, other_post, attache, second_attache, diplomat, chief, post_admin, outsider):
     """Records of every kind in every channel at `post` (and some at `other_post`), each carrying
     a marker string in its text so a leak is visible in any response body.
 
@@ -97,9 +91,7 @@ def world(
     for channel in CHANNELS:
         owner = second_attache
         tag = f"{channel.upper()}MARK"
-        org = OrganizationFactory(
-            post=post, channel=channel, name=f"Org {tag}", created_by=owner
-        )
+        org = OrganizationFactory(post=post, channel=channel, name=f"Org {tag}", created_by=owner)
         counterpart = CounterpartFactory(
             post=post, channel=channel, organization=org, owner=owner, created_by=owner,
             family_name=f"Cp{tag}", restricted_notes=f"RNOTE-CP-{tag}", marking=Marking.SBU,
@@ -110,13 +102,9 @@ def world(
             restricted_notes=f"RNOTE-MTG-{tag}",
         )  # fmt: skip
         MeetingParticipantFactory(meeting=meeting, counterpart=counterpart)
-        agreement = AgreementFactory(
-            post=post, channel=channel, created_by=owner, title=f"Agreement {tag}"
-        )
+        agreement = AgreementFactory(post=post, channel=channel, created_by=owner, title=f"Agreement {tag}")
         agreement.parties.add(org)
-        exercise = ExerciseFactory(
-            post=post, channel=channel, created_by=owner, name=f"Exercise {tag}"
-        )
+        exercise = ExerciseFactory(post=post, channel=channel, created_by=owner, name=f"Exercise {tag}")
         exercise.counterparts.add(counterpart)
         item = ActionItemFactory(
             post=post, channel=channel, created_by=owner, meeting=meeting, description=f"Follow-up {tag}",
@@ -137,18 +125,14 @@ def world(
         subject="DRAFT CABLEMARK",
         period_start=dt.date(2026, 6, 15),
     )
-    CableParagraphFactory(
-        cable=draft, text="Draft paragraph DRAFTPARAMARK", channel=Channel.ATTACHE
-    )
+    CableParagraphFactory(cable=draft, text="Draft paragraph DRAFTPARAMARK", channel=Channel.ATTACHE)
     released = CableFactory(
         post=post, channel=Channel.POST, subject="RELEASED CABLEMARK", status="released",
         period_start=dt.date(2026, 6, 8), period_end=dt.date(2026, 6, 12), serial_year=2026, serial_number=1,
         released_text="RELEASED TEXT", released_at=timezone.now(),
     )  # fmt: skip
     CableParagraph_objects = released.paragraphs.model.objects
-    CableParagraph_objects.bulk_create(
-        [released.paragraphs.model(cable=released, position=1, text="Released para")]
-    )
+    CableParagraph_objects.bulk_create([released.paragraphs.model(cable=released, position=1, text="Released para")])
     records["cables"] = {"draft": draft, "released": released}
 
     # The diplomat is granted one restricted counterpart.
@@ -161,9 +145,7 @@ def world(
 
     # Another post's records: nobody at `post` sees them.
     records["other"] = {
-        "counterparts": CounterpartFactory(
-            post=other_post, family_name="CpOTHERPOSTMARK"
-        ),
+        "counterparts": CounterpartFactory(post=other_post, family_name="CpOTHERPOSTMARK"),
         "meetings": MeetingFactory(post=other_post, title="Meeting OTHERPOSTMARK"),
     }
     return records

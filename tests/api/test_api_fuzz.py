@@ -98,14 +98,8 @@ def _summary(case, response) -> dict:
         "request": {
             "path_parameters": case.path_parameters,
             "query": case.query,
-            "headers": {
-                k: v
-                for k, v in (case.headers or {}).items()
-                if k.lower() != "authorization"
-            },
-            "body": body
-            if isinstance(body, (dict, list, str, int, float, bool, type(None)))
-            else None,
+            "headers": {k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"},
+            "body": body if isinstance(body, (dict, list, str, int, float, bool, type(None))) else None,
         },
         "status": response.status_code,
         "body": response.text[:500],
@@ -123,12 +117,7 @@ def _vanishing_query(case) -> bool:
 
 def _known_ids(path: str) -> list[str]:
     resource = path.split("/")[3]
-    return [
-        str(pk)
-        for pk in RESOURCES[resource]
-        .objects.order_by("pk")
-        .values_list("pk", flat=True)
-    ]
+    return [str(pk) for pk in RESOURCES[resource].objects.order_by("pk").values_list("pk", flat=True)]
 
 
 @pytest.fixture
@@ -148,9 +137,7 @@ def test_schemathesis_per_role(role, world, users_by_role, wsgi_in_test_transact
     token = issue_token(users_by_role[role])
     auth = {"Authorization": f"Bearer {token}"}
     app = get_wsgi_application()
-    schema = schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json", app, headers=auth
-    )
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", app, headers=auth)
     # The same in-process WSGI client as schemathesis' (Django's test client would reconnect the
     # signal that wsgi_in_test_transaction disconnects).
     client = wsgi.get_client(app)
@@ -195,9 +182,7 @@ def test_schemathesis_per_role(role, world, users_by_role, wsgi_in_test_transact
                 statuses[response.status_code] += 1
                 if response.status_code >= 500:
                     totals["server_errors"] += 1
-                    failures.append(
-                        {"kind": "server error", **_summary(case, response)}
-                    )
+                    failures.append({"kind": "server error", **_summary(case, response)})
                     return
                 applied = check_list
                 if mode is GenerationMode.NEGATIVE and _vanishing_query(case):
@@ -224,10 +209,7 @@ def test_schemathesis_per_role(role, world, users_by_role, wsgi_in_test_transact
     report = {
         "role": role,
         "seconds": round(time.monotonic() - started, 1),
-        **{
-            key: totals[key]
-            for key in ("operations", "cases", "positive_cases", "negative_cases")
-        },
+        **{key: totals[key] for key in ("operations", "cases", "positive_cases", "negative_cases")},
         "server_errors": totals["server_errors"],
         "check_failures": totals["check_failures"],
         "statuses": {str(code): n for code, n in sorted(statuses.items())},
@@ -235,9 +217,7 @@ def test_schemathesis_per_role(role, world, users_by_role, wsgi_in_test_transact
         "failures": failures,
     }
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / f"schemathesis-{role}.json").write_text(
-        json.dumps(report, indent=2, default=str)
-    )
+    (ARTIFACTS / f"schemathesis-{role}.json").write_text(json.dumps(report, indent=2, default=str))
     print(
         f"\nschemathesis {role}: {report['operations']} operations, {report['cases']} cases "
         f"({report['positive_cases']} valid, {report['negative_cases']} invalid), "

@@ -56,10 +56,7 @@ ACTIONS = {
 def _anonymous_401(table: dict) -> dict:
     """An API table where the page's table holds the codes as they are (a create answers 400 for
     the classified marking once past authorization; a change with `If-Match: *` too)."""
-    return {
-        role: matrix.UNAUTHORIZED if role == "anonymous" else value
-        for role, value in table.items()
-    }
+    return {role: matrix.UNAUTHORIZED if role == "anonymous" else value for role, value in table.items()}
 
 
 ANY_VERSION = {"If-Match": "*"}
@@ -109,14 +106,10 @@ API_ROWS += [
 AUTH_CHANNELS = ("session", "token")
 CELLS = [
     (row, role, variant, way)
-    for row, role, variant in (
-        (r, ro, v) for r in API_ROWS for ro in matrix.ROLES for v in r.variants
-    )
+    for row, role, variant in ((r, ro, v) for r in API_ROWS for ro in matrix.ROLES for v in r.variants)
     for way in AUTH_CHANNELS
 ]
-FORBIDDEN = {
-    role: [m.lower() for m in forbidden_markers(role)] for role in matrix.ROLES
-}
+FORBIDDEN = {role: [m.lower() for m in forbidden_markers(role)] for role in matrix.ROLES}
 
 
 @pytest.fixture(scope="module")
@@ -143,18 +136,13 @@ def _call(world, row, role, variant, way):
     if row.method == "GET":
         return url, client.get(url, headers=headers)
     body = json.dumps(row.data)
-    return url, getattr(client, row.method.lower())(
-        url, body, content_type="application/json", headers=headers
-    )
+    return url, getattr(client, row.method.lower())(url, body, content_type="application/json", headers=headers)
 
 
 @pytest.mark.parametrize(
     "row,role,variant,way",
     CELLS,
-    ids=[
-        f"{row.id} [{role}{'/' + variant if variant else ''} by {way}]"
-        for row, role, variant, way in CELLS
-    ],
+    ids=[f"{row.id} [{role}{'/' + variant if variant else ''} by {way}]" for row, role, variant, way in CELLS],
 )
 def test_api_matrix_cell(world, db, row, role, variant, way):
     url, response = _call(world, row, role, variant, way)
@@ -166,10 +154,7 @@ def test_api_matrix_cell(world, db, row, role, variant, way):
     assert response["Content-Type"].startswith("application/json"), where
     body = response.json()
     if response.status_code >= 400:
-        assert (
-            set(body) == {"status", "code", "detail", "fields"}
-            and body["status"] == expected
-        ), body
+        assert set(body) == {"status", "code", "detail", "fields"} and body["status"] == expected, body
     if expected == matrix.UNAUTHORIZED:
         assert response["WWW-Authenticate"].startswith("Bearer")
     text = response.content.decode().lower()
@@ -197,11 +182,7 @@ def test_markers_reach_those_allowed(world, db):
 
     counterpart = world.get("counterpart", "restricted")
     client = Client(headers={"Authorization": f"Bearer {world.tokens['chief']}"})
-    text = (
-        client.get(reverse("api-counterpart-detail", kwargs={"pk": counterpart.pk}))
-        .content.decode()
-        .lower()
-    )
+    text = client.get(reverse("api-counterpart-detail", kwargs={"pk": counterpart.pk})).content.decode().lower()
     assert marker("counterpart", "restricted").lower() in text
     assert notes_marker("counterpart", "restricted").lower() in text
     assert BAD == 400

@@ -59,9 +59,7 @@ def _build(post, attache, diplomat, n: int) -> None:
             start_on=dt.date(2020, 1, 1),
             end_on=dt.date(2021, 1, 1),
         )
-        AppointmentFactory(
-            counterpart=counterpart, organization=org, start_on=dt.date(2021, 1, 2)
-        )
+        AppointmentFactory(counterpart=counterpart, organization=org, start_on=dt.date(2021, 1, 2))
         meeting = MeetingFactory(post=post, channel=channel, created_by=attache)
         MeetingParticipantFactory(meeting=meeting, counterpart=counterpart)
         meeting.attendees.add(attache)
@@ -81,9 +79,7 @@ def _build(post, attache, diplomat, n: int) -> None:
             participating_countries=["DE", "FR"],
         )
         exercise.counterparts.add(counterpart)
-        ExercisePhaseChange.objects.create(
-            exercise=exercise, to_phase="concept", changed_on=start, changed_by=attache
-        )
+        ExercisePhaseChange.objects.create(exercise=exercise, to_phase="concept", changed_on=start, changed_by=attache)
         meeting.exercises.add(exercise)
         ActionItemFactory(
             post=post,
@@ -112,9 +108,7 @@ def test_list_query_count_does_not_grow(rows, api, post, users_by_role):
     over = []
     for role in ("attache", "diplomat", "chief"):
         client = api(users_by_role[role])
-        client.get(
-            "/api/v1/organizations/"
-        )  # first use of the token: last_used_at is written once
+        client.get("/api/v1/organizations/")  # first use of the token: last_used_at is written once
         for resource, ceiling in CEILINGS.items():
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(f"/api/v1/{resource}/", {"page_size": 200})
@@ -122,18 +116,14 @@ def test_list_query_count_does_not_grow(rows, api, post, users_by_role):
             count = response.json()["count"]
             assert count > 0 or (role == "diplomat" and resource == "cables")
             if role == "chief" and resource != "action-items":
-                assert (
-                    len(response.json()["results"]) >= rows
-                )  # every row at this size is on the page
+                assert len(response.json()["results"]) >= rows  # every row at this size is on the page
             if len(queries) > ceiling:
                 over.append(f"{resource} as {role}: {len(queries)} queries > {ceiling}")
     assert not over, over
 
 
 @pytest.mark.parametrize("resource", list(CEILINGS))
-def test_detail_query_count(
-    resource, api, post, users_by_role, django_assert_max_num_queries
-):
+def test_detail_query_count(resource, api, post, users_by_role, django_assert_max_num_queries):
     _build(post, users_by_role["attache"], users_by_role["diplomat"], 3)
     client = api(users_by_role["chief"])
     pk = client.get(f"/api/v1/{resource}/").json()["results"][0]["id"]
@@ -141,9 +131,7 @@ def test_detail_query_count(
         assert client.get(f"/api/v1/{resource}/{pk}/").status_code == 200
 
 
-def test_the_ceiling_is_not_vacuous(
-    api, post, users_by_role, django_assert_max_num_queries
-):
+def test_the_ceiling_is_not_vacuous(api, post, users_by_role, django_assert_max_num_queries):
     """A ceiling one below what the counterpart list needs fails: the numbers are real."""
     _build(post, users_by_role["attache"], users_by_role["diplomat"], 2)
     client = api(users_by_role["attache"])

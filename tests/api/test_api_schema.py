@@ -25,9 +25,7 @@ RESOURCES = [
 
 @pytest.fixture
 def schema(attache):
-    response = Client().get(
-        "/api/schema/?format=json", HTTP_AUTHORIZATION=f"Bearer {issue_token(attache)}"
-    )
+    response = Client().get("/api/schema/?format=json", HTTP_AUTHORIZATION=f"Bearer {issue_token(attache)}")
     assert response.status_code == 200
     return response.json()
 
@@ -52,13 +50,8 @@ def test_schema_is_valid_openapi_3(schema):
 def test_every_resource_is_there(schema):
     paths = set(schema["paths"])
     for resource in RESOURCES:
-        assert (
-            f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths
-        )
-    assert (
-        "/api/v1/agreements/{id}/status/" in paths
-        and "/api/v1/cables/{id}/release/" in paths
-    )
+        assert f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths
+    assert "/api/v1/agreements/{id}/status/" in paths and "/api/v1/cables/{id}/release/" in paths
 
 
 def test_every_operation_documents_its_error_statuses(schema):
@@ -78,17 +71,11 @@ def test_every_operation_documents_its_error_statuses(schema):
                 "/resubmit/",
             )
         ):
-            header = [
-                p
-                for p in operation.get("parameters", [])
-                if p["in"] == "header" and p["name"] == "If-Match"
-            ]
+            header = [p for p in operation.get("parameters", []) if p["in"] == "header" and p["name"] == "If-Match"]
             assert header and header[0]["required"], (method, path)
             assert {"412", "428"} <= codes, (method, path, codes)
         for code in codes - {"200", "201"}:
-            content = operation["responses"][code]["content"]["application/json"][
-                "schema"
-            ]
+            content = operation["responses"][code]["content"]["application/json"]["schema"]
             assert content == {"$ref": "#/components/schemas/Error"}, (
                 method,
                 path,
@@ -128,12 +115,8 @@ def test_docs_come_from_our_own_static_files_without_inline_script(attache):
     response = client_for(attache).get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
-    assert (
-        "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
-    )
-    assert (
-        "http://" not in html and "https://" not in html and "cdn" not in html.lower()
-    )
+    assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in html
+    assert "http://" not in html and "https://" not in html and "cdn" not in html.lower()
     assert "<script>" not in html and "<style" not in html and " style=" not in html
     csp = response["Content-Security-Policy"]
     script_src = next(d for d in csp.split(";") if d.strip().startswith("script-src"))

@@ -22,9 +22,7 @@ LIST = "/api/v1/counterparts/"
 
 
 def _create_token(user, name="export script", days=30):
-    response = client_for(user).post(
-        reverse("token_list"), {"name": name, "lifetime_days": days}
-    )
+    response = client_for(user).post(reverse("token_list"), {"name": name, "lifetime_days": days})
     return response
 
 
@@ -68,9 +66,7 @@ def test_token_lifetime_is_required_and_bounded(attache, days):
 def test_token_expires_at_is_at_most_ninety_days(attache):
     _create_token(attache, days=TOKEN_MAX_LIFETIME.days)
     token = PersonalAccessToken.objects.get()
-    assert token.expires_at - token.created_at <= TOKEN_MAX_LIFETIME + dt.timedelta(
-        seconds=5
-    )
+    assert token.expires_at - token.created_at <= TOKEN_MAX_LIFETIME + dt.timedelta(seconds=5)
 
 
 def test_revoked_token_is_refused_and_revocation_audited(attache):
@@ -87,12 +83,7 @@ def test_revoked_token_is_refused_and_revocation_audited(attache):
 def test_nobody_revokes_another_users_token(attache, second_attache):
     issue_token(attache)
     token = PersonalAccessToken.objects.get(user=attache)
-    assert (
-        client_for(second_attache)
-        .post(reverse("token_revoke", args=[token.pk]))
-        .status_code
-        == 404
-    )
+    assert client_for(second_attache).post(reverse("token_revoke", args=[token.pk])).status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
 
@@ -100,10 +91,7 @@ def test_nobody_revokes_another_users_token(attache, second_attache):
 def test_revoke_needs_post(attache):
     issue_token(attache)
     token = PersonalAccessToken.objects.get()
-    assert (
-        client_for(attache).get(reverse("token_revoke", args=[token.pk])).status_code
-        == 405
-    )
+    assert client_for(attache).get(reverse("token_revoke", args=[token.pk])).status_code == 405
 
 
 # ---------------------------------------------------------------- the API's door
@@ -133,9 +121,7 @@ def test_anonymous_gets_401_with_a_bearer_challenge(client, db):
     ],
 )
 def test_bad_tokens_are_401_and_audited(db, header):
-    response = Client().get(
-        LIST, HTTP_AUTHORIZATION=header.encode("utf-8").decode("latin-1")
-    )
+    response = Client().get(LIST, HTTP_AUTHORIZATION=header.encode("utf-8").decode("latin-1"))
     assert response.status_code == 401
     assert response.json()["detail"] == "Invalid, expired or revoked token."
     event = AuditEvent.objects.get(action="login_failed")
@@ -146,16 +132,12 @@ def test_a_wrong_secret_with_a_real_prefix_is_refused(attache):
     text = issue_token(attache)
     tampered = text[:-4] + ("AAAA" if not text.endswith("AAAA") else "BBBB")
     assert ApiClient(attache, tampered).get(LIST).status_code == 401
-    assert AuditEvent.objects.filter(
-        action="login_failed", detail="API token: unknown token"
-    ).exists()
+    assert AuditEvent.objects.filter(action="login_failed", detail="API token: unknown token").exists()
 
 
 def test_expired_token_is_refused(attache):
     text = issue_token(attache)
-    PersonalAccessToken.objects.update(
-        expires_at=timezone.now() - dt.timedelta(seconds=1)
-    )
+    PersonalAccessToken.objects.update(expires_at=timezone.now() - dt.timedelta(seconds=1))
     assert ApiClient(attache, text).get(LIST).status_code == 401
     event = AuditEvent.objects.get(action="login_failed")
     assert event.detail == "API token: expired" and event.user == attache
@@ -178,9 +160,7 @@ def test_locked_out_user_cannot_use_tokens_either(attache, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         sign_in(browser, "attache", "wrong-password-wrong-password")
     assert ApiClient(attache, text).get(LIST).status_code == 401
-    assert AuditEvent.objects.filter(
-        action="login_failed", detail="API token: user locked out"
-    ).exists()
+    assert AuditEvent.objects.filter(action="login_failed", detail="API token: user locked out").exists()
 
 
 def test_last_used_is_recorded(attache):
@@ -205,9 +185,7 @@ def test_session_reads(attache, world):
 def test_session_writes_need_the_csrf_token(attache, post):
     client = Client(enforce_csrf_checks=True)
     client.force_login(attache)
-    response = client.post(
-        LIST, {"family_name": "Csrf"}, content_type="application/json"
-    )
+    response = client.post(LIST, {"family_name": "Csrf"}, content_type="application/json")
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]
     # With the token from the cookie (as the browser's JavaScript would send it), it goes through.

@@ -3,8 +3,9 @@ with no request leaving the server and no CSP violation."""
 
 import pytest
 
-from .conftest import login
 from tests.factories import PASSWORD
+
+from .conftest import login
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -35,8 +36,6 @@ def test_swagger_ui_renders_without_csp_violations(live_server, page, attache):
         "organizations",
     ):
         assert any(resource in tag for tag in tags), (resource, tags)
-    assert not [
-        p for p in problems if "Content Security Policy" in p or "Refused" in p
-    ], problems
+    assert not [p for p in problems if "Content Security Policy" in p or "Refused" in p], problems
     assert not foreign, foreign
     page.screenshot(path="test-artifacts/api-docs.png", full_page=False)

@@ -11,7 +11,7 @@ from reports.rendering import cable_text
 
 from .conftest import WEEK
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 GOLDEN_BODY = """\
 E.O. 13526: N/A

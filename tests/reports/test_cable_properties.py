@@ -24,7 +24,7 @@ documents = st.builds(
     Document,
     precedence=st.sampled_from(["R", "O"]),
     dtg_at=st.datetimes(
-        min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31), timezones=st.just(dt.timezone.utc)
+        min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2099, 12, 31), timezones=st.just(dt.UTC)
     ),
     cable_from=st.text(max_size=80),
     cable_to=st.text(max_size=80),
@@ -122,7 +122,7 @@ def test_serial_line_shows_the_serial_only_once_released(doc):
 zones = st.sampled_from(["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Auckland", "Asia/Tehran"])
 cutoff_times = st.times().map(lambda t: t.replace(second=0, microsecond=0))
 instants = st.datetimes(
-    min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31), timezones=st.just(dt.timezone.utc)
+    min_value=dt.datetime(2020, 1, 1), max_value=dt.datetime(2035, 12, 31), timezones=st.just(dt.UTC)
 )
 
 

@@ -13,7 +13,7 @@ from tests.factories import CableFactory, CableParagraphFactory, MeetingFactory
 
 from .conftest import WEEK, local, meet
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def test_drafting_the_same_week_twice_returns_the_first_cable(golden_week):

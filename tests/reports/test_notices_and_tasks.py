@@ -13,7 +13,7 @@ from reports import notices, tasks
 from reports.models import Cable
 from tests.factories import ActionItemFactory, AgreementFactory
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 MORNING = dt.datetime(2026, 6, 16, 5, 0, tzinfo=UTC)  # 07:00 in Berlin (the fixture post's zone)
 TODAY = dt.date(2026, 6, 16)
 

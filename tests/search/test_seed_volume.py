@@ -33,11 +33,7 @@ def seed(**options):
 def fingerprint() -> list:
     """Everything that must come out the same from the same parameters, ids included."""
     return [
-        list(
-            Post.objects.order_by("pk").values_list(
-                "pk", "code", "name", "host_country", "timezone"
-            )
-        ),
+        list(Post.objects.order_by("pk").values_list("pk", "code", "name", "host_country", "timezone")),
         list(
             Counterpart.objects.order_by("pk").values_list(
                 "pk",
@@ -53,21 +49,9 @@ def fingerprint() -> list:
                 "name_phonetic",
             )
         ),
-        list(
-            Meeting.objects.order_by("pk").values_list(
-                "pk", "post_id", "title", "starts_at", "status", "channel"
-            )
-        ),
-        list(
-            MeetingParticipant.objects.order_by("pk").values_list(
-                "meeting_id", "counterpart_id"
-            )
-        ),
-        list(
-            ActionItem.objects.order_by("pk").values_list(
-                "meeting_id", "assignee_id", "due_on", "status"
-            )
-        ),
+        list(Meeting.objects.order_by("pk").values_list("pk", "post_id", "title", "starts_at", "status", "channel")),
+        list(MeetingParticipant.objects.order_by("pk").values_list("meeting_id", "counterpart_id")),
+        list(ActionItem.objects.order_by("pk").values_list("meeting_id", "assignee_id", "due_on", "status")),
     ]
 
 
@@ -80,14 +64,9 @@ def test_counts_follow_the_parameters():
     for post in Post.objects.all():
         assert Counterpart.objects.filter(post=post).count() == 30
         assert Meeting.objects.filter(post=post).count() == 120
-        assert (
-            Organization.objects.filter(post=post).count()
-            == volume.ORGANIZATIONS_PER_POST
-        )
+        assert Organization.objects.filter(post=post).count() == volume.ORGANIZATIONS_PER_POST
         # One user per role (two attachés), plus the two HQ users who hold a role everywhere.
-        assert Membership.objects.filter(post=post).count() == len(
-            volume.ROLES_PER_POST
-        ) + len(volume.HQ_USERS)
+        assert Membership.objects.filter(post=post).count() == len(volume.ROLES_PER_POST) + len(volume.HQ_USERS)
     # Every meeting has 1 to 4 participants of its own post, each at most once.
     participants = MeetingParticipant.objects.select_related("meeting", "counterpart")
     assert 240 <= participants.count() <= 4 * 240
@@ -135,10 +114,7 @@ def test_users_sign_in_and_own_what_they_keep():
     seed()
     request = RequestFactory().post("/accounts/login/")
     for username in ("v001-attache", "v002-diplomat", "hq-chief"):
-        assert (
-            authenticate(request, username=username, password=volume.DEFAULT_PASSWORD)
-            is not None
-        )
+        assert authenticate(request, username=username, password=volume.DEFAULT_PASSWORD) is not None
     members = {(m.user_id, m.post_id) for m in Membership.objects.all()}
     for counterpart in Counterpart.objects.all():
         assert (counterpart.owner_id, counterpart.post_id) in members
@@ -151,13 +127,9 @@ def test_dates_follow_the_anchor_and_feed_a_weekly_cable():
     earliest = Meeting.objects.order_by("starts_at").first().starts_at.date()
     assert ANCHOR < latest <= ANCHOR + dt.timedelta(weeks=volume.WEEKS_PLANNED_AHEAD)
     assert earliest >= ANCHOR - dt.timedelta(days=365 * volume.YEARS_OF_HISTORY)
-    assert not Meeting.objects.filter(
-        starts_at__date__gte=ANCHOR, status="conducted"
-    ).exists()
+    assert not Meeting.objects.filter(starts_at__date__gte=ANCHOR, status="conducted").exists()
     post = Post.objects.get(code="V001")
-    cable = services.weekly_summary_draft(
-        post=post, period_start=weeks.monday_of(ANCHOR) - dt.timedelta(days=7)
-    )
+    cable = services.weekly_summary_draft(post=post, period_start=weeks.monday_of(ANCHOR) - dt.timedelta(days=7))
     assert cable.paragraphs.count() >= 1
 
 
@@ -167,8 +139,6 @@ def test_second_run_reuses_and_partial_volume_refuses():
     assert "already loaded" in seed()
     assert Counterpart.objects.count() == 60
     with pytest.raises(CommandError, match="already exist"):
-        seed(
-            posts=3
-        )  # V001 and V002 exist, V003 does not: never mixed into a half-new volume
+        seed(posts=3)  # V001 and V002 exist, V003 does not: never mixed into a half-new volume
     with pytest.raises(CommandError):
         seed(posts=0)

@@ -18,9 +18,7 @@ from contacts.models import Membership, Post
 
 
 class Command(BaseCommand):
-    help = (
-        "Create a user with a role at a post; the password is read from standard input."
-    )
+    help = "Create a user with a role at a post; the password is read from standard input."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -30,9 +28,7 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
 
-    def handle(
-        self, *args, username, post, role, email, first_name, last_name, **options
-    ):
+    def handle(self, *args, username, post, role, email, first_name, last_name, **options):
         User = get_user_model()
         try:
             post_obj = Post.objects.get(code=post.upper())
@@ -43,9 +39,7 @@ class Command(BaseCommand):
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise CommandError("Give the password on standard input.")
-        user = User(
-            username=username, email=email, first_name=first_name, last_name=last_name
-        )
+        user = User(username=username, email=email, first_name=first_name, last_name=last_name)
         # Administrators work in the Django admin; nobody else needs staff status.
         user.is_staff = role == Role.ADMIN
         try:
@@ -57,15 +51,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             user.save()
             membership = Membership.objects.create(user=user, post=post_obj, role=role)
-            audit.record(
-                action="create", obj=membership, detail=f"adduser {username} as {role}"
-            )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {username}: {Role(role).label} at {post_obj.code}."
-            )
-        )
+            audit.record(action="create", obj=membership, detail=f"adduser {username} as {role}")
+        self.stdout.write(self.style.SUCCESS(f"Created {username}: {Role(role).label} at {post_obj.code}."))
         if role == Role.ADMIN:
-            self.stdout.write(
-                "They will be asked to set up an authenticator app at their first sign-in."
-            )
+            self.stdout.write("They will be asked to set up an authenticator app at their first sign-in.")

@@ -25,25 +25,13 @@ class Command(BaseCommand):
         started = time.monotonic()
         result = demo.seed()
         elapsed = time.monotonic() - started
-        verb = (
-            "Created"
-            if result.created
-            else "Already present (users and password reset)"
-        )
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"{verb}: demo post {result.post.code} in {elapsed:.1f} s."
-            )
-        )
+        verb = "Created" if result.created else "Already present (users and password reset)"
+        self.stdout.write(self.style.SUCCESS(f"{verb}: demo post {result.post.code} in {elapsed:.1f} s."))
         for name, count in demo.counts(result.post).items():
             self.stdout.write(f"  {name:<14} {count}")
         self.stdout.write("")
-        self.stdout.write(
-            "Demo logins (development only — never use these anywhere else):"
-        )
+        self.stdout.write("Demo logins (development only — never use these anywhere else):")
         for username, role, *_ in demo.DEMO_USERS:
             self.stdout.write(f"  {username:<10} {role.label}")
         self.stdout.write(f"  password   {demo.DEMO_PASSWORD}")
-        self.stdout.write(
-            "  The admin account sets up an authenticator app at its first sign-in."
-        )
+        self.stdout.write("  The admin account sets up an authenticator app at its first sign-in.")
