@@ -30,6 +30,7 @@ run: seed
 ## The whole suite: unit, integration (worker on the configured broker) and browser journeys,
 ## the journeys in their own process: Playwright's sync API wants an interpreter with no event loop.
 test: install
+	$(VENV)/bin/ruff check .
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
@@ -39,6 +40,11 @@ SORTS = {
     "updated_at": ("Updated longest ago", ("updated_at", "pk")),
 }
 DEFAULT_SORT = "name"
+
+# Beyond this many organizations or owners a drop-down is no help and costs the page (a user with
+# a role at every post of a headquarters sees thousands): the filter then takes an id, as the
+# links from organization pages and the API do.
+MAX_LISTED_CHOICES = 300
 
 
 class CounterpartFilter(django_filters.FilterSet):
@@ -77,6 +83,18 @@ class CounterpartFilter(django_filters.FilterSet):
             .distinct()
             .order_by("username")
         )
+
+    @property
+    def form(self):
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name in ("organization", "owner"):
+                field = form.fields[name]
+                if field.queryset.count() > MAX_LISTED_CHOICES:
+                    # Validation still checks the id against what the user may see.
+                    field.widget = forms.NumberInput(attrs={"min": 1})
+                    field.help_text = "Too many to list: give the id, or follow a link from its page."
+        return self._form
 
     def filter_search(self, queryset, name, value):
         return search.search_counterparts(queryset, value)

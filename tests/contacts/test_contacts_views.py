@@ -425,6 +425,20 @@ def test_filters_and_sorting(attache, post, ministry):
     assert senior.pk and names(sort="nonsense") == ["Amiri", "Zahrani"]  # a bad value is ignored, and shown
 
 
+def test_long_choice_lists_become_an_id_input_that_still_filters(attache, post, monkeypatch):
+    from contacts import filters
+
+    monkeypatch.setattr(filters, "MAX_LISTED_CHOICES", 2)
+    organizations = OrganizationFactory.create_batch(3, post=post)
+    CounterpartFactory(post=post, family_name="Kept", organization=organizations[0])
+    CounterpartFactory(post=post, family_name="Other", organization=organizations[1])
+    response = client_for(attache).get(reverse("counterpart_list"), {"organization": organizations[0].pk})
+    body = response.content.decode()
+    assert f'<option value="{organizations[2].pk}"' not in body  # no drop-down of every organization
+    assert 'type="number" name="organization"' in body
+    assert [c.family_name for c in response.context["page"]] == ["Kept"]
+
+
 def test_hidden_organization_cannot_be_used_as_a_filter(diplomat, post):
     secret_org = OrganizationFactory(post=post, channel=Channel.ATTACHE)
     CounterpartFactory(post=post, organization=secret_org)
