@@ -84,17 +84,19 @@ class CounterpartFilter(django_filters.FilterSet):
             .order_by("username")
         )
 
-    @property
-    def form(self):
-        if not hasattr(self, "_form"):
-            form = super().form
-            for name in ("organization", "owner"):
-                field = form.fields[name]
-                if field.queryset.count() > MAX_LISTED_CHOICES:
-                    # Validation still checks the id against what the user may see.
-                    field.widget = forms.NumberInput(attrs={"min": 1})
-                    field.help_text = "Too many to list: give the id, or follow a link from its page."
-        return self._form
+    def compact_long_choices(self) -> None:
+        """For a page: list organizations and owners in drop-downs, or ask for an id when they are
+        too many to list. One query per field, the one rendering the options would make anyway."""
+        for name in ("organization", "owner"):
+            field = self.form.fields[name]
+            options = list(field.queryset[: MAX_LISTED_CHOICES + 1])
+            if len(options) > MAX_LISTED_CHOICES:
+                # Validation still checks the id against what the user may see.
+                field.widget = forms.NumberInput(attrs={"min": 1})
+                field.help_text = "Too many to list: give the id, or follow a link from its page."
+            else:
+                empty = [("", field.empty_label)] if field.empty_label is not None else []
+                field.widget.choices = empty + [(o.pk, field.label_from_instance(o)) for o in options]
 
     def filter_search(self, queryset, name, value):
         return search.search_counterparts(queryset, value)

@@ -57,6 +57,7 @@ def _post_for_new(request, model) -> Post:
 @require_GET
 def counterpart_list(request):
     filterset = selectors.counterpart_filterset(request.user, request.GET)
+    filterset.compact_long_choices()
     counterparts = selectors.counterpart_list(request.user, request.GET, filterset=filterset)
     page = Paginator(counterparts, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

@@ -85,6 +85,8 @@ class BoundedDateTimeField(forms.DateTimeField):
                     f"Use a date between {MIN_DATE.year} and {MAX_DATE.year}.",
                     code="out_of_range",
                 )
+            # In UTC: ISO 8601 allows offsets (+22:13) that PostgreSQL refuses to parse.
+            return in_utc
         return result
 
 
