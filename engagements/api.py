@@ -263,12 +263,6 @@ class MeetingUpdateSerializer(_RestrictedNotesInputMixin, StrictModelInputSerial
         model = Meeting
         fields = MEETING_INPUT_FIELDS
 
-    def validate(self, attrs):
-        for name in ("counterparts", "attendees", "agreements", "exercises"):
-            if name in attrs:
-                attrs[name] = list({obj.pk: obj for obj in attrs[name]}.values())  # duplicates once
-        return attrs
-
 
 class MeetingCreateSerializer(MeetingUpdateSerializer):
     post = PostField()
@@ -292,11 +286,6 @@ class AgreementUpdateSerializer(StrictModelInputSerializer):
     class Meta:
         model = Agreement
         fields = AGREEMENT_INPUT_FIELDS
-
-    def validate(self, attrs):
-        if "parties" in attrs:
-            attrs["parties"] = list({obj.pk: obj for obj in attrs["parties"]}.values())
-        return attrs
 
 
 class AgreementCreateSerializer(AgreementUpdateSerializer):
@@ -331,11 +320,6 @@ class ExerciseUpdateSerializer(StrictModelInputSerializer):
     class Meta:
         model = Exercise
         fields = EXERCISE_INPUT_FIELDS
-
-    def validate(self, attrs):
-        if "counterparts" in attrs:
-            attrs["counterparts"] = list({obj.pk: obj for obj in attrs["counterparts"]}.values())
-        return attrs
 
 
 class ExerciseCreateSerializer(ExerciseUpdateSerializer):

@@ -291,9 +291,16 @@ class PostField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+class DistinctListField(serializers.ListField):
+    """A list of records given by id; an id given twice counts once."""
+
+    def to_internal_value(self, data):
+        return list({obj.pk: obj for obj in super().to_internal_value(data)}.values())
+
+
 def id_list_field(field: serializers.Field, max_length: int = 200) -> serializers.ListField:
-    """A list of ids (each validated by `field`), duplicates refused by the service or collapsed here."""
-    return serializers.ListField(child=field, required=False, max_length=max_length)
+    """A list of ids, each validated by `field` (visible, same post), duplicates collapsed."""
+    return DistinctListField(child=field, required=False, max_length=max_length)
 
 
 @extend_schema_field({"type": "string", "description": "ISO 3166-1 alpha-2 code, or empty."})

@@ -136,10 +136,12 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self.written(obj)
 
     def perform_service_create(self, *, post, data):
-        raise NotImplementedError
+        """Each resource's viewset calls its create service here."""
+        raise TypeError(f"{type(self).__name__} must define perform_service_create")
 
     def perform_service_update(self, *, instance, data):
-        raise NotImplementedError
+        """Each resource's viewset calls its update service here."""
+        raise TypeError(f"{type(self).__name__} must define perform_service_update")
 
 
 class CreateMixin:
