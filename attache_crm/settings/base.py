@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "engagements",
     "reports",
     "apitokens",
+    "operations",
 ]
 
 MIDDLEWARE = [
