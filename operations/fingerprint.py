@@ -68,5 +68,7 @@ def differences(expected: dict, found: dict) -> list[str]:
     if expected["released_cables"] != found["released_cables"]:
         problems.append("released cables differ (ids or sha256)")
     if (expected["audit_events"], expected["audit_sha256"]) != (found["audit_events"], found["audit_sha256"]):
-        problems.append(f"audit log differs: {expected['audit_events']} events backed up, {found['audit_events']} restored")
+        problems.append(
+            f"audit log differs: {expected['audit_events']} events backed up, {found['audit_events']} restored"
+        )
     return problems

@@ -14,7 +14,9 @@ import environ
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-FINGERPRINT = "import json; from operations.fingerprint import database_fingerprint; print(json.dumps(database_fingerprint()))"
+FINGERPRINT = (
+    "import json; from operations.fingerprint import database_fingerprint; print(json.dumps(database_fingerprint()))"
+)
 
 
 @pytest.fixture
@@ -43,7 +45,13 @@ def scratch_env(tmp_path):
 
 def manage(env, *args, stdin=None) -> str:
     result = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, input=stdin, capture_output=True, text=True, timeout=300
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}"
     return result.stdout
