@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,7 +17,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, for operators (superusers) only: attache_crm/accounts/admin_site.py.
+    "attache_crm.accounts.admin_site.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +154,32 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+
+# Client IP: lockouts and the audit log resolve it the same way (django-ipware, through axes).
+# X-Forwarded-For is whatever the client sent unless a proxy we run rewrote it, so it is read only
+# when TRUSTED_PROXY_COUNT reverse proxies stand in front of the web processes; with 0 (direct
+# exposure, the default) the address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+
+def client_ip_settings(trusted_proxy_count: int) -> dict:
+    """The axes/ipware settings for this many trusted reverse proxies."""
+    if trusted_proxy_count < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+    if not trusted_proxy_count:
+        return {"AXES_IPWARE_PROXY_COUNT": None, "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",)}
+    # ipware counts the proxies listed *inside* the header; the nearest one shows only as
+    # REMOTE_ADDR, hence one less. The client is then the entry our outermost proxy appended.
+    return {
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxy_count - 1,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+    }
+
+
+vars().update(client_ip_settings(TRUSTED_PROXY_COUNT))
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Entries a client puts in front of the chain are ignored, not a reason to give up on it.
+IPWARE_STRICT = False
 
 # Second factor (django-otp TOTP): the issuer shown by authenticator apps.
 OTP_TOTP_ISSUER = "Attaché CRM"
@@ -304,6 +332,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "displayOperationId": True},
 }
+
+# manage.py seed_demo (the demo post and its well-known logins): development and tests only.
+DEMO_SEED_ALLOWED = True
 
 TAGGIT_CASE_INSENSITIVE = True
 
