@@ -195,7 +195,8 @@ def visible(user, model_or_queryset) -> QuerySet:
 
 
 def visible_versions(user, obj: Model) -> QuerySet:
-    """The past versions (history rows) of `obj` this user could have seen when each was current.
+    """The past versions (history rows) of `obj` this user could have seen when each was current,
+    and none unless the user may see the record now.
 
     Each version is judged by the post, channel, owner (and, for follow-ups, assignee) it had
     then: a diplomat reads the versions of the periods a record was in the post channel, never
@@ -206,7 +207,9 @@ def visible_versions(user, obj: Model) -> QuerySet:
     if label not in CHANNEL_MODELS and label != "reports.cable":
         # The other rules name the current row (its pk, its parent): they do not apply to versions.
         raise LookupError(f"The access policy has no rule for past versions of {label}.")
-    return obj.history.filter(visible_q(user, type(obj)))
+    # Nothing at all of a record hidden now, however visible it once was (in the same query).
+    now_visible = visible(user, type(obj)).filter(pk=obj.pk).values("pk")
+    return obj.history.filter(visible_q(user, type(obj)), id__in=now_visible)
 
 
 def reportable(model, post) -> QuerySet:
