@@ -136,7 +136,8 @@ def _channel_q(user, model) -> Q:
             q |= Q(post_id__in=diplomat, channel=Channel.POST)
     if attache or diplomat:
         # Grants open restricted records only: a stale grant never widens another channel.
-        q |= Q(post_id__in=attache + diplomat, channel=Channel.RESTRICTED, pk__in=granted_ids(user, model))
+        # `id`, not `pk`: the same filter then also selects past versions (history rows).
+        q |= Q(post_id__in=attache + diplomat, channel=Channel.RESTRICTED, id__in=granted_ids(user, model))
     return q
 
 
@@ -191,6 +192,24 @@ def visible(user, model_or_queryset) -> QuerySet:
         model = model_or_queryset
         queryset = model._default_manager.all()
     return queryset.filter(visible_q(user, model))
+
+
+def visible_versions(user, obj: Model) -> QuerySet:
+    """The past versions (history rows) of `obj` this user could have seen when each was current,
+    and none unless the user may see the record now.
+
+    Each version is judged by the post, channel, owner (and, for follow-ups, assignee) it had
+    then: a diplomat reads the versions of the periods a record was in the post channel, never
+    those of its attaché-channel or restricted periods. Grants are the ones held now, and open
+    restricted versions only, as they open restricted records only.
+    """
+    label = _label(type(obj))
+    if label not in CHANNEL_MODELS and label != "reports.cable":
+        # The other rules name the current row (its pk, its parent): they do not apply to versions.
+        raise LookupError(f"The access policy has no rule for past versions of {label}.")
+    # Nothing at all of a record hidden now, however visible it once was (in the same query).
+    now_visible = visible(user, type(obj)).filter(pk=obj.pk).values("pk")
+    return obj.history.filter(visible_q(user, type(obj)), id__in=now_visible)
 
 
 def reportable(model, post) -> QuerySet:
