@@ -68,7 +68,7 @@ def test_matrix_cell(world, db, row, role, variant):
     url = _url(world, row, variant)
     client = _client(world, role)
     if row.method == "POST":
-        response = client.post(url, row.data, headers=row.headers)
+        response = client.post(url, row.body(world, role, variant), headers=row.headers)
     else:
         response = client.get(url, headers=row.headers)
     expected = row.expected(role, variant)

@@ -234,3 +234,52 @@ def write_api(*, user, kind_name: str, post, target, change: dict) -> Outcome:
     if code in (403, 404):
         return _outcome(str(code), {"detail": payload["detail"]}, kind, target, before, audit_since)
     raise AssertionError(f"API {url}: unexpected {code}: {payload}")
+
+
+# ---------------------------------------------------------------- valid submissions for the role matrix
+
+
+def edit_form_data(world, resource: str, variant: str) -> dict:
+    """What the edit form of a world record submits unchanged, as the matrix's attaché sees it (the
+    chief for a record hidden from the attaché): a valid write wherever the role may write."""
+    from attache_crm import policy
+    from contacts.forms import CounterpartForm, OrganizationForm
+    from engagements.forms import ActionItemForm, AgreementForm, ExerciseForm, MeetingForm
+
+    forms = {
+        "counterpart": CounterpartForm, "organization": OrganizationForm, "meeting": MeetingForm,
+        "agreement": AgreementForm, "exercise": ExerciseForm, "actionitem": ActionItemForm,
+    }  # fmt: skip
+    obj = world.get(resource, variant)
+    writer = world.users["attache"] if policy.is_visible(world.users["attache"], obj) else world.users["chief"]
+    with timezone.override(obj.post.tzinfo):
+        return browser_data(forms[resource](instance=obj, user=writer, post=obj.post))
+
+
+# A new record of each kind, as its form submits it (the post is the writer's first one).
+NEW_FORM_DATA = {
+    "counterpart": {"family_name": "Fresh", "country": "BN", "service": "army", "status": "active"},
+    "organization": {"name": "Fresh", "kind": "ministry", "country": "BN"},
+    "meeting": {
+        "title": "Fresh", "kind": "office_call", "status": "planned", "starts_at": "2026-06-01T10:00",
+        "include_in_weekly": "on", "followups-TOTAL_FORMS": "0", "followups-INITIAL_FORMS": "0",
+    },
+    "agreement": {"title": "Fresh", "kind": "mou", "status": "proposed"},
+    "exercise": {
+        "name": "Fresh", "kind": "bilateral", "phase": "concept", "host_country": "BN",
+        "starts_on": "2026-06-01", "ends_on": "2026-06-02",
+    },
+    "actionitem": {"description": "Fresh"},
+}  # fmt: skip
+NEW_API_DATA = {
+    "counterpart": {"family_name": "Fresh"},
+    "organization": {"name": "Fresh"},
+    "meeting": {"title": "Fresh", "starts_at": "2026-06-01T10:00:00Z"},
+    "agreement": {"title": "Fresh"},
+    "exercise": {"name": "Fresh", "host_country": "BN", "starts_on": "2026-06-01", "ends_on": "2026-06-02"},
+    "actionitem": {"description": "Fresh"},
+}
+
+
+def new_form_data(resource: str) -> dict:
+    return {**NEW_FORM_DATA[resource], "marking": "U", "channel": "post"}
