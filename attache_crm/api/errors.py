@@ -1,7 +1,7 @@
 """One error shape for every API failure (DRF's EXCEPTION_HANDLER).
 
     {"status": 400, "code": "invalid", "detail": "The request has invalid fields.",
-     "fields": {"family_name": [{"code": "max_length", "message": "Ensure this field has no more than 100 characters."}],
+     "fields": {"family_name": [{"code": "max_length", "message": "Ensure this value has at most 100 characters (it has 101)."}],
                 "follow_ups.0.due_on": [{"code": "invalid", "message": "Date has wrong format. ..."}]}}
 
 `fields` is always present (empty when the error is not about fields); nested fields are dotted
