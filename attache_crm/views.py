@@ -54,12 +54,18 @@ def _broker_ok() -> bool:
         return False
 
 
+def _refusal(exception, kinds) -> str:
+    """The message of a refusal the policy or a service raised (the API answers with the same
+    words); other 404s and 403s (an unknown address, a CSRF failure) keep the page's own text."""
+    return str(exception) if isinstance(exception, kinds) else ""
+
+
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"refusal": _refusal(exception, policy.NotFound)}, status=404)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"refusal": _refusal(exception, policy.Denied)}, status=403)
 
 
 def server_error(request):

@@ -13,6 +13,7 @@ hidden or absent, LOGIN redirect to the login page (anonymous).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .world import CABLE_VARIANTS, RECORD_VARIANTS, ROLES
@@ -106,10 +107,14 @@ CABLE_RESUBMIT = derive(
     READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role in ("attache", "chief") and v == "draft" else None
 )
 
+# A valid change (the form resubmitted as it stands): saved where the role may write.
+WRITE_SAVE = derive(READ, RECORD_VARIANTS, _owner_writes(FOUND))
+
 EVERY_MEMBER = {**{role: OK for role in MEMBERS}, "anonymous": LOGIN}
 # Creating: attachés, at their own post (the outsider is an attaché at another post).
 CREATE = {"attache": OK, "outsider": OK, "diplomat": DENIED, "chief": DENIED, "admin": DENIED, "anonymous": LOGIN}
 CREATE_POST = {**CREATE, "attache": BAD, "outsider": BAD}
+CREATE_SAVE = {**CREATE, "attache": FOUND, "outsider": FOUND}  # a valid new record
 AUDIT = {"chief": OK, "admin": OK, "attache": DENIED, "diplomat": DENIED, "outsider": DENIED, "anonymous": LOGIN}
 # People pages: the post's admin, for the members of its own posts only ("member"); anyone else's
 # account ("other": the outsider, at another post) answers as absent. Other roles: 403 whatever the id.
@@ -154,8 +159,9 @@ class Row:
     kwargs: dict = field(default_factory=dict)
     headers: dict = field(default_factory=dict)
     # A POST carries a classified marking: refused as bad input (400, nothing saved) once the
-    # request is past authorization, so an allowed cell changes nothing.
-    data: dict = field(default_factory=lambda: {"marking": "SECRET"})
+    # request is past authorization, so an allowed cell changes nothing. A callable
+    # (world, role, variant) -> dict gives a valid write instead (rows of successful writes).
+    data: dict | Callable = field(default_factory=lambda: {"marking": "SECRET"})
 
     @property
     def variants(self):
@@ -168,9 +174,31 @@ class Row:
     def expected(self, role: str, variant: str | None):
         return code(self.expect, role, variant)
 
+    def body(self, world, role: str, variant: str | None) -> dict:
+        return self.data(world, role, variant) if callable(self.data) else self.data
+
     @property
     def id(self) -> str:
-        return f"{self.method} {self.name}{'?' + self.query if self.query else ''}{' ' + str(self.headers) if self.headers else ''}"
+        valid = " valid" if callable(self.data) else ""
+        return f"{self.method}{valid} {self.name}{'?' + self.query if self.query else ''}{' ' + str(self.headers) if self.headers else ''}"
+
+
+def _resubmitted(resource: str):
+    def data(world, role, variant):
+        from .writes import edit_form_data
+
+        return edit_form_data(world, resource, variant)
+
+    return data
+
+
+def _new_record(resource: str):
+    def data(world, role, variant):
+        from .writes import new_form_data
+
+        return new_form_data(resource)
+
+    return data
 
 
 def _detail_rows(name, resource, read=READ):
@@ -284,6 +312,22 @@ ROWS: list[Row] = [
     Row("cable_return", CABLE_RELEASE, "cable", "POST"),
     Row("cable_resubmit", CABLE_RESUBMIT, "cable", "POST"),
     Row("contact_report_create", CONTACT_REPORT, "meeting", "POST", kwarg="meeting_pk"),
+    # ---- successful writes: a valid change saved (302) wherever the role may write, refused alike elsewhere
+    *[
+        row
+        for resource, edit, new in [
+            ("counterpart", "counterpart_edit", "counterpart_create"),
+            ("organization", "organization_edit", "organization_create"),
+            ("meeting", "meeting_edit", "meeting_new"),
+            ("agreement", "agreement_edit", "agreement_new"),
+            ("exercise", "exercise_edit", "exercise_new"),
+            ("actionitem", "action_edit", "action_new"),
+        ]
+        for row in (
+            Row(edit, WRITE_SAVE, resource, "POST", data=_resubmitted(resource)),
+            Row(new, CREATE_SAVE, method="POST", data=_new_record(resource)),
+        )
+    ],
     # ---- single-record grants
     *[
         Row("record_grants", GRANT, resource, kwargs={"label": label})

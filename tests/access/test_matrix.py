@@ -56,9 +56,11 @@ def _url(world, row, variant) -> str:
     return reverse(row.name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
 
 
-def _data(world, row) -> dict:
-    """The row's POST data, with "{post}" and "{other}" standing for the ids of BANDAR and of an
-    account of another post."""
+def _data(world, row, role, variant) -> dict:
+    """The row's POST data: a valid write built for the cell, or fixed data in which "{post}" and
+    "{other}" stand for the ids of BANDAR and of an account of another post."""
+    if callable(row.data):
+        return row.body(world, role, variant)
     ids = {"post": world.post.pk, "other": world.get("person", "other").pk}
     return {key: value.format(**ids) if isinstance(value, str) else value for key, value in row.data.items()}
 
@@ -75,7 +77,7 @@ def test_matrix_cell(world, db, row, role, variant):
     url = _url(world, row, variant)
     client = _client(world, role)
     if row.method == "POST":
-        response = client.post(url, _data(world, row), headers=row.headers)
+        response = client.post(url, _data(world, row, role, variant), headers=row.headers)
     else:
         response = client.get(url, headers=row.headers)
     expected = row.expected(role, variant)
