@@ -12,7 +12,7 @@ What differs from Docker, each for a reason:
 - the published port 8000 is a free port of 127.0.0.1 (never a fixed one: tests run in parallel
   with other work on the machine), and the image's /app is a copy of the source in a temporary folder;
 - programs are found on a PATH that starts with this interpreter's virtualenv (the image installs
-  requirements.txt into its system Python; tests/prod/test_image.py installs it into a fresh one);
+  requirements.txt into its system Python; tests/prod/test_build_image.py installs it into a fresh one);
 - when the tests run as root, every process of the stack runs as `nobody` (setpriv), as the image
   runs as a user of its own who may write to var/ only.
 """
