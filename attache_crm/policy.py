@@ -75,6 +75,8 @@ CABLE_RELEASERS = {Role.CHIEF}
 RESTRICTED_NOTES_READERS = {Role.ATTACHE, Role.CHIEF}
 AUDIT_READERS = {Role.CHIEF, Role.ADMIN}
 USER_MANAGERS = {Role.ADMIN}
+# Who is shown on the dashboard when the scheduler last ran (not post data: no channel applies).
+SCHEDULER_WATCHERS = {Role.CHIEF, Role.ADMIN}
 
 
 # ---------------------------------------------------------------- roles

@@ -13,6 +13,7 @@ from celery import shared_task
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
+from attache_crm.operations import heartbeats
 from contacts.models import Post
 
 from . import notices, services
@@ -34,6 +35,8 @@ def weekly_summary_sweep() -> int:
     due = services.weekly_summaries_due()
     for post_id, period_start in due:
         weekly_summary_draft.delay_on_commit(post_id, period_start.isoformat())
+    # Only once every due draft is enqueued: an exception above leaves the last success as it was.
+    heartbeats.record(heartbeats.WEEKLY_SWEEP)
     return len(due)
 
 

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "attache_crm.accounts",
+    "attache_crm.operations",
     "contacts",
     "engagements",
     "reports",
@@ -255,9 +256,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Exactly one beat runs (DESIGN §5); the tasks are idempotent should a second one ever run.
+# The scheduler's heartbeat (seconds): /healthz, the dashboard and the beat health check read it.
+SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
+# The dashboard warns, and /healthz says "late", when the tick or the sweep is older than this.
+SCHEDULER_LATE_AFTER = timedelta(hours=2)
+# Seconds between weekly summary sweeps; 0 (the default) means hourly at five past the hour.
+# A short interval is for a test stack that cannot wait for the hour.
+WEEKLY_SWEEP_SECONDS = env.int("WEEKLY_SWEEP_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE = {
     # Hourly: each post's summary is due after its own cutoff in its own time zone.
-    "weekly-summary-sweep": {"task": "reports.tasks.weekly_summary_sweep", "schedule": crontab(minute=5)},
+    "weekly-summary-sweep": {
+        "task": "reports.tasks.weekly_summary_sweep",
+        "schedule": WEEKLY_SWEEP_SECONDS or crontab(minute=5),
+    },
+    # A tick nobody ran in time is dropped rather than run late: it would claim a freshness it lacks.
+    "scheduler-tick": {
+        "task": "attache_crm.operations.tasks.scheduler_tick",
+        "schedule": SCHEDULER_TICK_SECONDS,
+        "options": {"expires": SCHEDULER_TICK_SECONDS},
+    },
     "follow-up-reminders": {"task": "reports.tasks.follow_up_reminders", "schedule": crontab(hour=5, minute=0)},
     "agreement-expiry-alerts": {
         "task": "reports.tasks.agreement_expiry_alerts",
