@@ -7,9 +7,9 @@ from django.views.decorators.http import require_GET
 
 from attache_crm import policy
 from attache_crm.markings import highest_marking
-from attache_crm.operations import health
 from engagements import selectors as engagement_selectors
 from engagements.views import in_home_timezone
+from operations import health
 from reports import selectors as report_selectors
 
 

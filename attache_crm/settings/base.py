@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "attache_crm.accounts",
-    "attache_crm.operations",
     "contacts",
     "engagements",
     "reports",
@@ -271,7 +270,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     # A tick nobody ran in time is dropped rather than run late: it would claim a freshness it lacks.
     "scheduler-tick": {
-        "task": "attache_crm.operations.tasks.scheduler_tick",
+        "task": "operations.tasks.scheduler_tick",
         "schedule": SCHEDULER_TICK_SECONDS,
         "options": {"expires": SCHEDULER_TICK_SECONDS},
     },

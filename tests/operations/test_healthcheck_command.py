@@ -8,8 +8,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from attache_crm.operations import health, heartbeats
-from attache_crm.operations.management.commands.healthcheck import allowed_host
+from operations import health, heartbeats
+from operations.management.commands.healthcheck import allowed_host
 
 pytestmark = pytest.mark.django_db
 

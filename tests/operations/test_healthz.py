@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.operations import health, heartbeats
+from operations import health, heartbeats
 
 pytestmark = pytest.mark.django_db
 
@@ -59,7 +59,7 @@ def test_healthz_is_503_and_the_scheduler_unknown_when_the_database_does_not_ans
 
 
 def test_recording_a_heartbeat_twice_keeps_one_row_with_the_later_time():
-    from attache_crm.operations.models import Heartbeat
+    from operations.models import Heartbeat
 
     first = timezone.now() - dt.timedelta(minutes=5)
     heartbeats.record(heartbeats.SCHEDULER_TICK, at=first)

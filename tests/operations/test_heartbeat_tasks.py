@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings
 
 from attache_crm.celery import app
-from attache_crm.operations import tasks as operation_tasks
-from attache_crm.operations.models import Heartbeat
-from attache_crm.operations.selectors import scheduler_status
+from operations import tasks as operation_tasks
+from operations.models import Heartbeat
+from operations.selectors import scheduler_status
 from reports import services
 from reports import tasks as report_tasks
 

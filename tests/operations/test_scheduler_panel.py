@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.operations import heartbeats
-from attache_crm.operations.selectors import scheduler_status
+from operations import heartbeats
+from operations.selectors import scheduler_status
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db

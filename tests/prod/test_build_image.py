@@ -66,7 +66,7 @@ def test_requirements_txt_alone_runs_the_app_checks_and_serves_as_an_unprivilege
         worker = stack.run(stack.translate(["python", "-c", tasks]))
         assert worker.returncode == 0, worker.stdout + worker.stderr
         assert "reports.tasks.weekly_summary_sweep" in worker.stdout
-        assert "attache_crm.operations.tasks.scheduler_tick" in worker.stdout
+        assert "operations.tasks.scheduler_tick" in worker.stdout
 
         probe = "import pathlib, sys\nfor path in sys.argv[1:]:\n    try:\n        pathlib.Path(path).write_text('x')\n        print(path, 'written')\n    except PermissionError:\n        print(path, 'refused')\n"  # fmt: skip
         writes = stack.run(stack.translate(["python", "-c", probe, "var/probe", "probe", "attache_crm/probe"]))

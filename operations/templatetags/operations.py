@@ -3,7 +3,7 @@
 from django import template
 
 from attache_crm import policy
-from attache_crm.operations.selectors import scheduler_status
+from operations.selectors import scheduler_status
 
 register = template.Library()
 

@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from attache_crm.celery import app
-from attache_crm.operations import health
-from attache_crm.operations.selectors import scheduler_status
+from operations import health
+from operations.selectors import scheduler_status
 
 
 class Command(BaseCommand):
