@@ -22,7 +22,8 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # Hashed at build time: no post-generation hook, so no second save of every user.
+    password = factory.django.Password(PASSWORD)
 
 
 class PostFactory(factory.django.DjangoModelFactory):

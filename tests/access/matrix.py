@@ -83,18 +83,20 @@ ADD_UNDER = derive(READ, RECORD_VARIANTS, lambda role, variant: OK if role == "a
 GRANT = derive(
     READ,
     RECORD_VARIANTS,
-    lambda role, variant: OK
-    if (role == "chief" and variant.startswith("restricted")) or (role == "attache" and variant == "restricted_own")
-    else None,
+    lambda role, variant: (
+        OK
+        if (role == "chief" and variant.startswith("restricted")) or (role == "attache" and variant == "restricted_own")
+        else None
+    ),
 )
 GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
 # A contact report drafted from a meeting: attachés and the chief; never from restricted material.
 CONTACT_REPORT = derive(
     READ,
     RECORD_VARIANTS,
-    lambda role, variant: (FOUND if not variant.startswith("restricted") else BAD)
-    if role in ("attache", "chief")
-    else None,
+    lambda role, variant: (
+        (FOUND if not variant.startswith("restricted") else BAD) if role in ("attache", "chief") else None
+    ),
 )
 CABLE_EDIT = derive(
     READ_CABLE, CABLE_VARIANTS, lambda role, v: OK if role in ("attache", "chief") and v == "draft" else None

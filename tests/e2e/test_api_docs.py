@@ -18,9 +18,11 @@ def test_swagger_ui_renders_without_csp_violations(live_server, page, attache):
     )
     page.on(
         "request",
-        lambda req: foreign.append(req.url)
-        if not req.url.startswith(live_server.url) and not req.url.startswith("data:")
-        else None,
+        lambda req: (
+            foreign.append(req.url)
+            if not req.url.startswith(live_server.url) and not req.url.startswith("data:")
+            else None
+        ),
     )
     login(page, live_server.url, attache.username, PASSWORD)
     page.goto(f"{live_server.url}/api/docs/")
