@@ -72,9 +72,17 @@ def roles(user) -> dict[int, str]:
     if cached is None:
         from contacts.models import Membership
 
-        cached = dict(Membership.objects.filter(user=user).values_list("post_id", "role"))
+        # Unordered: the model's default order joins the posts and users tables for nothing.
+        cached = dict(Membership.objects.filter(user=user).order_by().values_list("post_id", "role"))
         user._policy_roles = cached
     return cached
+
+
+def remember_roles(user, pairs: str | None) -> None:
+    """Take "post_id:role,…" (read with the user, attache_crm.accounts.backends) as the user's roles."""
+    user._policy_roles = {
+        int(post_id): role for post_id, _, role in (pair.partition(":") for pair in (pairs or "").split(",") if pair)
+    }
 
 
 def forget_roles(user) -> None:
