@@ -85,10 +85,24 @@ def remember_roles(user, pairs: str | None) -> None:
     }
 
 
+def memberships(user) -> list:
+    """The user's memberships with their posts (post code order), read once per user object."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_policy_memberships", None)
+    if cached is None:
+        from contacts.models import Membership
+
+        cached = list(Membership.objects.filter(user=user).select_related("post").order_by("post__code"))
+        user._policy_memberships = cached
+    return cached
+
+
 def forget_roles(user) -> None:
-    """Drop the cached roles after a membership change."""
-    if hasattr(user, "_policy_roles"):
-        del user._policy_roles
+    """Drop the cached roles (and memberships) after a membership change."""
+    for name in ("_policy_roles", "_policy_memberships"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def role_at(user, post_or_id) -> str | None:

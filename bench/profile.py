@@ -26,6 +26,7 @@ def main(argv=None) -> int:
     parser.add_argument("--user", default="v075-attache")
     parser.add_argument("-n", type=int, default=30, help="requests per path (after 3 warm-up requests)")
     parser.add_argument("--cprofile", type=int, default=0, metavar="N")
+    parser.add_argument("--queries", action="store_true", help="list each query of the path (mean ms, SQL start)")
     args = parser.parse_args(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attache_crm.settings.bench")
     import django
@@ -42,6 +43,7 @@ def main(argv=None) -> int:
     client.force_login(get_user_model().objects.get(username=args.user))
     cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
     clock = {"db": 0.0, "queries": 0, "template": 0.0, "template_db": 0.0, "depth": 0}
+    per_query: list[list] = []  # [sql, total seconds] in the order of one request
 
     def timed_query(execute, sql, params, many, context):
         started = time.perf_counter()
@@ -49,6 +51,11 @@ def main(argv=None) -> int:
             return execute(sql, params, many, context)
         finally:
             elapsed = time.perf_counter() - started
+            if args.queries:
+                index = clock["queries"] % max(1, clock.get("per_request", 0) or 10**9)
+                if index >= len(per_query):
+                    per_query.append([sql, 0.0])
+                per_query[index][1] += elapsed
             clock["db"] += elapsed
             clock["queries"] += 1
             if clock["depth"]:
@@ -97,6 +104,13 @@ def main(argv=None) -> int:
     for path in args.paths:
         for _ in range(3):
             assert call(path).startswith("200"), f"{path} answers {call(path)}"
+        if args.queries:
+            per_query.clear()
+            clock["queries"] = 0
+            with measuring():
+                call(path)
+            clock["per_request"] = clock["queries"]
+            per_query.clear()
         with measuring():
             for key in ("db", "queries", "template", "template_db"):
                 clock[key] = 0
@@ -115,8 +129,15 @@ def main(argv=None) -> int:
             f"{path[:44]:<44} {wall * 1000 / n:>7.2f} {cpu * 1000 / n:>7.2f} {clock['db'] * 1000 / n:>7.2f} "
             f"{clock['queries'] / n:>7.1f} {template * 1000 / n:>7.2f} {rest * 1000 / n:>7.2f}"
         )
+        for sql, seconds in per_query:
+            print(f"    {seconds * 1000 / n:7.2f} ms  {' '.join(sql.split())[:150]}")
     if profiler:
-        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.cprofile)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("tottime").print_stats(args.cprofile)
+        # Our own functions by cumulative time: which of them build the queries and the pages.
+        stats.sort_stats("cumulative").print_stats(
+            r"/(attache_crm|contacts|engagements|reports|apitokens)/", args.cprofile
+        )
     return 0
 
 

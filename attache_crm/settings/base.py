@@ -83,6 +83,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms: Django's renderer with the common widgets drawn in Python (attache_crm/renderers.py).
+FORM_RENDERER = "attache_crm.renderers.FormRenderer"
+
 # SQLite when DATABASE_URL is unset (embedded mode), PostgreSQL through psycopg2 otherwise.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
