@@ -1,4 +1,6 @@
-"""The application's addresses plus /bench/ok, the ceiling of the benchmark (bench settings only)."""
+"""The application's addresses plus the two floors of the benchmark (bench settings only): /bench/ok
+through every middleware, and /bench/bare, the same view served by Django without any middleware
+(bench/wsgi.py routes it to a handler that has none)."""
 
 from django.http import HttpResponse
 from django.urls import include, path
@@ -11,6 +13,7 @@ def ok(request):
 
 urlpatterns = [
     path("bench/ok", ok, name="bench_ok"),
+    path("bench/bare", ok, name="bench_bare"),
     path("", include("attache_crm.urls")),
 ]
 

@@ -8,12 +8,11 @@ def post_context(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_memberships": []}
-    from contacts.models import Membership
-
-    memberships = list(Membership.objects.filter(user=user).select_related("post"))
+    # Callables: read only by the pages that show them (a fragment such as the type-ahead's
+    # list costs no query), and once per request (policy.memberships keeps them on the user).
     return {
-        "current_memberships": memberships,
-        "current_membership": memberships[0] if memberships else None,
+        "current_memberships": lambda: policy.memberships(user),
+        "current_membership": lambda: next(iter(policy.memberships(user)), None),
         "user_roles": policy.roles(user),
         "MARKINGS": Marking,
         "can_view_audit": policy.can(user, "view_audit"),

@@ -90,15 +90,37 @@ def roles(user) -> dict[int, str]:
     if cached is None:
         from contacts.models import Membership
 
-        cached = dict(Membership.objects.filter(user=user).values_list("post_id", "role"))
+        # Unordered: the model's default order joins the posts and users tables for nothing.
+        cached = dict(Membership.objects.filter(user=user).order_by().values_list("post_id", "role"))
         user._policy_roles = cached
     return cached
 
 
+def remember_roles(user, pairs: str | None) -> None:
+    """Take "post_id:role,…" (read with the user, attache_crm.accounts.backends) as the user's roles."""
+    user._policy_roles = {
+        int(post_id): role for post_id, _, role in (pair.partition(":") for pair in (pairs or "").split(",") if pair)
+    }
+
+
+def memberships(user) -> list:
+    """The user's memberships with their posts (post code order), read once per user object."""
+    if user is None or not user.is_authenticated:
+        return []
+    cached = getattr(user, "_policy_memberships", None)
+    if cached is None:
+        from contacts.models import Membership
+
+        cached = list(Membership.objects.filter(user=user).select_related("post").order_by("post__code"))
+        user._policy_memberships = cached
+    return cached
+
+
 def forget_roles(user) -> None:
-    """Drop the cached roles after a membership change."""
-    if hasattr(user, "_policy_roles"):
-        del user._policy_roles
+    """Drop the cached roles (and memberships) after a membership change."""
+    for name in ("_policy_roles", "_policy_memberships"):
+        if hasattr(user, name):
+            delattr(user, name)
 
 
 def role_at(user, post_or_id) -> str | None:

@@ -21,6 +21,8 @@ def dashboard(request):
     # The cable panel is drawn below the top banner, so its cable's marking is counted here.
     if policy.has_role(request.user, policy.CABLE_EDITORS):
         cable = report_selectors.current_weekly_summary(request.user)
+        # The panel (reports' weekly_cable_panel tag) shows this one: not read a second time.
+        context["weekly_cable"] = cable
         if cable is not None:
             context["page_marking"] = highest_marking([context["page_marking"], cable.marking])
     return render(request, "dashboard.html", context)

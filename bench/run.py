@@ -46,6 +46,12 @@ BUDGET_SEARCH_MS = 100
 BUDGET_ONE_CABLE_S = 1.0
 BUDGET_ALL_CABLES_S = 60.0
 BUDGET_PAGE_KB = 150
+# Ratios of p50 latencies measured in the same run, so that they mean the same on a slow machine
+# and on a fast one: our middleware over a bare Django view, a page over the "ok" view.
+BUDGET_OK_OVER_BARE = 1.5
+BUDGET_PAGE_OVER_OK = 5.0
+BARE = "bare Django view (no middleware)"
+OK = "ok view (every middleware)"
 
 # Search queries: transliterations, scripts, typos, and names of every region of the volume.
 SEARCH_QUERIES = [
@@ -274,7 +280,7 @@ class Server:
             raise RuntimeError(f"port {self.args.port} is already taken by another program")
         command = [
             str(BIN / "gunicorn"),
-            "attache_crm.wsgi:application",
+            "bench.wsgi:application",
             "--bind",
             f"{HOST}:{self.args.port}",
             "--workers",
@@ -582,7 +588,9 @@ def scenarios(t: dict) -> list[dict]:
         "API cables": ["/api/v1/cables/"],
     }
     rows = [
-        ("ceiling: bare ok view", ["/bench/ok"], None, False),
+        (BARE, ["/bench/bare"], None, False),
+        (OK, ["/bench/ok"], None, False),
+        ("dashboard", ["/"], BUDGET_PAGE_MS, True),
         ("counterpart list", page_list, BUDGET_PAGE_MS, True),
         ("counterpart list, filtered", filtered, BUDGET_PAGE_MS, True),
         (
@@ -603,10 +611,37 @@ def scenarios(t: dict) -> list[dict]:
         ("type-ahead", typeahead, BUDGET_SEARCH_MS, False),
     ]
     rows += [(name, paths, None, False) for name, paths in api.items()]
-    return [{"name": n, "paths": p, "budget_ms": b, "html": h} for n, p, b, h in rows]
+    return [
+        {"name": n, "paths": p, "budget_ms": b, "html": h, "ratio_budget": ratio_budget(n, h)} for n, p, b, h in rows
+    ]
+
+
+def ratio_budget(name: str, html: bool) -> dict | None:
+    """The ok view against the bare view; every HTML page against the ok view (p50, same run, same user)."""
+    if name == OK:
+        return {"over": BARE, "at_most": BUDGET_OK_OVER_BARE}
+    if html:
+        return {"over": OK, "at_most": BUDGET_PAGE_OVER_OK}
+    return None
+
+
+def add_ratios(rows: list[dict]) -> None:
+    """Each row's p50 as a multiple of the same user's bare and ok views' p50 in this run."""
+    floors = {
+        (row["name"], row["user"]): row["p50_ms"] for row in rows if row["name"] in (BARE, OK) and "p50_ms" in row
+    }
+    for row in rows:
+        if "p50_ms" not in row:
+            continue
+        for key, floor in (("ratio_to_bare", BARE), ("ratio_to_ok", OK)):
+            base = floors.get((floor, row["user"]))
+            row[key] = round(row["p50_ms"] / base, 2) if base else None
 
 
 HQ_SCENARIOS = {
+    BARE,
+    OK,
+    "dashboard",
     "counterpart list",
     "fuzzy search (list ?q=)",
     "type-ahead",
@@ -733,6 +768,12 @@ def verdict(row) -> str:
     problems = []
     if row.get("page_kb") is not None and row["page_kb"] > BUDGET_PAGE_KB:
         problems.append(f"page over {BUDGET_PAGE_KB} KB")
+    ratio = row.get("ratio_budget")
+    if ratio:
+        key = "ratio_to_ok" if ratio["over"] == OK else "ratio_to_bare"
+        if row.get(key) is not None and row[key] > ratio["at_most"]:
+            floor = "ok" if ratio["over"] == OK else "bare"
+            problems.append(f"p50 {row[key]:.1f}× {floor} (at most {ratio['at_most']:g}×)")
     if budget is not None and row["p95_ms"] > budget:
         over = row["p95_ms"] - budget
         if row["best_round"]["p95_ms"] <= budget:
@@ -745,13 +786,13 @@ def verdict(row) -> str:
         problems.insert(0, f"p95 over {budget} ms by {over:.0f}")
     if problems:
         return "OVER: " + "; ".join(problems)
-    return "ok" if budget is not None else "—"
+    return "ok" if budget is not None or ratio else "—"
 
 
 def print_table(rows, cables, meta) -> None:
     header = (
-        f"{'scenario':<52} {'user':<9} {'p50 ms':>7} {'p95 ms':>7} {'quiet95':>7} {'load':>5} {'req/s':>7} "
-        f"{'queries':>8} {'KB gz':>6} {'budget':>7}  verdict"
+        f"{'scenario':<52} {'user':<9} {'p50 ms':>7} {'×ok':>5} {'×bare':>5} {'p95 ms':>7} {'quiet95':>7} "
+        f"{'load':>5} {'req/s':>7} {'queries':>8} {'KB gz':>6} {'budget':>7}  verdict"
     )
     print()
     print(
@@ -770,7 +811,8 @@ def print_table(rows, cables, meta) -> None:
     for row in rows:
         if row.get("error"):
             print(
-                f"{row['name'][:52]:<52} {row['user']:<9} {'':>7} {'':>7} {'':>7} {'':>5} {'':>7} {'':>8} {'':>6} {'':>7}  "
+                f"{row['name'][:52]:<52} {row['user']:<9} {'':>7} {'':>5} {'':>5} {'':>7} {'':>7} {'':>5} {'':>7} "
+                f"{'':>8} {'':>6} {'':>7}  "
                 f"{row['error']}"
             )
             continue
@@ -785,8 +827,9 @@ def print_table(rows, cables, meta) -> None:
         )
         kb = "" if row.get("page_kb") is None else f"{row['page_kb']:.0f}"
         budget = "" if row["budget_ms"] is None else f"{row['budget_ms']} ms"
+        to_ok, to_bare = ("" if row.get(key) is None else f"{row[key]:.1f}" for key in ("ratio_to_ok", "ratio_to_bare"))
         print(
-            f"{row['name'][:52]:<52} {row['user']:<9} {row['p50_ms']:>7.1f} {row['p95_ms']:>7.1f} "
+            f"{row['name'][:52]:<52} {row['user']:<9} {row['p50_ms']:>7.1f} {to_ok:>5} {to_bare:>5} {row['p95_ms']:>7.1f} "
             f"{row['best_round']['p95_ms']:>7.1f} {row['load_avg']:>5.1f} "
             f"{row['req_per_s']:>7.1f} {queries:>8} {kb:>6} {budget:>7}  {verdict(row)}"
         )
@@ -921,7 +964,7 @@ def main(argv=None) -> int:
         # machine spoils one round of many scenarios rather than all of one scenario.
         active = {}
         for scenario in scenarios(t):
-            if args.only and args.only not in scenario["name"]:
+            if args.only and args.only not in scenario["name"] and scenario["name"] not in (BARE, OK):
                 continue
             for label, client in clients.items():
                 if label == "HQ chief" and scenario["name"] not in HQ_SCENARIOS:
@@ -930,6 +973,7 @@ def main(argv=None) -> int:
                     "name": scenario["name"],
                     "user": label,
                     "budget_ms": scenario["budget_ms"],
+                    "ratio_budget": scenario["ratio_budget"],
                     "paths": scenario["paths"],
                 }
                 rows.append(row)
@@ -977,6 +1021,7 @@ def main(argv=None) -> int:
                 f"(quietest round {row['best_round']['p95_ms']}), {row['req_per_s']} req/s, "
                 f"queries {row['queries_min']}-{row['queries_max']}"
             )
+    add_ratios(rows)
     cables = None
     if not args.skip_cables:
         try:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from attache_crm import policy
 from attache_crm.history import history_for
 from attache_crm.markings import highest_marking
-from contacts.models import Counterpart, Membership, Organization, Post
+from contacts.models import Counterpart, Membership, Organization
 
 from . import services
 from .choices import ActionStatus
@@ -33,12 +33,9 @@ def home_timezone(user) -> dt.tzinfo:
     """The time zone a user reads times in: their post's, or UTC when they work at several posts."""
     cached = getattr(user, "_home_timezone", None)
     if cached is None:
-        post_ids = list(policy.roles(user))
-        name = (
-            Post.objects.filter(pk=post_ids[0]).values_list("timezone", flat=True).first()
-            if len(post_ids) == 1
-            else None
-        )
+        # From the memberships the page's header shows anyway (no query of its own).
+        memberships = policy.memberships(user) if len(policy.roles(user)) == 1 else []
+        name = memberships[0].post.timezone if len(memberships) == 1 else None
         cached = zoneinfo.ZoneInfo(name) if name else dt.UTC
         user._home_timezone = cached
     return cached

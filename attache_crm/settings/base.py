@@ -86,6 +86,9 @@ TEMPLATES = [
     },
 ]
 
+# Forms: Django's renderer with the common widgets drawn in Python (attache_crm/renderers.py).
+FORM_RENDERER = "attache_crm.renderers.FormRenderer"
+
 # SQLite when DATABASE_URL is unset (embedded mode), PostgreSQL through psycopg2 otherwise.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
@@ -103,7 +106,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     # Axes first: it refuses locked-out usernames before any password is checked.
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, reading a signed-in user's roles in the same query as the user.
+    "attache_crm.accounts.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 
@@ -134,9 +138,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Sessions: idle timeout of 15 minutes (renewed on every request), absolute limit of 12 hours.
-# Database sessions whose store ignores malformed cookie keys (a forged one must not be a 500).
+# Sessions: idle timeout of 15 minutes (renewed by requests, written at most once a minute),
+# absolute limit of 12 hours. The store (attache_crm/session_store.py) reads sessions from the
+# "sessions" cache and writes them through to the database, and ignores malformed cookie keys.
 SESSION_ENGINE = "attache_crm.session_store"
+SESSION_CACHE_ALIAS = "sessions"
 SESSION_COOKIE_AGE = 15 * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
@@ -144,6 +150,23 @@ SESSION_ABSOLUTE_LIMIT = timedelta(hours=12)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# Caches. "sessions" is Redis when REDIS_URL is set, shared by every process; without Redis it is a
+# dummy (the session store then reads the database): a per-process cache would keep a session
+# signed out in one process alive in the others. Short socket timeouts: when Redis stalls, the
+# session store falls back to the database rather than holding the request.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": (
+        {
+            "BACKEND": "attache_crm.cache.RedisCache",
+            "LOCATION": env("REDIS_URL"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+        if env("REDIS_URL", default="")
+        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    ),
+}
 
 # Lockout: 3 failures for a username within 15 minutes; lifted after 15 minutes or by an admin.
 AXES_FAILURE_LIMIT = 3

@@ -505,8 +505,8 @@ def test_organization_counts_leave_hidden_counterparts_out(diplomat, ministry, c
 # ---------------------------------------------------------------- query counts
 
 # One ceiling for both sizes: the count of queries must not grow with the data.
-LIST_CEILING = 16
-DETAIL_CEILING = 21
+LIST_CEILING = 11
+DETAIL_CEILING = 15
 
 
 def _populate(post, attache, size):
