@@ -119,13 +119,16 @@ def _label(field: Field) -> str:
 
 def _shown(field: Field, version, names: dict) -> str:
     value = getattr(version, field.attname)
-    if isinstance(value, list | tuple):  # a multiple-choice field, e.g. participating countries
-        value = ", ".join(str(getattr(item, "name", item)) for item in value)
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return BLANK
     if field.is_relation:
         return names.get((field.name, value), BLANK)
-    if field.choices:
-        value = dict(field.flatchoices).get(value, value)
+    shown = getattr(version, field.name)  # a country field gives Country objects, named
+    if isinstance(shown, list | tuple):  # a multiple-choice field, e.g. participating countries
+        value = ", ".join(str(getattr(item, "name", item)) for item in shown)
+    elif hasattr(shown, "code") and hasattr(shown, "name"):
+        value = shown.name
+    elif field.choices:
+        value = dict(field.flatchoices or ()).get(value, value)
     text = str(value)
     return text if len(text) <= 160 else text[:159] + "…"
