@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit
+from attache_crm import audit, spill
 
 from .models import Appointment, Counterpart, Membership, Organization, Post
 
@@ -110,6 +110,7 @@ def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) ->
     fields.setdefault("owner", by)
     fields.setdefault("country", post.host_country)
     counterpart = Counterpart(post=post, created_by=by, **fields)
+    spill.check(tags=list(tags))  # tags are not a column: full_clean() does not see them
     counterpart.full_clean()
     _check_counterpart_links(counterpart)
     counterpart._history_user = by
@@ -134,6 +135,7 @@ def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | No
     for name, value in fields.items():
         setattr(current, name, value)
     changed = [name for name in fields if _value_key(current, name) != before[name]]
+    spill.check(tags=list(tags or []))
     current.full_clean()
     _check_counterpart_links(current)
     current._history_user = by

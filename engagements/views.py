@@ -17,7 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import audit, policy
+from attache_crm import audit, policy, spill
 from contacts.models import Counterpart, Post
 
 from . import filters, selectors, services
@@ -86,6 +86,8 @@ def _save(request, form, save, *more_forms):
     try:
         return save(form.cleaned_data)
     except ValidationError as exc:
+        model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "spill_model", None)
+        spill.audit_service_refusal(exc, via="form", request=request, model=model, post=getattr(form, "post", None))
         # A rule the service checks shows on its field when the form has it, else on top.
         errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
         for field, errors in errors_by_field.items():
@@ -175,7 +177,9 @@ def _log_meeting(request, post, counterpart):
         now = timezone.localtime().replace(second=0, microsecond=0)
         initial = {"status": MeetingStatus.CONDUCTED, "counterparts": [counterpart.pk], "starts_at": now}
     form = MeetingForm(data, initial=initial, user=request.user, post=post, request=request)
-    follow_ups = FollowUpFormSet(data, prefix="followups", form_kwargs={"user": request.user, "post": post})
+    follow_ups = FollowUpFormSet(
+        data, prefix="followups", form_kwargs={"user": request.user, "post": post, "request": request}
+    )
     meeting = _save(
         request,
         form,
@@ -286,7 +290,9 @@ def agreement_edit(request, pk):
 def agreement_change_status(request, pk):
     agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
     policy.require(request.user, "change", agreement, request=request)
-    form = AgreementStatusForm(request.POST, agreement=agreement, allowed=services.allowed_statuses(agreement))
+    form = AgreementStatusForm(
+        request.POST, agreement=agreement, allowed=services.allowed_statuses(agreement), request=request
+    )
     save = lambda d: services.agreement_change_status(agreement=agreement, by=request.user, **d)  # noqa: E731
     if _save(request, form, save):
         messages.success(request, "Status changed.")
