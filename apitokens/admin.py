@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from attache_crm.accounts.admin_access import OperatorOnlyAdmin
+
 from .models import PersonalAccessToken
 
 
 @admin.register(PersonalAccessToken)
-class PersonalAccessTokenAdmin(admin.ModelAdmin):
+class PersonalAccessTokenAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
     """Operators may see and revoke tokens; the secret is never stored, so never shown."""
 
     list_display = [

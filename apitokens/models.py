@@ -2,6 +2,9 @@
 
 A token is shown once, when it is created; only its SHA-256 is stored. Every token expires
 (at most TOKEN_MAX_LIFETIME after creation) and can be revoked by its owner at any time.
+A token dies with the password it was issued under: it keeps a keyed fingerprint of the user's
+password hash, compared at every use, so any way of changing the password (the user's own page,
+an administrator's reset, `set_password` in a command or a shell) ends it, as it ends sessions.
 The token text is `att_<prefix>_<secret>`: the prefix finds the row without scanning, the
 secret (256 bits) is what is hashed and compared in constant time.
 """
@@ -17,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 TOKEN_MAX_LIFETIME = timedelta(days=90)
 TOKEN_DEFAULT_LIFETIME = timedelta(days=30)
@@ -26,6 +30,15 @@ PREFIX_LENGTH = 12  # hex characters
 
 def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+# Also written by migration 0002 for the tokens that existed before the fingerprint: keep in step.
+FINGERPRINT_SALT = "apitokens.PersonalAccessToken.credential_fingerprint"
+
+
+def credential_fingerprint(password_hash: str, secret: str | None = None) -> str:
+    """A keyed hash of the user's stored password hash: changes whenever the password does."""
+    return salted_hmac(FINGERPRINT_SALT, password_hash, secret=secret, algorithm="sha256").hexdigest()
 
 
 class PersonalAccessTokenQuerySet(models.QuerySet):
@@ -40,6 +53,7 @@ class PersonalAccessToken(models.Model):
     name = models.CharField(max_length=80, help_text="What the token is for, e.g. 'weekly export script'.")
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     hashed_key = models.CharField(max_length=64, editable=False)
+    credential_fingerprint = models.CharField(max_length=64, editable=False, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -77,6 +91,15 @@ class PersonalAccessToken(models.Model):
     def matches(self, secret: str) -> bool:
         return hmac.compare_digest(self.hashed_key, hash_secret(secret))
 
+    def outlived_password(self, user) -> bool:
+        """Has the user's password changed since this token was issued?"""
+        # Keyed like sessions: a rotated SECRET_KEY (kept in SECRET_KEY_FALLBACKS) ends nothing.
+        secrets_in_use = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+        return not any(
+            hmac.compare_digest(self.credential_fingerprint, credential_fingerprint(user.password, secret))
+            for secret in secrets_in_use
+        )
+
     @classmethod
     def issue(cls, *, user, name: str, expires_at) -> tuple[PersonalAccessToken, str]:
         """Create a token and return it with its full text, which is never stored nor shown again."""
@@ -87,6 +110,7 @@ class PersonalAccessToken(models.Model):
             name=name,
             prefix=prefix,
             hashed_key=hash_secret(secret),
+            credential_fingerprint=credential_fingerprint(user.password),
             expires_at=expires_at,
         )
         token.full_clean(exclude=["prefix", "hashed_key"])

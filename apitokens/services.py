@@ -42,3 +42,19 @@ def token_revoke(*, token: PersonalAccessToken, by, request=None) -> PersonalAcc
             detail=f"API token {token.prefix}",
         )
     return token
+
+
+@transaction.atomic
+def tokens_revoke_all(*, user, by, reason: str, post=None, request=None) -> int:
+    """Revoke every live token of `user` at once (credentials changed, account deactivated); one audit event."""
+    revoked = PersonalAccessToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if revoked:
+        audit.record(
+            action="revoke",
+            user=by,
+            request=request,
+            obj=user,
+            post=post,
+            detail=f"{revoked} API token(s) of {user.get_username()} revoked: {reason}",
+        )
+    return revoked

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import logging
 
+from axes.helpers import get_client_ip_address
 from django.db.models import Model
 
 logger = logging.getLogger("attache_crm.audit")
 
 
 def client_ip(request) -> str | None:
+    """The client's address as the lockout sees it: REMOTE_ADDR unless TRUSTED_PROXY_COUNT says
+    which X-Forwarded-For entry our own proxies vouch for (settings, django-ipware through axes)."""
     if request is None:
         return None
-    # Behind the production proxy the client is the first hop it reports.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or request.META.get("REMOTE_ADDR")) or None
+    # The very function axes calls for its lockouts, so both logs name the same address.
+    resolved = get_client_ip_address(request)
+    # A chain shorter than the configured proxies (a request that bypassed them) resolves to
+    # nothing: keep the peer we saw, never a header.
+    return resolved or request.META.get("REMOTE_ADDR") or None
 
 
 def record(

@@ -17,4 +17,5 @@ def post_context(request):
         "user_roles": policy.roles(user),
         "MARKINGS": Marking,
         "can_view_audit": policy.can(user, "view_audit"),
+        "can_manage_people": policy.can(user, "manage_users"),
     }

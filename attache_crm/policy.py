@@ -21,6 +21,11 @@ from django.http import Http404
 from attache_crm.markings import Channel
 from contacts.choices import Role
 
+# What an interface says about an id it cannot resolve: the same words for a hidden record and an
+# absent one (forms and API serializers format {id} their own way).
+NO_SUCH_RECORD_ID = "No such record: {id}."
+NO_SUCH_PERSON_ID = "No such person: {id}."
+
 # Models governed by their own post and channel (DESIGN §2 "content records").
 CHANNEL_MODELS = {
     "contacts.organization",
@@ -50,6 +55,17 @@ GRANT_MODELS = {
 }
 
 NOTHING = Q(pk__in=[])
+NO_SUCH_RECORD = "No such record."
+NO_SUCH_POST = "No such post."
+
+
+class NotFound(Http404):
+    """The post or record is not the user's (no role there, or hidden): answered as an absent one."""
+
+
+class Denied(PermissionDenied):
+    """The user may read here but not do this (403); the message says what was refused."""
+
 
 # Who may write what, per role (DESIGN §3 table). Restricted records: only their owner writes.
 CONTENT_WRITERS = {Role.ATTACHE}
@@ -59,6 +75,8 @@ CABLE_RELEASERS = {Role.CHIEF}
 RESTRICTED_NOTES_READERS = {Role.ATTACHE, Role.CHIEF}
 AUDIT_READERS = {Role.CHIEF, Role.ADMIN}
 USER_MANAGERS = {Role.ADMIN}
+# Who is shown on the dashboard when the scheduler last ran (not post data: no channel applies).
+SCHEDULER_WATCHERS = {Role.CHIEF, Role.ADMIN}
 
 
 # ---------------------------------------------------------------- roles
@@ -136,7 +154,8 @@ def _channel_q(user, model) -> Q:
             q |= Q(post_id__in=diplomat, channel=Channel.POST)
     if attache or diplomat:
         # Grants open restricted records only: a stale grant never widens another channel.
-        q |= Q(post_id__in=attache + diplomat, channel=Channel.RESTRICTED, pk__in=granted_ids(user, model))
+        # `id`, not `pk`: the same filter then also selects past versions (history rows).
+        q |= Q(post_id__in=attache + diplomat, channel=Channel.RESTRICTED, id__in=granted_ids(user, model))
     return q
 
 
@@ -193,6 +212,24 @@ def visible(user, model_or_queryset) -> QuerySet:
     return queryset.filter(visible_q(user, model))
 
 
+def visible_versions(user, obj: Model) -> QuerySet:
+    """The past versions (history rows) of `obj` this user could have seen when each was current,
+    and none unless the user may see the record now.
+
+    Each version is judged by the post, channel, owner (and, for follow-ups, assignee) it had
+    then: a diplomat reads the versions of the periods a record was in the post channel, never
+    those of its attaché-channel or restricted periods. Grants are the ones held now, and open
+    restricted versions only, as they open restricted records only.
+    """
+    label = _label(type(obj))
+    if label not in CHANNEL_MODELS and label != "reports.cable":
+        # The other rules name the current row (its pk, its parent): they do not apply to versions.
+        raise LookupError(f"The access policy has no rule for past versions of {label}.")
+    # Nothing at all of a record hidden now, however visible it once was (in the same query).
+    now_visible = visible(user, type(obj)).filter(pk=obj.pk).values("pk")
+    return obj.history.filter(visible_q(user, type(obj)), id__in=now_visible)
+
+
 def reportable(model, post) -> QuerySet:
     """Records of `post` that may go into a cable drafted without a user (a Celery task).
 
@@ -217,10 +254,10 @@ def get_visible_or_404(user, model_or_queryset, **lookup) -> Model:
     try:
         return visible(user, model_or_queryset).get(**lookup)
     except (ValueError, TypeError) as exc:  # a malformed id is as absent as a missing one
-        raise Http404("No such record.") from exc
+        raise NotFound(NO_SUCH_RECORD) from exc
     except Exception as exc:
         if exc.__class__.__name__ in {"DoesNotExist", "MultipleObjectsReturned", "ValidationError"}:
-            raise Http404("No such record.") from exc
+            raise NotFound(NO_SUCH_RECORD) from exc
         raise
 
 
@@ -280,8 +317,20 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
     return False
 
 
+def denial_message(action: str, obj: Model | None = None, model=None) -> str:
+    """What a 403 says: the same words whichever interface refused."""
+    model = type(obj) if obj is not None else model
+    if model is None:
+        return "Your role does not allow this action."
+    if action == "add":
+        return f"You may not add {model._meta.verbose_name_plural} at this post."
+    if action in {"change", "delete", "grant", "release"}:
+        return f"You may not {action} this {model._meta.verbose_name}."
+    return "Your role does not allow this action."
+
+
 def require(user, action: str, obj: Model | None = None, *, model=None, post=None, request=None) -> None:
-    """Raise PermissionDenied (and audit it) unless `can(...)`."""
+    """Raise Denied (a PermissionDenied, audited) unless `can(...)`."""
     if can(user, action, obj, model=model, post=post):
         return
     from attache_crm import audit
@@ -296,7 +345,122 @@ def require(user, action: str, obj: Model | None = None, *, model=None, post=Non
         outcome="denied",
         detail=action,
     )
-    raise PermissionDenied
+    raise Denied(denial_message(action, obj, model))
+
+
+# ---------------------------------------------------------------- the write rules services enforce
+
+
+def check_write(user, action: str, obj: Model | None = None, *, model=None, post=None, request=None) -> None:
+    """The post rule, one answer whichever interface asks.
+
+    NotFound (404) when the post or the record is not the user's: no role at the post, or a record
+    hidden from them, exactly as if it did not exist. Denied (403, audited) when they may read
+    there but may not do `action`. Services call it with the stored record (never one a form has
+    already changed in memory); views and API views call it first to refuse before reading input.
+    """
+    if obj is not None:
+        if not is_visible(user, obj):
+            raise NotFound(NO_SUCH_RECORD)
+    elif post is None or role_at(user, post) is None:
+        raise NotFound(NO_SUCH_POST)
+    require(user, action, obj, model=model, post=post, request=request)
+
+
+def _as_id(value) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) <= 18:
+        return int(value)
+    return None
+
+
+def post_for_new(user, model, wanted=None, *, request=None):
+    """The post a new record goes to, checked by the post rule.
+
+    `wanted` (an id) when the request names one: 404 unless the user has a role there, 403 unless
+    that role may add this model there. Without one, the first post where the user may add it.
+    """
+    from contacts.models import Post
+
+    if wanted is None or wanted == "":
+        post = Post.objects.filter(pk__in=writable_posts(user, model)).first()
+        if post is None:  # nowhere to add it: refused at the first post they work at (or none)
+            post = Post.objects.filter(pk__in=list(roles(user))).first()
+            require(user, "add", model=model, post=post, request=request)
+        return post
+    post_id = _as_id(wanted)
+    post = Post.objects.filter(pk=post_id).first() if post_id in roles(user) else None
+    check_write(user, "add", model=model, post=post, request=request)
+    return post
+
+
+# Who may keep (own) a record: never a diplomat or a post administrator.
+OWNER_ROLES = {Role.ATTACHE, Role.CHIEF}
+OWNER_NOT_ELIGIBLE = "The owner must be an attaché or the chief of this post."
+OWNER_REQUIRED = "A restricted record needs an owner: an attaché or the chief of this post."
+ONLY_OWNER_CHANGES = "Only the owner of this record or the chief can change its {what}."
+
+
+def owner_id(obj: Model) -> int | None:
+    """The id of a record's owner: its `owner` where the model has one, else its author."""
+    return getattr(obj, f"{_owner_field(type(obj))}_id", None)
+
+
+def handling(obj: Model) -> dict:
+    """The channel and owner of a record as stored, for check_handling's `before`."""
+    return {"channel": obj.channel, "owner_id": owner_id(obj)}
+
+
+def check_handling(user, obj: Model, *, before: dict | None) -> None:
+    """The owner rule, raised as field errors (ValidationError).
+
+    - The owner of a record is an attaché or the chief of its post, and a restricted record has one.
+    - Only the current owner or the chief changes a record's channel or its owner: an attaché
+      cannot narrow a colleague's record, nor take it into the restricted channel as its owner.
+    `before` is `handling()` of the stored record, None for a new one.
+    """
+    from django.core.exceptions import ValidationError
+
+    owner_field = _owner_field(type(obj))
+    new_owner = owner_id(obj)
+    errors: dict[str, str] = {}
+    channel_changed = before is None or before["channel"] != obj.channel
+    owner_changed = before is None or before["owner_id"] != new_owner
+    if before is not None and (channel_changed or owner_changed):
+        may_change = user.pk == before["owner_id"] or role_at(user, obj.post_id) == Role.CHIEF
+        if not may_change:
+            if channel_changed:
+                errors["channel"] = ONLY_OWNER_CHANGES.format(what="channel")
+            if owner_changed:
+                errors[owner_field] = ONLY_OWNER_CHANGES.format(what="owner")
+    if not errors and (channel_changed or owner_changed):
+        if new_owner is None:
+            if obj.channel == Channel.RESTRICTED:
+                errors[owner_field] = OWNER_REQUIRED
+        elif not _holds_role(new_owner, obj.post_id, OWNER_ROLES):
+            errors[owner_field] = OWNER_NOT_ELIGIBLE
+    if errors:
+        raise ValidationError(errors)
+
+
+def _holds_role(user_id: int, post_id: int, allowed: Iterable[str]) -> bool:
+    from contacts.models import Membership
+
+    return Membership.objects.filter(user_id=user_id, post_id=post_id, role__in=list(allowed)).exists()
+
+
+def choosable_people(user) -> QuerySet:
+    """Users an interface resolves a person id among: the members of the requesting user's posts.
+    Whether one may be chosen for a record (owner, attendee, assignee) is the service's decision."""
+    from django.contrib.auth import get_user_model
+
+    from contacts.models import Membership
+
+    members = Membership.objects.filter(post_id__in=list(roles(user))).values("user_id")
+    return get_user_model().objects.filter(pk__in=members)
 
 
 def can_see_restricted_notes(user, post) -> bool:

@@ -2,10 +2,15 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from . import spill
 from .markings import Channel, Marking, validate_marking
+
+# Limits that are rules of the records, whichever interface writes them (forms, API, commands).
+LONG_TEXT_MAX = 20_000  # any free-text (TextField) column of a record
+MAX_LINKS = 200  # links of one kind on one record (participants, parties, attendees …)
 
 
 class MarkingField(models.CharField):
@@ -61,6 +66,28 @@ class Record(SpillGuarded, models.Model):
 
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        """The model's field checks (with the spill guard), and LONG_TEXT_MAX on every text column a
+        writer fills in (a TextField has no length check of its own; computed text such as a released
+        cable's is exempt). A field the spill guard refused keeps only that refusal."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
+        limit = MaxLengthValidator(LONG_TEXT_MAX)
+        for field in self._meta.concrete_fields:
+            if not (isinstance(field, models.TextField) and field.editable):
+                continue
+            if field.name in (exclude or ()) or field.name in errors:
+                continue
+            try:
+                limit(getattr(self, field.attname) or "")
+            except ValidationError as exc:
+                errors.setdefault(field.name, []).extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def owner_id_value(self):

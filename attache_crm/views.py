@@ -1,7 +1,6 @@
 """Site-wide pages: the dashboard, the health check and the error pages."""
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -10,6 +9,7 @@ from attache_crm import policy
 from attache_crm.markings import highest_marking
 from engagements import selectors as engagement_selectors
 from engagements.views import in_home_timezone
+from operations import health
 from reports import selectors as report_selectors
 
 
@@ -28,38 +28,25 @@ def dashboard(request):
 
 @require_GET
 def healthz(request):
-    """200 when the database and the broker answer, 503 otherwise."""
-    checks = {"database": _database_ok(), "broker": _broker_ok()}
-    status = 200 if all(checks.values()) else 503
-    return JsonResponse({name: "ok" if ok else "unavailable" for name, ok in checks.items()}, status=status)
+    """200 when the database and the broker answer, 503 otherwise; the scheduler's last runs in the body."""
+    status, body = health.report()
+    response = JsonResponse(body, status=status)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
-def _database_ok() -> bool:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        return True
-    except Exception:
-        return False
-
-
-def _broker_ok() -> bool:
-    from attache_crm.celery import app
-
-    try:
-        with app.connection_for_write() as conn:
-            conn.ensure_connection(max_retries=1, timeout=2)
-        return True
-    except Exception:
-        return False
+def _refusal(exception, kinds) -> str:
+    """The message of a refusal the policy or a service raised (the API answers with the same
+    words); other 404s and 403s (an unknown address, a CSRF failure) keep the page's own text."""
+    return str(exception) if isinstance(exception, kinds) else ""
 
 
 def page_not_found(request, exception=None):
-    return render(request, "404.html", status=404)
+    return render(request, "404.html", {"refusal": _refusal(exception, policy.NotFound)}, status=404)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", status=403)
+    return render(request, "403.html", {"refusal": _refusal(exception, policy.Denied)}, status=403)
 
 
 def server_error(request):

@@ -14,9 +14,9 @@ from attache_crm import policy
 from attache_crm.api.filters import (
     CountryFilter,
     DateTimeFilter,
-    IdFilter,
     RecordFilterSet,
     StrictFilterForm,
+    VisibleIdFilter,
 )
 from attache_crm.api.serializers import (
     ChannelInputField,
@@ -206,7 +206,7 @@ class CounterpartApiFilter(CounterpartFilter):
 
     search = django_filters.CharFilter(method="filter_alias", label="Name (same as q)")
     country = CountryFilter()
-    post = IdFilter(field_name="post_id")
+    post = RecordFilterSet.base_filters["post"]
     marking = RecordFilterSet.base_filters["marking"]
     channel = RecordFilterSet.base_filters["channel"]
     updated_since = DateTimeFilter(field_name="updated_at", lookup_expr="gte")
@@ -227,7 +227,7 @@ class CounterpartApiFilter(CounterpartFilter):
 class OrganizationFilter(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=OrganizationKind.choices)
     country = CountryFilter()
-    parent = IdFilter(field_name="parent_id")
+    parent = VisibleIdFilter(field_name="parent_id", model=Organization)
     search = django_filters.CharFilter(method="filter_search", max_length=200, label="Name or acronym contains")
 
     class Meta(RecordFilterSet.Meta):

@@ -122,8 +122,8 @@ def _users(post: Post) -> dict[str, object]:
         user.first_name, user.last_name = first, last
         user.email = f"{username}@bandar.example.org"
         user.is_active = True
-        # Administrators work in the Django admin; what they may do there follows from their role.
-        user.is_staff = role == Role.ADMIN
+        # The Django admin is for operators: no demo account gets in (the admin role uses /accounts/people/).
+        user.is_staff = user.is_superuser = False
         user.set_password(DEMO_PASSWORD)
         user.save()
         Membership.objects.update_or_create(user=user, post=post, defaults={"role": role})

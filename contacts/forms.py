@@ -6,9 +6,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from attache_crm import policy
-from attache_crm.forms import RecordForm
+from attache_crm.forms import RecordForm, offer_only
 
-from .choices import Role
 from .models import Counterpart, Organization
 
 # Fieldsets of the counterpart form, in the order an attaché fills them in after a meeting.
@@ -38,7 +37,8 @@ class FieldsetsMixin:
 
 
 class CounterpartForm(FieldsetsMixin, RecordForm):
-    """A counterpart at one post; organization and owner choices come from that post."""
+    """A counterpart at one post; organization and owner choices come from that post (who may own it
+    is decided by the service: the picker only offers the attachés and the chief)."""
 
     fieldset_layout = COUNTERPART_FIELDSETS
 
@@ -67,10 +67,12 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
             self.initial.setdefault("owner", user.pk if user is not None else None)
         self.fields["family_name"].widget.attrs["autofocus"] = True
         self.fields["organization"].queryset = policy.visible(user, Organization).filter(post=post).order_by("name")
-        self.fields["owner"].queryset = (
+        self.fields["owner"].queryset = policy.choosable_people(user)
+        offer_only(
+            self.fields["owner"],
             get_user_model()
-            .objects.filter(memberships__post=post, memberships__role__in=[Role.ATTACHE, Role.CHIEF])
-            .order_by("username")
+            .objects.filter(memberships__post=post, memberships__role__in=list(policy.OWNER_ROLES))
+            .order_by("username"),
         )
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.fields["tags"].help_text = "Comma-separated, e.g. alumni, maritime."

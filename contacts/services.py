@@ -1,11 +1,14 @@
 """Writes of counterparts and organizations: one transaction each, validated, audited, with history.
 
-Callers (HTML views, API views, commands) authorize through `attache_crm.policy` first; these
-functions hold the rules that must be the same whichever way a record is written.
+Every rule of a write lives here, whichever interface (HTML form, API, command) calls: the post
+rule (`policy.check_write`: 404 not yours, 403 not allowed), the owner rule
+(`policy.check_handling`), links to records the writer cannot see (refused when chosen, kept when
+already there), and the model's own validation. Interfaces translate the refusals only.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Iterable
 
@@ -13,9 +16,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit, spill
+from attache_crm import audit, policy, spill
 
-from .models import Appointment, Counterpart, Membership, Organization, Post
+from .models import Appointment, Counterpart, Organization, Post
 
 # A change to any of these is a new step in the counterpart's career (DESIGN §2 Appointment).
 APPOINTMENT_FIELDS = ("organization", "position", "rank_title", "nato_grade")
@@ -48,6 +51,9 @@ COUNTERPART_FIELDS = frozenset(
     }
 )
 ORGANIZATION_FIELDS = frozenset({"name", "acronym", "kind", "parent", "country", "marking", "channel"})
+# Single links to other records, checked against what the writer may see.
+COUNTERPART_LINKS = (("organization", Organization),)
+ORGANIZATION_LINKS = (("parent", Organization),)
 
 
 def post_today(post: Post) -> dt.date:
@@ -67,19 +73,33 @@ def _value_key(obj, name: str):
     return getattr(obj, field.attname)
 
 
-def _check_counterpart_links(counterpart: Counterpart) -> None:
-    """Rules that span models: the organization and the owner must belong to the counterpart's post."""
-    errors = {}
-    organization = counterpart.organization
-    if organization is not None and organization.post_id != counterpart.post_id:
-        errors["organization"] = "The organization belongs to another post."
-    if (
-        counterpart.owner_id is not None
-        and not Membership.objects.filter(user_id=counterpart.owner_id, post_id=counterpart.post_id).exists()
-    ):
-        errors["owner"] = "The owner must be a member of the post."
-    if errors:
-        raise ValidationError(errors)
+def _check_link(by, obj, field: str, model, *, stored_id: int | None = None) -> None:
+    """A single link (organization, parent): a record of the same post that `by` may see.
+
+    A stored link `by` cannot see is not theirs to clear: an empty value keeps it (a form never
+    shows it, an API client never reads it); a new value replaces it.
+    """
+    linked_id = getattr(obj, f"{field}_id")
+    if linked_id is None:
+        if stored_id is not None and not policy.visible(by, model).filter(pk=stored_id).exists():
+            setattr(obj, f"{field}_id", stored_id)
+        return
+    if linked_id == stored_id:
+        return  # unchanged: kept as it is, seen or not
+    linked = policy.visible(by, model).filter(pk=linked_id).first()
+    if linked is None:
+        raise ValidationError({field: policy.NO_SUCH_RECORD_ID.format(id=linked_id)})
+    if linked.post_id != obj.post_id:
+        raise ValidationError({field: f"The {model._meta.verbose_name} belongs to another post."})
+
+
+def _validate(obj, by, stored=None, *, links: tuple[tuple[str, type], ...]) -> None:
+    """Links first (a hidden record must not be told apart from an absent one by a later message),
+    then the model's own rules, then the owner rule."""
+    for field, model in links:
+        _check_link(by, obj, field, model, stored_id=getattr(stored, f"{field}_id") if stored else None)
+    obj.full_clean()
+    policy.check_handling(by, obj, before=policy.handling(stored) if stored else None)
 
 
 def _open_appointment(counterpart: Counterpart, start_on: dt.date) -> Appointment:
@@ -106,13 +126,13 @@ def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) ->
 
     The owner defaults to the author (the attaché who keeps the relationship).
     """
+    policy.check_write(by, "add", model=Counterpart, post=post)
     _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
     fields.setdefault("owner", by)
     fields.setdefault("country", post.host_country)
     counterpart = Counterpart(post=post, created_by=by, **fields)
     spill.check(tags=list(tags))  # tags are not a column: full_clean() does not see them
-    counterpart.full_clean()
-    _check_counterpart_links(counterpart)
+    _validate(counterpart, by, links=COUNTERPART_LINKS)
     counterpart._history_user = by
     counterpart.save()
     counterpart.tags.set(list(tags))
@@ -131,13 +151,14 @@ def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | No
     # Read the row afresh and lock it: a ModelForm has already written the new values into the
     # instance it was given, so only the database still knows what they were.
     current = Counterpart.objects.select_for_update().select_related("post").get(pk=counterpart.pk)
+    policy.check_write(by, "change", current)
+    stored = copy.copy(current)
     before = {name: _value_key(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
-    changed = [name for name in fields if _value_key(current, name) != before[name]]
     spill.check(tags=list(tags or []))
-    current.full_clean()
-    _check_counterpart_links(current)
+    _validate(current, by, stored, links=COUNTERPART_LINKS)
+    changed = [name for name in fields if _value_key(current, name) != before[name]]
     current._history_user = by
     current.save()
     if tags is not None:
@@ -179,10 +200,11 @@ def _changed_detail(changed: list[str]) -> str:
 @transaction.atomic
 def organization_create(*, post: Post, by, **fields) -> Organization:
     """Create a host-nation organization at `post`."""
+    policy.check_write(by, "add", model=Organization, post=post)
     _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
     fields.setdefault("country", post.host_country)
     organization = Organization(post=post, created_by=by, **fields)
-    organization.full_clean()
+    _validate(organization, by, links=ORGANIZATION_LINKS)
     organization._history_user = by
     organization.save()
     audit.record(action="create", user=by, obj=organization, post=post)
@@ -194,11 +216,13 @@ def organization_update(*, organization: Organization, by, **fields) -> Organiza
     """Change an organization; refuses a parent that would make the hierarchy a loop."""
     _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
     current = Organization.objects.select_for_update().select_related("post").get(pk=organization.pk)
+    policy.check_write(by, "change", current)
+    stored = copy.copy(current)
     before = {name: _value_key(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
+    _validate(current, by, stored, links=ORGANIZATION_LINKS)
     changed = [name for name in fields if _value_key(current, name) != before[name]]
-    current.full_clean()
     if "parent" in changed and _would_loop(current):
         raise ValidationError({"parent": "An organization cannot sit under one of its own sub-organizations."})
     current._history_user = by

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
@@ -11,6 +10,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attache_crm import audit, policy
+from attache_crm.forms import save_through
 from attache_crm.markings import Marking, highest_marking
 
 from . import selectors, services
@@ -30,24 +30,15 @@ def _form_marking(form, current: str = Marking.U) -> str:
 
 
 def _write(form, service, **kwargs):
-    """Call a service with the form's data; a rule it enforces beyond the form (links across
-    posts, loops in a hierarchy) comes back as a form error, and its transaction saves nothing."""
-    try:
-        return service(**kwargs, **form.service_kwargs())
-    except ValidationError as exc:
-        form.add_error(None, exc)
-        return None
+    """Call a service with the form's data; its refusal comes back as a form error (or a 404/403 page)."""
+    return save_through(form, service, **kwargs, **form.service_kwargs())
 
 
 def _post_for_new(request, model) -> Post:
-    """The post a new record goes to: ?post=<id> among those the user may write at, else the first."""
-    writable = policy.writable_posts(request.user, model)
-    if not writable:
-        policy.require(request.user, "add", model=model, request=request)  # audits the refusal
-        raise PermissionDenied
+    """The post a new record goes to (?post=<id>, else the first where the user may add one), by the
+    post rule: 404 for a post the user has no role at, 403 for one where they may not add this."""
     wanted = request.GET.get("post") or request.POST.get("post")
-    post_id = int(wanted) if wanted and wanted.isdigit() and int(wanted) in writable else writable[0]
-    return Post.objects.get(pk=post_id)
+    return policy.post_for_new(request.user, model, wanted, request=request)
 
 
 # ---------------------------------------------------------------- counterparts

@@ -22,6 +22,7 @@ from attache_crm.api.filters import (
     DateTimeFilter,
     IdFilter,
     RecordFilterSet,
+    VisibleIdFilter,
 )
 from attache_crm.api.serializers import (
     BoundedDateField,
@@ -384,9 +385,9 @@ class ActionItemCloseSerializer(StrictInputSerializer):
 class MeetingFilter(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=MeetingKind.choices)
     status = django_filters.ChoiceFilter(choices=MeetingStatus.choices)
-    counterpart = IdFilter(field_name="participants__counterpart_id", distinct=True)
-    agreement = IdFilter(field_name="agreements__id", distinct=True)
-    exercise = IdFilter(field_name="exercises__id", distinct=True)
+    counterpart = VisibleIdFilter(field_name="participants__counterpart_id", model=Counterpart, distinct=True)
+    agreement = VisibleIdFilter(field_name="agreements__id", model=Agreement, distinct=True)
+    exercise = VisibleIdFilter(field_name="exercises__id", model=Exercise, distinct=True)
     include_in_weekly = BooleanFilter()
     starts_after = DateTimeFilter(field_name="starts_at", lookup_expr="gte")
     starts_before = DateTimeFilter(field_name="starts_at", lookup_expr="lt")
@@ -400,7 +401,7 @@ class MeetingFilter(RecordFilterSet):
 class AgreementFilter(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=AgreementKind.choices)
     status = django_filters.ChoiceFilter(choices=AgreementStatus.choices)
-    party = IdFilter(field_name="parties__id", distinct=True)
+    party = VisibleIdFilter(field_name="parties__id", model=Organization, distinct=True)
     expires_before = DateFilter(field_name="expires_on", lookup_expr="lte")
     expires_after = DateFilter(field_name="expires_on", lookup_expr="gte")
     search = django_filters.CharFilter(field_name="title", lookup_expr="icontains", max_length=200)
@@ -414,7 +415,7 @@ class ExerciseFilter(RecordFilterSet):
     kind = django_filters.ChoiceFilter(choices=ExerciseKind.choices)
     phase = django_filters.ChoiceFilter(choices=ExercisePhase.choices)
     host_country = CountryFilter()
-    counterpart = IdFilter(field_name="counterparts__id", distinct=True)
+    counterpart = VisibleIdFilter(field_name="counterparts__id", model=Counterpart, distinct=True)
     starts_after = DateFilter(field_name="starts_on", lookup_expr="gte")
     starts_before = DateFilter(field_name="starts_on", lookup_expr="lte")
     search = django_filters.CharFilter(field_name="name", lookup_expr="icontains", max_length=200)
@@ -428,9 +429,9 @@ class ActionItemFilter(RecordFilterSet):
     status = django_filters.ChoiceFilter(choices=ActionStatus.choices)
     assignee = IdFilter(field_name="assignee_id")
     mine = BooleanFilter(method="filter_mine", help_text="Only follow-ups assigned to me.")
-    meeting = IdFilter(field_name="meeting_id")
-    agreement = IdFilter(field_name="agreement_id")
-    exercise = IdFilter(field_name="exercise_id")
+    meeting = VisibleIdFilter(field_name="meeting_id", model=Meeting)
+    agreement = VisibleIdFilter(field_name="agreement_id", model=Agreement)
+    exercise = VisibleIdFilter(field_name="exercise_id", model=Exercise)
     due_before = DateFilter(field_name="due_on", lookup_expr="lte")
     due_after = DateFilter(field_name="due_on", lookup_expr="gte")
 

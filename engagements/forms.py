@@ -1,13 +1,15 @@
 """Forms of meetings, agreements, exercises and follow-ups.
 
 Choices of linked records come from the access policy (through the selectors), so a form never
-offers what its user may not see; links the user cannot see are kept as they are on edit.
+offers what its user may not see. The links the user cannot see are kept on edit by the services
+(engagements.services), for the forms and the API alike.
 """
 
 from django import forms
 from django.utils import timezone
 
-from attache_crm.forms import RecordForm, SpillGuardMixin
+from attache_crm import policy
+from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
 from attache_crm.markings import highest_marking
 from contacts.models import Counterpart
 
@@ -35,15 +37,20 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
 
 
 class LinkedRecordsMixin:
-    """Restrict many-to-many pickers to what the user may see, and keep hidden links on edit.
-
-    An editor who cannot see a linked record must not unlink it by saving the form.
-    """
+    """Restrict many-to-many pickers to what the user may see."""
 
     def set_choices(self, **querysets):
         for name, queryset in querysets.items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
+
+    def offer_people(self, *names):
+        """People pickers offer those working at the post; any member of the user's posts is
+        resolved, and the service says whether they may be chosen."""
+        for name in names:
+            if name in self.fields:
+                self.fields[name].queryset = policy.choosable_people(self.user)
+                offer_only(self.fields[name], selectors.people_at(self.post))
 
     def page_marking(self, *shown) -> str:
         """The banner of the form page: this record, `shown` records (or markings), every record offered by name."""
@@ -53,13 +60,6 @@ class LinkedRecordsMixin:
             if queryset is not None and hasattr(queryset.model, "marking"):
                 markings.update(queryset.values_list("marking", flat=True).distinct())
         return highest_marking(m for m in markings if m)
-
-    def _clean_linked(self, name):
-        chosen = list(self.cleaned_data.get(name) or [])
-        if self.instance.pk:
-            offered = self.fields[name].queryset.values("pk")
-            chosen += list(getattr(self.instance, name).exclude(pk__in=offered))
-        return chosen
 
 
 class MeetingForm(LinkedRecordsMixin, RecordForm):
@@ -102,24 +102,12 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
         super().__init__(*args, **kwargs)
         self.set_choices(
             counterparts=selectors.counterparts_at(self.user, self.post),
-            attendees=selectors.people_at(self.post),
             agreements=selectors.agreements_at(self.user, self.post),
             exercises=selectors.exercises_at(self.user, self.post),
         )
+        self.offer_people("attendees")
         if self.instance.pk:
             self.initial["counterparts"] = list(self.instance.counterparts.values_list("pk", flat=True))
-
-    def clean_counterparts(self):
-        return self._clean_linked("counterparts")
-
-    def clean_attendees(self):
-        return self._clean_linked("attendees")
-
-    def clean_agreements(self):
-        return self._clean_linked("agreements")
-
-    def clean_exercises(self):
-        return self._clean_linked("exercises")
 
 
 class FollowUpForm(SpillGuardMixin, forms.Form):
@@ -176,9 +164,6 @@ class AgreementForm(LinkedRecordsMixin, RecordForm):
             del self.fields["status"]
         self.set_choices(parties=selectors.organizations_at(self.user, self.post))
 
-    def clean_parties(self):
-        return self._clean_linked("parties")
-
 
 class ExerciseForm(LinkedRecordsMixin, RecordForm):
     class Meta:
@@ -206,11 +191,8 @@ class ExerciseForm(LinkedRecordsMixin, RecordForm):
             del self.fields["phase"]
         self.set_choices(counterparts=selectors.counterparts_at(self.user, self.post))
 
-    def clean_counterparts(self):
-        return self._clean_linked("counterparts")
 
-
-class ActionItemForm(RecordForm):
+class ActionItemForm(LinkedRecordsMixin, RecordForm):
     class Meta:
         model = ActionItem
         fields = ["description", "assignee", "due_on", "status", "marking", "channel"]
@@ -219,7 +201,7 @@ class ActionItemForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = selectors.people_at(self.post)
+        self.offer_people("assignee")
         if not self.instance.pk:
             del self.fields["status"]  # a new follow-up is open
 

@@ -11,16 +11,13 @@ from django.db.models import Case, F, Prefetch, QuerySet, Value, When, prefetch_
 from django.utils import timezone
 
 from attache_crm import policy
+from attache_crm.history import history_for
 from attache_crm.markings import highest_marking
 from contacts.models import Counterpart, Membership, Organization, Post
 
 from . import services
 from .choices import ActionStatus
 from .models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
-
-# Fields a change-history table never shows: bookkeeping, not content.
-HISTORY_SKIP = ["id", "post", "created_by", "created_at", "updated_at"]
-HISTORY_LIMIT = 20
 
 
 def page_marking(*groups) -> str:
@@ -105,7 +102,7 @@ def meeting_detail(user, meeting: Meeting) -> dict:
     follow_ups = list(
         policy.visible(user, meeting.action_items.select_related("assignee")).order_by("status", "due_on")
     )
-    history = change_history(meeting, hidden=[] if show_notes else ["restricted_notes"])
+    history = history_for(user, meeting)
     counterparts = [p.counterpart for p in participants]
     return {
         "meeting": meeting,
@@ -147,7 +144,7 @@ def agreement_detail(user, agreement: Agreement) -> dict:
     parties = list(policy.visible(user, agreement.parties.all()))
     meetings = list(policy.visible(user, agreement.meetings.all()).order_by("-starts_at")[:50])
     follow_ups = list(policy.visible(user, agreement.action_items.select_related("assignee")))
-    history = change_history(agreement)
+    history = history_for(user, agreement)
     return {
         "agreement": agreement,
         "obj": agreement,
@@ -173,7 +170,7 @@ def exercise_detail(user, exercise: Exercise) -> dict:
     counterparts = list(policy.visible(user, exercise.counterparts.all()))
     meetings = list(policy.visible(user, exercise.meetings.all()).order_by("-starts_at")[:50])
     follow_ups = list(policy.visible(user, exercise.action_items.select_related("assignee")))
-    history = change_history(exercise)
+    history = history_for(user, exercise)
     return {
         "exercise": exercise,
         "obj": exercise,
@@ -230,46 +227,6 @@ def action_rows(user, items) -> list:
     for item in items:
         item.can_change = policy.can(user, "change", item)
     return items
-
-
-# ---------------------------------------------------------------- change history
-
-
-def change_history(obj, *, hidden=(), limit: int = HISTORY_LIMIT) -> list[dict]:
-    """The latest changes of a record, newest first, as {record, created, changes[(label, old, new)]}.
-
-    Fields in `hidden` are left out, and a change that touched nothing else is not listed at all,
-    so that a reader who may not see a field does not learn when it changed either.
-    """
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    excluded = [*HISTORY_SKIP, *hidden]
-    entries = []
-    for index, record in enumerate(records[:limit]):
-        older = records[index + 1] if index + 1 < len(records) else None
-        if older is None:
-            entries.append({"record": record, "created": True, "changes": []})
-            continue
-        delta = record.diff_against(older, excluded_fields=excluded)
-        changes = [_describe(type(obj), c) for c in delta.changes]
-        if changes:
-            entries.append({"record": record, "created": False, "changes": changes})
-    return entries
-
-
-def _describe(model, change) -> tuple[str, str, str]:
-    field = model._meta.get_field(change.field)
-    return str(field.verbose_name).capitalize(), _shown(field, change.old), _shown(field, change.new)
-
-
-def _shown(field, value) -> str:
-    if field.many_to_many:
-        return f"{len(value or [])} linked"
-    if value in (None, ""):
-        return "—"
-    if field.choices:
-        value = dict(field.flatchoices).get(value, value)
-    text = str(value)
-    return text if len(text) <= 160 else text[:159] + "…"
 
 
 # ---------------------------------------------------------------- dashboard

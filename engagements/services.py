@@ -1,6 +1,10 @@
 """Writes of engagements: one transaction each, validated by the models, recorded in history and audit.
 
 HTML views, API views, commands and tasks all call these; no second copy of a rule lives elsewhere.
+Each write enforces, for the acting user `by`: the post rule (`policy.check_write`: 404 when the post
+or record is not theirs, 403 when they may read but not write), the owner rule
+(`policy.check_handling`), links (each one a record of the post they may see, at most MAX_LINKS;
+the links they cannot see are kept whatever the request says), and the models' own validation.
 """
 
 from __future__ import annotations
@@ -12,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit
+from attache_crm import audit, policy
+from attache_crm.records import MAX_LINKS
 from contacts.choices import Role
-from contacts.models import Membership
+from contacts.models import Counterpart, Membership, Organization
 
 from .choices import AGREEMENT_TRANSITIONS, ActionStatus, AgreementStatus, ExercisePhase
 from .models import (
@@ -93,11 +98,18 @@ def _assign(obj, fields: dict, allowed: set[str]) -> list[str]:
     return changed
 
 
-def _save(obj, by) -> None:
-    """Validate with every model rule, then save with `by` as the author of the history row."""
+def _save(obj, by, stored=None) -> None:
+    """Validate with every model rule and the owner rule (`stored`: the record before this write,
+    None for a new one), then save with `by` as the author of the history row."""
     obj.full_clean()
+    policy.check_handling(by, obj, before=policy.handling(stored) if stored is not None else None)
     obj._history_user = by
     obj.save()
+
+
+def _stored(obj):
+    """The record as the database holds it, locked: a form may already have changed `obj` in memory."""
+    return type(obj)._default_manager.select_for_update().select_related("post").get(pk=obj.pk)
 
 
 def _same_post(post, objects: Iterable, field: str) -> list:
@@ -108,19 +120,71 @@ def _same_post(post, objects: Iterable, field: str) -> list:
     return objects
 
 
+def _too_many(objects: list, field: str) -> None:
+    if len(objects) > MAX_LINKS:
+        raise ValidationError({field: f"Ensure this field has no more than {MAX_LINKS} elements."})
+
+
+def _distinct(objects: Iterable) -> list:
+    return list({o.pk: o for o in objects if o is not None}.values())
+
+
+def _chosen_links(by, post, model, objects: Iterable, field: str) -> list:
+    """Records chosen as links: at most MAX_LINKS, each one visible to `by` (a hidden id is refused
+    exactly as an absent one, before anything that could tell them apart) and of the same post."""
+    objects = _distinct(objects)
+    _too_many(objects, field)
+    seen = set(policy.visible(by, model).filter(pk__in=[o.pk for o in objects]).values_list("pk", flat=True))
+    for obj in objects:
+        if obj.pk not in seen:
+            raise ValidationError({field: policy.NO_SUCH_RECORD_ID.format(id=obj.pk)})
+    return _same_post(post, objects, field)
+
+
+def _hidden_ids(by, model, ids: Iterable[int]) -> set[int]:
+    """Of these linked ids, those `by` may not see: an editor keeps links they cannot see."""
+    ids = set(ids)
+    if not ids:
+        return set()
+    return ids - set(policy.visible(by, model).filter(pk__in=ids).values_list("pk", flat=True))
+
+
 def _members(post, users: Iterable, field: str) -> list:
     """The users, refused unless each one holds a content role at the post."""
-    users = [u for u in users if u is not None]
+    users = _distinct(users)
+    _too_many(users, field)
     if users:
         ids = {u.pk for u in users}
-        found = set(
-            Membership.objects.filter(post=post, user_id__in=ids, role__in=CONTENT_ROLES).values_list(
-                "user_id", flat=True
-            )
-        )
-        if found != ids:
+        if _content_members(post, ids) != ids:
             raise ValidationError({field: "Only people working at this post can be chosen."})
     return users
+
+
+def _content_members(post, ids: Iterable[int]) -> set[int]:
+    return set(
+        Membership.objects.filter(post=post, user_id__in=list(ids), role__in=CONTENT_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
+def _replace_links(by, obj, field: str, model, chosen: list) -> bool:
+    """Set a many-to-many link to the chosen records (checked by _chosen_links) plus the current
+    ones `by` cannot see; True when what `by` can see of it changed."""
+    related = getattr(obj, field)
+    current = set(related.values_list("pk", flat=True))
+    kept = _hidden_ids(by, model, current)
+    related.set([*chosen, *kept])
+    return {o.pk for o in chosen} != current - kept
+
+
+def _replace_attendees(obj, users: Iterable) -> bool:
+    """Set the attendees; those no longer working at the post (nobody can choose them) stay."""
+    users = _members(obj.post, users, "attendees")
+    current = set(obj.attendees.values_list("pk", flat=True))
+    kept = current - _content_members(obj.post, current)
+    obj.attendees.set([*(u.pk for u in users), *kept])
+    return {u.pk for u in users} != current - kept
 
 
 def _check_change_date(on: dt.date, post, last_on: dt.date | None) -> None:
@@ -149,13 +213,17 @@ def meeting_log(
     *, post, by, counterparts=(), attendees=(), agreements=(), exercises=(), follow_ups=(), **fields
 ) -> Meeting:
     """Log a meeting with its participants (rank and position at the time), links and follow-ups."""
+    policy.check_write(by, "add", model=Meeting, post=post)
+    counterparts = _chosen_links(by, post, Counterpart, counterparts, "counterparts")
+    agreements = _chosen_links(by, post, Agreement, agreements, "agreements")
+    exercises = _chosen_links(by, post, Exercise, exercises, "exercises")
+    attendees = _members(post, attendees, "attendees")
     meeting = Meeting(post=post, created_by=by, **fields)
     _save(meeting, by)
-    counterparts = _same_post(post, counterparts, "counterparts")
     MeetingParticipant.objects.bulk_create([_snapshot(meeting, c) for c in counterparts])
-    meeting.attendees.set(_members(post, attendees, "attendees"))
-    meeting.agreements.set(_same_post(post, agreements, "agreements"))
-    meeting.exercises.set(_same_post(post, exercises, "exercises"))
+    meeting.attendees.set(attendees)
+    meeting.agreements.set(agreements)
+    meeting.exercises.set(exercises)
     audit.record(action="create", user=by, obj=meeting)
     for follow_up in follow_ups:
         # A follow-up is handled like the meeting it came from.
@@ -169,28 +237,34 @@ def meeting_log(
 def meeting_update(
     *, meeting, by, counterparts=None, attendees=None, agreements=None, exercises=None, **fields
 ) -> Meeting:
-    """Change a meeting; participants already recorded keep the rank and position they had then."""
-    changed = _assign(meeting, fields, MEETING_FIELDS)
-    _save(meeting, by)
-    post = meeting.post
+    """Change a meeting; participants already recorded keep the rank and position they had then.
+
+    Each list given replaces the links `by` can see; links to records they cannot see stay.
+    """
+    stored = _stored(meeting)
+    policy.check_write(by, "change", stored)
+    post = stored.post
     if counterparts is not None:
-        wanted = {c.pk: c for c in _same_post(post, counterparts, "counterparts")}
+        counterparts = _chosen_links(by, post, Counterpart, counterparts, "counterparts")
+    if agreements is not None:
+        agreements = _chosen_links(by, post, Agreement, agreements, "agreements")
+    if exercises is not None:
+        exercises = _chosen_links(by, post, Exercise, exercises, "exercises")
+    changed = _assign(meeting, fields, MEETING_FIELDS)
+    _save(meeting, by, stored)
+    if counterparts is not None:
+        wanted = {c.pk: c for c in counterparts}
         current = set(meeting.participants.values_list("counterpart_id", flat=True))
-        if wanted.keys() != current:
+        kept = _hidden_ids(by, Counterpart, current)
+        if wanted.keys() != current - kept:
             changed.append("counterparts")
-        meeting.participants.exclude(counterpart_id__in=list(wanted)).delete()
+        meeting.participants.exclude(counterpart_id__in=[*wanted, *kept]).delete()
         MeetingParticipant.objects.bulk_create([_snapshot(meeting, c) for pk, c in wanted.items() if pk not in current])
-    for name, values, check in (
-        ("attendees", attendees, _members),
-        ("agreements", agreements, _same_post),
-        ("exercises", exercises, _same_post),
-    ):
-        if values is not None:
-            values = check(post, values, name)
-            related = getattr(meeting, name)
-            if {v.pk for v in values} != set(related.values_list("pk", flat=True)):
-                changed.append(name)
-            related.set(values)
+    if attendees is not None and _replace_attendees(meeting, attendees):
+        changed.append("attendees")
+    for name, values, model in (("agreements", agreements, Agreement), ("exercises", exercises, Exercise)):
+        if values is not None and _replace_links(by, meeting, name, model, values):
+            changed.append(name)
     audit.record(action="update", user=by, obj=meeting, detail="changed: " + ", ".join(changed))
     return meeting
 
@@ -201,9 +275,11 @@ def meeting_update(
 @transaction.atomic
 def agreement_create(*, post, by, parties=(), **fields) -> Agreement:
     """Record an agreement; its first status opens the dated status log."""
+    policy.check_write(by, "add", model=Agreement, post=post)
+    parties = _chosen_links(by, post, Organization, parties, "parties")
     agreement = Agreement(post=post, created_by=by, **fields)
     _save(agreement, by)
-    agreement.parties.set(_same_post(post, parties, "parties"))
+    agreement.parties.set(parties)
     AgreementStatusChange.objects.create(
         agreement=agreement, from_status="", to_status=agreement.status, changed_on=_post_today(post), changed_by=by
     )
@@ -213,15 +289,17 @@ def agreement_create(*, post, by, parties=(), **fields) -> Agreement:
 
 @transaction.atomic
 def agreement_update(*, agreement, by, parties=None, **fields) -> Agreement:
-    """Change an agreement's details; a new status goes through agreement_change_status."""
-    to_status = fields.pop("status", agreement.status)
-    changed = _assign(agreement, fields, AGREEMENT_FIELDS)
-    _save(agreement, by)
+    """Change an agreement's details; a new status goes through agreement_change_status.
+    `parties` replaces the parties `by` can see; those they cannot see stay."""
+    stored = _stored(agreement)
+    policy.check_write(by, "change", stored)
+    to_status = fields.pop("status", stored.status)
     if parties is not None:
-        parties = _same_post(agreement.post, parties, "parties")
-        if {p.pk for p in parties} != set(agreement.parties.values_list("pk", flat=True)):
-            changed.append("parties")
-        agreement.parties.set(parties)
+        parties = _chosen_links(by, stored.post, Organization, parties, "parties")
+    changed = _assign(agreement, fields, AGREEMENT_FIELDS)
+    _save(agreement, by, stored)
+    if parties is not None and _replace_links(by, agreement, "parties", Organization, parties):
+        changed.append("parties")
     audit.record(action="update", user=by, obj=agreement, detail="changed: " + ", ".join(changed))
     if to_status != agreement.status:
         agreement = agreement_change_status(agreement=agreement, by=by, to_status=to_status)
@@ -238,7 +316,8 @@ def allowed_statuses(agreement) -> list[str]:
 def agreement_change_status(*, agreement, by, to_status, on=None, note="") -> Agreement:
     """Move an agreement along its lifecycle (AGREEMENT_TRANSITIONS) and log the dated step."""
     # Lock the row so that two people moving the same agreement cannot both pass the check.
-    agreement = Agreement.objects.select_for_update().select_related("post").get(pk=agreement.pk)
+    agreement = _stored(agreement)
+    policy.check_write(by, "change", agreement)
     if to_status not in allowed_statuses(agreement):
         raise ValidationError(
             {"to_status": f"An agreement that is {agreement.get_status_display().lower()} cannot become {to_status!s}."}
@@ -278,9 +357,11 @@ def allowed_phases(exercise) -> list[str]:
 @transaction.atomic
 def exercise_create(*, post, by, counterparts=(), **fields) -> Exercise:
     """Record an exercise; its first phase opens the dated phase log."""
+    policy.check_write(by, "add", model=Exercise, post=post)
+    counterparts = _chosen_links(by, post, Counterpart, counterparts, "counterparts")
     exercise = Exercise(post=post, created_by=by, **fields)
     _save(exercise, by)
-    exercise.counterparts.set(_same_post(post, counterparts, "counterparts"))
+    exercise.counterparts.set(counterparts)
     ExercisePhaseChange.objects.create(
         exercise=exercise, from_phase="", to_phase=exercise.phase, changed_on=_post_today(post), changed_by=by
     )
@@ -290,15 +371,17 @@ def exercise_create(*, post, by, counterparts=(), **fields) -> Exercise:
 
 @transaction.atomic
 def exercise_update(*, exercise, by, counterparts=None, **fields) -> Exercise:
-    """Change an exercise's details; a new phase goes through exercise_change_phase."""
-    to_phase = fields.pop("phase", exercise.phase)
-    changed = _assign(exercise, fields, EXERCISE_FIELDS)
-    _save(exercise, by)
+    """Change an exercise's details; a new phase goes through exercise_change_phase.
+    `counterparts` replaces the counterparts `by` can see; those they cannot see stay."""
+    stored = _stored(exercise)
+    policy.check_write(by, "change", stored)
+    to_phase = fields.pop("phase", stored.phase)
     if counterparts is not None:
-        counterparts = _same_post(exercise.post, counterparts, "counterparts")
-        if {c.pk for c in counterparts} != set(exercise.counterparts.values_list("pk", flat=True)):
-            changed.append("counterparts")
-        exercise.counterparts.set(counterparts)
+        counterparts = _chosen_links(by, stored.post, Counterpart, counterparts, "counterparts")
+    changed = _assign(exercise, fields, EXERCISE_FIELDS)
+    _save(exercise, by, stored)
+    if counterparts is not None and _replace_links(by, exercise, "counterparts", Counterpart, counterparts):
+        changed.append("counterparts")
     audit.record(action="update", user=by, obj=exercise, detail="changed: " + ", ".join(changed))
     if to_phase != exercise.phase:
         exercise = exercise_change_phase(exercise=exercise, by=by, to_phase=to_phase)
@@ -308,7 +391,8 @@ def exercise_update(*, exercise, by, counterparts=None, **fields) -> Exercise:
 @transaction.atomic
 def exercise_change_phase(*, exercise, by, to_phase, on=None) -> Exercise:
     """Move an exercise along its planning cycle and log the dated step."""
-    exercise = Exercise.objects.select_for_update().select_related("post").get(pk=exercise.pk)
+    exercise = _stored(exercise)
+    policy.check_write(by, "change", exercise)
     if to_phase not in allowed_phases(exercise):
         raise ValidationError(
             {"to_phase": f"An exercise in phase {exercise.get_phase_display().lower()} cannot move to {to_phase!s}."}
@@ -328,12 +412,21 @@ def exercise_change_phase(*, exercise, by, to_phase, on=None) -> Exercise:
 # ---------------------------------------------------------------- follow-ups
 
 
-def _check_action_item(item) -> None:
-    _members(item.post, [item.assignee], "assignee")
-    for field in ("meeting", "agreement", "exercise"):
-        source = getattr(item, field)
-        if source is not None:
-            _same_post(item.post, [source], field)
+ACTION_ITEM_SOURCES = (("meeting", Meeting), ("agreement", Agreement), ("exercise", Exercise))
+
+
+def _check_action_item(item, by, stored=None) -> None:
+    """The assignee works at the post; each source is a record of the post `by` may see. A stored
+    source `by` cannot see is not theirs to clear: an empty value keeps it, a new one replaces it."""
+    for field, model in ACTION_ITEM_SOURCES:
+        source_id = getattr(item, f"{field}_id")
+        stored_id = getattr(stored, f"{field}_id") if stored is not None else None
+        if source_id is None and stored_id is not None and _hidden_ids(by, model, [stored_id]):
+            setattr(item, f"{field}_id", stored_id)
+        elif source_id is not None and source_id != stored_id:
+            _chosen_links(by, item.post, model, [getattr(item, field)], field)
+    if item.assignee_id is not None and (stored is None or item.assignee_id != stored.assignee_id):
+        _members(item.post, [item.assignee], "assignee")
     # Closing stamps the time; reopening clears it.
     if item.status == ActionStatus.OPEN:
         item.completed_at = None
@@ -344,12 +437,13 @@ def _check_action_item(item) -> None:
 @transaction.atomic
 def action_item_create(*, post, by, **fields) -> ActionItem:
     """Record a follow-up; without an explicit marking/channel it takes those of its source."""
+    policy.check_write(by, "add", model=ActionItem, post=post)
     source = fields.get("meeting") or fields.get("agreement") or fields.get("exercise")
     if source is not None:
         fields.setdefault("marking", source.marking)
         fields.setdefault("channel", source.channel)
     item = ActionItem(post=post, created_by=by, **fields)
-    _check_action_item(item)
+    _check_action_item(item, by)
     _save(item, by)
     audit.record(action="create", user=by, obj=item)
     return item
@@ -358,9 +452,11 @@ def action_item_create(*, post, by, **fields) -> ActionItem:
 @transaction.atomic
 def action_item_update(*, item, by, **fields) -> ActionItem:
     """Change a follow-up; moving it to done or dropped stamps completed_at."""
+    stored = _stored(item)
+    policy.check_write(by, "change", stored)
     changed = _assign(item, fields, ACTION_ITEM_FIELDS)
-    _check_action_item(item)
-    _save(item, by)
+    _check_action_item(item, by, stored)
+    _save(item, by, stored)
     audit.record(action="update", user=by, obj=item, detail="changed: " + ", ".join(changed))
     return item
 
@@ -368,7 +464,8 @@ def action_item_update(*, item, by, **fields) -> ActionItem:
 @transaction.atomic
 def action_item_close(*, item, by, status=ActionStatus.DONE) -> ActionItem:
     """Close an open follow-up as done or dropped."""
-    item = ActionItem.objects.select_for_update().select_related("post").get(pk=item.pk)
+    item = _stored(item)
+    policy.check_write(by, "change", item)
     if status not in (ActionStatus.DONE, ActionStatus.DROPPED):
         raise ValidationError({"status": "A follow-up is closed as done or dropped."})
     if item.status != ActionStatus.OPEN:

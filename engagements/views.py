@@ -9,7 +9,6 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,7 +16,8 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import audit, policy, spill
+from attache_crm import audit, policy
+from attache_crm.forms import save_through
 from contacts.models import Counterpart, Post
 
 from . import filters, selectors, services
@@ -83,16 +83,7 @@ def _save(request, form, save, *more_forms):
     """Validate the forms and call the service; None when something is wrong (the form says what)."""
     if request.method != "POST" or not all([form.is_valid(), *[f.is_valid() for f in more_forms]]):
         return None
-    try:
-        return save(form.cleaned_data)
-    except ValidationError as exc:
-        model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "spill_model", None)
-        spill.audit_service_refusal(exc, via="form", request=request, model=model, post=getattr(form, "post", None))
-        # A rule the service checks shows on its field when the form has it, else on top.
-        errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
-        for field, errors in errors_by_field.items():
-            form.add_error(field if field in form.fields else None, errors)
-        return None
+    return save_through(form, lambda: save(form.cleaned_data))
 
 
 def _form_page(request, template, context):
@@ -100,16 +91,10 @@ def _form_page(request, template, context):
 
 
 def _post_for_new(request, model) -> Post:
-    """The post a new record goes to: the one asked for (?post=), else the first where it may be added."""
-    posts = policy.visible(request.user, Post)
+    """The post a new record goes to (?post=<id>, else the first where the user may add one), by the
+    post rule: 404 for a post the user has no role at, 403 for one where they may not add this."""
     wanted = request.POST.get("post") or request.GET.get("post")
-    if wanted:
-        post = policy.get_visible_or_404(request.user, Post, pk=wanted)
-    else:
-        writable = policy.writable_posts(request.user, model)
-        post = posts.filter(pk__in=writable).first() or posts.first()
-    policy.require(request.user, "add", model=model, post=post, request=request)
-    return post
+    return policy.post_for_new(request.user, model, wanted, request=request)
 
 
 def _next_or(request, fallback: str) -> str:

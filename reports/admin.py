@@ -1,7 +1,6 @@
 from django.contrib import admin
 
-from attache_crm import policy
-from attache_crm.accounts.admin_access import OperatorOnlyAdmin, is_operator
+from attache_crm.accounts.admin_access import OperatorOnlyAdmin
 
 from .models import AuditEvent, Cable, CableParagraph
 
@@ -54,26 +53,15 @@ class CableAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only for everyone (append-only log); operators read all, the admin role its posts' events."""
+class AuditEventAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
+    """Operators read every event; nobody changes or deletes one (append-only log)."""
 
     list_display = ["at", "username", "action", "object_type", "object_id", "outcome", "ip", "post"]
-    list_filter = ["action", "outcome", ("post", admin.RelatedOnlyFieldListFilter)]
+    list_filter = ["action", "outcome", "post"]
     search_fields = ["username", "object_id", "object_type"]
+    list_select_related = ["post"]
     date_hierarchy = "at"
     actions = None
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request).select_related("post")
-        return queryset if is_operator(request) else policy.visible(request.user, queryset)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_operator(request) or (
-            request.user.is_active and request.user.is_staff and policy.can(request.user, "view_audit")
-        )
 
     def has_add_permission(self, request):
         return False

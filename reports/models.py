@@ -213,6 +213,13 @@ class AuditAction(models.TextChoices):
     REVOKE = "revoke", "Permission revoke"
     ACCESS_DENIED = "access_denied", "Access denied"
     CLASSIFIED_REFUSED = "classified_refused", "Classified marking refused"
+    # Account changes (attache_crm.accounts.services).
+    ROLE_CHANGE = "role_change", "Role change"
+    PASSWORD_CHANGE = "password_change", "Password change"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
+    DEACTIVATE = "deactivate", "Account deactivated"
+    REACTIVATE = "reactivate", "Account reactivated"
+    # A cable's channel floor widened by the chief (reports.services).
     WIDEN = "widen", "Channel widened"
 
 

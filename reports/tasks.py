@@ -8,15 +8,13 @@ killed mid-task leaves its message to be delivered again, which the idempotent s
 from __future__ import annotations
 
 import datetime as dt
-import os
-import time
-from pathlib import Path
 
 from celery import shared_task
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
 from contacts.models import Post
+from operations import heartbeats
 
 from . import notices, services
 
@@ -27,7 +25,6 @@ RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max":
 @shared_task(time_limit=120, soft_time_limit=100, **RETRY)
 def weekly_summary_draft(post_id: int, period_start: str) -> int:
     """Draft the weekly summary of one post for one week; a no-op if it exists."""
-    _hold_for_tests()
     post = Post.objects.get(pk=post_id)
     return services.weekly_summary_draft(post=post, period_start=dt.date.fromisoformat(period_start)).pk
 
@@ -38,6 +35,8 @@ def weekly_summary_sweep() -> int:
     due = services.weekly_summaries_due()
     for post_id, period_start in due:
         weekly_summary_draft.delay_on_commit(post_id, period_start.isoformat())
+    # Only once every due draft is enqueued: an exception above leaves the last success as it was.
+    heartbeats.record(heartbeats.WEEKLY_SWEEP)
     return len(due)
 
 
@@ -57,34 +56,3 @@ def agreement_expiry_alerts() -> int:
 def clear_sessions() -> None:
     """Daily: Django never deletes expired session rows by itself."""
     call_command("clearsessions")
-
-
-def _hold_for_tests() -> None:
-    """Let the worker integration tests catch a task mid-way; inert unless the worker's
-    environment names ATTACHE_TEST_HOLD_DIR (only the tests start workers with it).
-
-    Every run appends its pid to `runs`. Then, by ATTACHE_TEST_HOLD_MODE:
-    - `once`: the first run anywhere writes its pid to `held` and sleeps (to be killed); later
-      runs go straight on;
-    - `barrier`: every run writes `started-<pid>` and waits for `go`, so that two runs enter the
-      service at the same moment.
-    """
-    folder = os.environ.get("ATTACHE_TEST_HOLD_DIR")
-    if not folder:
-        return
-    folder = Path(folder)
-    with open(folder / "runs", "a") as runs:
-        runs.write(f"{os.getpid()}\n")
-    if os.environ.get("ATTACHE_TEST_HOLD_MODE") == "barrier":
-        (folder / f"started-{os.getpid()}").touch()
-        deadline = time.monotonic() + 30
-        while not (folder / "go").exists() and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return
-    try:
-        fd = os.open(folder / "held", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return
-    os.write(fd, str(os.getpid()).encode())
-    os.close(fd)
-    time.sleep(60)

@@ -1,5 +1,7 @@
 """Shared fixtures: one user of each role at one post, and an outsider at another post."""
 
+import os
+
 import pytest
 from django.test import Client
 
@@ -91,3 +93,35 @@ def verify_second_factor(client, user) -> None:
 @pytest.fixture
 def password():
     return PASSWORD
+
+
+# ---------------------------------------------------------------- the production stack tests
+# tests/prod/ starts the stack of docker-compose.yml as processes on PostgreSQL and Redis, which
+# the embedded defaults do not have. There those tests are left out of the run and the summary
+# says so in one line; .ci/run provides both services and runs them.
+
+
+NOT_RUN = pytest.StashKey[int]()
+
+
+def _production_services() -> bool:
+    database_url, redis_url = os.environ.get("DATABASE_URL", ""), os.environ.get("REDIS_URL", "")
+    return database_url.startswith(("postgres://", "postgresql://")) and redis_url.startswith("redis://")
+
+
+def pytest_collection_modifyitems(config, items):
+    if _production_services():
+        return
+    needing = [item for item in items if "stack" in getattr(item, "fixturenames", ())]
+    if needing:
+        config.hook.pytest_deselected(items=needing)
+        items[:] = [item for item in items if "stack" not in getattr(item, "fixturenames", ())]
+        config.stash[NOT_RUN] = len(needing)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    if not_run := config.stash.get(NOT_RUN, 0):
+        terminalreporter.write_line(
+            f"{not_run} production-stack tests not run: they need PostgreSQL and Redis "
+            "(DATABASE_URL=postgres://…, REDIS_URL=redis://…), which .ci/run starts and sets."
+        )

@@ -1,55 +1,38 @@
-"""Users in the admin: the `admin` role manages the accounts of its posts, never operators' ones."""
+"""Users in the admin: operators only (OperatorAdminSite); account changes audited like the app's."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.db.models import Q
 
-from .admin_access import AuditedAdmin, is_operator, is_user_manager, managed_posts
+from . import services
+from .admin_access import AuditedAdmin, OperatorOnlyAdmin
 
 User = get_user_model()
 
-# Fields only an operator may set: they grant power beyond any role.
-OPERATOR_FIELDS = ("is_superuser", "groups", "user_permissions")
 
-
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):
-    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff", "last_login"]
-    list_filter = ["is_active", "is_staff", "memberships__role"]
+class UserAdmin(OperatorOnlyAdmin, AuditedAdmin, DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_superuser", "last_login"]
+    list_filter = ["is_active", "is_superuser", "memberships__role"]
     readonly_fields = ["last_login", "date_joined"]
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if is_operator(request):
-            return queryset
-        # Members of the administrator's posts, and new accounts not yet given a post.
-        in_scope = Q(memberships__post_id__in=managed_posts(request)) | Q(memberships__isnull=True)
-        return queryset.filter(in_scope, is_superuser=False).distinct()
+    def save_model(self, request, obj, form, change):
+        if change and "is_active" in form.changed_data:
+            # (De)activation goes through the service: audited, and the API tokens revoked.
+            wanted, obj.is_active = obj.is_active, not obj.is_active
+            super().save_model(request, obj, form, change)
+            change_status = services.person_reactivate if wanted else services.person_deactivate
+            change_status(by=request.user, user=obj, request=request)
+            obj.is_active = wanted
+            return
+        super().save_model(request, obj, form, change)
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if is_operator(request):
-            return fieldsets
-        return [
-            (name, {**opts, "fields": [f for f in opts["fields"] if f not in OPERATOR_FIELDS]})
-            for name, opts in fieldsets
-        ]
-
-    def has_module_permission(self, request):
-        return is_user_manager(request)
-
-    def has_view_permission(self, request, obj=None):
-        return is_user_manager(request)
-
-    def has_add_permission(self, request):
-        return is_user_manager(request)
-
-    def has_change_permission(self, request, obj=None):
-        return is_user_manager(request)
-
-    def has_delete_permission(self, request, obj=None):
-        # Accounts are deactivated, not deleted: the audit log keeps pointing at them.
-        return is_operator(request)
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            services.password_was_set(by=request.user, user=user, request=request)
+        return response
 
 
 if admin.site.is_registered(User):

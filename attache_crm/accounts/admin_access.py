@@ -1,15 +1,14 @@
-"""Who may do what in the Django admin (DESIGN §3, last rule).
+"""Who may do what in the Django admin (docs/access.md, "Django admin").
 
-- Content models are for the deployment's operators (superusers) only: the admin is never a way
-  around the access policy for a role.
-- The `admin` role (staff, with a Membership) manages the users, memberships and posts of its
-  own posts, and reads their audit log; what it may do comes from its role, not from Django's
-  model permissions, so provisioning only has to set is_staff.
+The admin is for the deployment's operators (superusers) only: OperatorAdminSite refuses everyone
+else at the door, and every ModelAdmin here says so again (OperatorOnlyAdmin), so that a model
+registered on another site, or a door loosened by mistake, still opens to nobody but an operator.
+A post's `admin` role manages its people in the app (/accounts/people/), through the services.
 """
 
 from __future__ import annotations
 
-from attache_crm import audit, policy
+from attache_crm import audit
 
 RESTRICTED_FIELDS = ("restricted_notes",)
 
@@ -18,16 +17,8 @@ def is_operator(request) -> bool:
     return request.user.is_active and request.user.is_superuser
 
 
-def is_user_manager(request) -> bool:
-    return request.user.is_active and (request.user.is_superuser or policy.has_role(request.user, policy.USER_MANAGERS))
-
-
-def managed_posts(request) -> list[int]:
-    return policy.posts_with(request.user, policy.USER_MANAGERS)
-
-
 class OperatorOnlyAdmin:
-    """Mixin for ModelAdmins of content models: superusers only; restricted_notes never shown to others."""
+    """Mixin for every ModelAdmin: superusers only; restricted_notes never shown to others."""
 
     def has_module_permission(self, request):
         return is_operator(request)

@@ -1,16 +1,11 @@
-"""Sign-in: notice and consent, password, second factor; and the admin's lockout page."""
+"""Sign-in: notice and consent, password, second factor; and the administrator's lockout page."""
 
-from axes.models import AccessAttempt
-from axes.utils import reset as axes_reset
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
@@ -18,11 +13,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import verify_token
 
-from attache_crm import audit, policy
-from contacts.models import Membership
+from attache_crm import audit
 from reports.models import AuditAction, AuditOutcome
 
-from . import otp
+from . import otp, selectors, services
 from .forms import TokenForm, UnlockForm
 
 # Set in the (still anonymous) session once the notice has been accepted; login keeps it.
@@ -150,35 +144,16 @@ def otp_remove(request):
     return redirect("otp_setup")
 
 
-def _managed_usernames(user):
-    """Usernames of the members of the posts this administrator manages."""
-    posts = policy.posts_with(user, policy.USER_MANAGERS)
-    return Membership.objects.filter(post_id__in=posts).values("user__username")
-
-
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def lockouts(request):
     """Locked-out accounts of the administrator's posts; lifting a lockout is audited."""
-    policy.require(request.user, "manage_users", request=request)
+    services.require_manager(request.user, request=request)
     if request.method == "POST":
         form = UnlockForm(request.POST)
         if not form.is_valid():
             raise Http404("No such account.")
-        username = form.cleaned_data["username"]
-        account = (
-            get_user_model().objects.filter(username=username, username__in=_managed_usernames(request.user)).first()
-        )
-        if account is None:
-            raise Http404("No such account.")
-        axes_reset(username=username)
-        audit.record(action=AuditAction.UPDATE, request=request, obj=account, detail="lockout lifted")
+        services.lockout_lift(by=request.user, username=form.cleaned_data["username"], request=request)
         return redirect("lockouts")
-    since = timezone.now() - settings.AXES_COOLOFF_TIME
-    attempts = AccessAttempt.objects.filter(
-        username__in=_managed_usernames(request.user),
-        attempt_time__gte=since,
-        failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
-    ).order_by("-attempt_time")
-    return render(request, "accounts/lockouts.html", {"attempts": attempts})
+    return render(request, "accounts/lockouts.html", {"attempts": selectors.locked_out(request.user)})

@@ -2,8 +2,8 @@
 
 Tokens are created and revoked by their owner in the browser (/accounts/tokens/); the database
 keeps only the SHA-256 of the secret. A token authenticates only while it is neither revoked
-nor expired, its user is active, and that user is not locked out by django-axes (the web
-login's lockout applies to scripts too). Every refusal is audited as a failed login
+nor expired, its user is active and has kept the password the token was issued under, and that
+user is not locked out by django-axes (the web login's lockout applies to scripts too). Every refusal is audited as a failed login
 (detail "API token: <reason>") and answered with the same 401, whatever the reason.
 """
 
@@ -57,6 +57,8 @@ class BearerTokenAuthentication(BaseAuthentication):
         user = token.user
         if not user.is_active:
             self._refuse(request, token, "inactive user")
+        if token.outlived_password(user):
+            self._refuse(request, token, "password changed since issue")
         if _locked_out(request, user):
             self._refuse(request, token, "user locked out")
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:

@@ -1,12 +1,13 @@
 """One error shape for every API failure (DRF's EXCEPTION_HANDLER).
 
     {"status": 400, "code": "invalid", "detail": "The request has invalid fields.",
-     "fields": {"family_name": [{"code": "max_length", "message": "Ensure this field has no more than 100 characters."}],
+     "fields": {"family_name": [{"code": "max_length", "message": "Ensure this value has at most 100 characters (it has 101)."}],
                 "follow_ups.0.due_on": [{"code": "invalid", "message": "Date has wrong format. ..."}]}}
 
 `fields` is always present (empty when the error is not about fields); nested fields are dotted
-paths. Django's ValidationError (raised by model.full_clean() inside the services) becomes a 400
-with the same field errors the HTML forms show; an integrity conflict becomes a 409.
+paths. This is the one place where the services' refusals become API answers: Django's
+ValidationError becomes a 400 with the same field errors the HTML forms show; the policy's NotFound
+and Denied a 404 and a 403 with the same message the HTML pages carry; an integrity conflict a 409.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from attache_crm import spill
+from attache_crm import policy, spill
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 
@@ -121,10 +122,12 @@ def api_exception_handler(exc, context):
     """DRF's handler, with Django's own exceptions translated and every body in one shape."""
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(django_validation_detail(exc))
+    elif isinstance(exc, policy.NotFound):
+        exc = exceptions.NotFound(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, IntegrityError):
         # A unique or check constraint the validation could not foresee (e.g. a concurrent write).
         exc = Conflict()

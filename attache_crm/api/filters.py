@@ -7,9 +7,12 @@ import datetime as dt
 
 import django_filters
 from django import forms
+from django.apps import apps
 from django.core.exceptions import ValidationError
+from django_filters.constants import EMPTY_VALUES
 from rest_framework.filters import OrderingFilter
 
+from attache_crm import policy
 from attache_crm.markings import Channel, Marking
 
 # The largest id any supported database stores (bigint); larger numbers name nothing.
@@ -28,9 +31,31 @@ class IdField(forms.IntegerField):
 
 
 class IdFilter(django_filters.NumberFilter):
-    """An id of a related record (no existence check, so it reveals nothing about hidden ones)."""
+    """An id of something that is not a record under the access policy (a user)."""
 
     field_class = IdField
+
+
+class VisibleIdFilter(IdFilter):
+    """An id of a related record, matched only when the requesting user may see that record.
+
+    A hidden id then filters exactly as an absent one (no row, count 0, no error): matched on the
+    raw column, `?counterpart=<id>` answered "1" for a hidden counterpart linked to a visible
+    meeting and "0" for an id that does not exist, which told which ids exist.
+    """
+
+    def __init__(self, *args, model, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.related_model = model  # a model class or "app_label.ModelName"
+
+    def filter(self, qs, value):
+        if value in EMPTY_VALUES:
+            return qs
+        model = apps.get_model(self.related_model) if isinstance(self.related_model, str) else self.related_model
+        user = getattr(self.parent.request, "user", None)
+        visible = policy.visible(user, model).filter(pk=value).values("pk")
+        qs = qs.filter(**{f"{self.field_name}__in": visible})
+        return qs.distinct() if self.distinct else qs
 
 
 class CountryCodeFormField(forms.CharField):
@@ -136,7 +161,7 @@ class RecordFilterSet(django_filters.FilterSet):
     class Meta:
         form = StrictFilterForm
 
-    post = IdFilter(field_name="post_id", help_text="Only records of this post (id).")
+    post = VisibleIdFilter(field_name="post_id", model="contacts.Post", help_text="Only records of this post (id).")
     marking = django_filters.ChoiceFilter(choices=Marking.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     updated_since = DateTimeFilter(

@@ -8,7 +8,9 @@ never named), see each app's api.py.
 Input serializers are strict: an unknown field is a 400, not silently ignored; every text field
 and the marking go through the spill guard first (a classified banner or portion mark is refused
 with code `classified_marking`, whatever the field's length or choices; the API's exception
-handler audits it once); dates stay within MIN_DATE..MAX_DATE; text has a length limit.
+handler audits it once); dates stay within MIN_DATE..MAX_DATE. They only translate: whether a
+value may be written (lengths, list sizes, owners, links, the post) is the service's decision, so
+that the HTML forms and the API refuse the same thing with the same words.
 """
 
 from __future__ import annotations
@@ -29,11 +31,9 @@ from attache_crm.markings import (
     is_classified_marking,
     validate_marking,
 )
+from attache_crm.records import MAX_LINKS
 
 from .filters import MAX_DATE, MAX_ID, MIN_DATE
-
-# Free text (summaries, biographies …) is long but not unbounded.
-LONG_TEXT_MAX = 20_000
 
 COUNTRY_CHOICES = [(code, str(name)) for code, name in countries]
 
@@ -133,9 +133,18 @@ def _classified_in(name: str, field: serializers.Field, value) -> str | None:
     return spill.find(texts, kind=spill.kind_for(name)) if texts else None
 
 
+# Django's words for a value outside a choice list, so that a form and the API refuse it alike.
+INVALID_CHOICE = "Select a valid choice. {input} is not one of the available choices."
+
+
+class FormWordedChoiceField(serializers.ChoiceField):
+    default_error_messages = {"invalid_choice": INVALID_CHOICE}
+
+
 class StrictModelInputSerializer(StrictInputSerializer, serializers.ModelSerializer):
-    """A ModelSerializer for input only: it validates types, lengths and choices from the model,
-    and leaves every rule that spans fields to the service's full_clean() (one copy of a rule)."""
+    """A ModelSerializer for input only: it validates types and choices from the model, and leaves
+    lengths and every rule that spans fields to the service's full_clean() (one copy of a rule,
+    one message for the forms and the API)."""
 
     def build_standard_field(self, field_name, model_field):
         from django.db import models
@@ -148,14 +157,15 @@ class StrictModelInputSerializer(StrictInputSerializer, serializers.ModelSeriali
             if model_field.multiple:
                 return CountryListField, {"required": False}
             return CountryCodeField, kwargs
-        if isinstance(model_field, models.TextField):
-            kwargs.setdefault("max_length", LONG_TEXT_MAX)
+        kwargs.pop("max_length", None)  # the model's limit, checked (and worded) by full_clean()
         if isinstance(model_field, models.DateTimeField):
             return BoundedDateTimeField, kwargs
         if isinstance(model_field, models.DateField):
             return BoundedDateField, kwargs
         # Validators are the model's business: its full_clean() runs in the service.
         kwargs.pop("validators", None)
+        if field_class is serializers.ChoiceField:
+            field_class = FormWordedChoiceField
         return field_class, kwargs
 
     def get_validators(self):
@@ -191,7 +201,7 @@ class BoundedDateTimeField(serializers.DateTimeField):
         "description": "ISO 3166-1 alpha-2 code, e.g. DE.",
     }
 )
-class CountryCodeField(serializers.ChoiceField):
+class CountryCodeField(FormWordedChoiceField):
     """An ISO 3166-1 alpha-2 code ('DE'). Documented as a pattern rather than an enum of 249 codes."""
 
     def __init__(self, **kwargs):
@@ -225,14 +235,17 @@ class MarkingInputField(serializers.ChoiceField):
         return super().to_internal_value(value)
 
 
-class ChannelInputField(serializers.ChoiceField):
+class ChannelInputField(FormWordedChoiceField):
     def __init__(self, **kwargs):
         super().__init__(choices=Channel.choices, **kwargs)
 
 
 @extend_schema_field(OpenApiTypes.INT)
 class VisibleRecordField(serializers.PrimaryKeyRelatedField):
-    """The id of a record the requesting user may see (policy.visible); others are 'does not exist'."""
+    """The id of a record of the post being written that the requesting user may see
+    (policy.visible); any other id is 'no such record', in the words the HTML forms use."""
+
+    default_error_messages = {"does_not_exist": policy.NO_SUCH_RECORD_ID.format(id="{pk_value}")}
 
     def __init__(self, model=None, **kwargs):
         self.model = model
@@ -240,8 +253,10 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        request = self.context.get("request")
-        return policy.visible(getattr(request, "user", None), self.model)
+        context = self.context
+        queryset = policy.visible(getattr(context.get("request"), "user", None), self.model)
+        post = context.get("post")
+        return queryset.filter(post=post) if post is not None else queryset
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
@@ -253,8 +268,10 @@ class VisibleRecordField(serializers.PrimaryKeyRelatedField):
 
 @extend_schema_field(OpenApiTypes.INT)
 class PostMemberField(serializers.PrimaryKeyRelatedField):
-    """The id of a user who works at one of the requesting user's posts (the service checks that
-    they work at the record's post)."""
+    """The id of a user who works at one of the requesting user's posts (policy.choosable_people,
+    as the forms); whether they may be chosen for this record is the service's decision."""
+
+    default_error_messages = {"does_not_exist": policy.NO_SUCH_PERSON_ID.format(id="{pk_value}")}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("queryset", get_user_model().objects.none())
@@ -262,8 +279,7 @@ class PostMemberField(serializers.PrimaryKeyRelatedField):
 
     def get_queryset(self):
         request = self.context.get("request")
-        post_ids = list(policy.roles(getattr(request, "user", None)))
-        return get_user_model().objects.filter(memberships__post_id__in=post_ids).distinct()
+        return policy.choosable_people(getattr(request, "user", None))
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int):
@@ -305,7 +321,7 @@ class DistinctListField(serializers.ListField):
         return list({obj.pk: obj for obj in super().to_internal_value(data)}.values())
 
 
-def id_list_field(field: serializers.Field, max_length: int = 200) -> serializers.ListField:
+def id_list_field(field: serializers.Field, max_length: int = MAX_LINKS) -> serializers.ListField:
     """A list of ids, each validated by `field` (visible, same post), duplicates collapsed."""
     return DistinctListField(child=field, required=False, max_length=max_length)
 

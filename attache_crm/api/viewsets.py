@@ -4,9 +4,10 @@ Reads: `get_queryset()` is `policy.visible(user, Model)` (plus the joins the ser
 so a hidden record is absent from lists and counts and its detail answers 404.
 
 Writes (create, update, state-changing actions), in this order:
-  404 hidden or absent  ->  403 policy.require() (audited)  ->  428 If-Match missing
+  404 hidden or absent  ->  403 policy.check_write() (audited)  ->  428 If-Match missing
   ->  400 input invalid (classified markings audited)  ->  412 If-Match stale (row locked)
-  ->  the service (its full_clean() errors -> 400)  ->  200/201 with the new ETag.
+  ->  the service (which checks the post rule again and owns every other write rule: its
+      ValidationError -> 400, NotFound -> 404, Denied -> 403)  ->  200/201 with the new ETag.
 Nothing is written unless every step passes: the service runs in the same transaction as the
 locked re-read.
 """
@@ -14,6 +15,7 @@ locked re-read.
 from __future__ import annotations
 
 from django.db import transaction
+from django.http import Http404
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -21,7 +23,6 @@ from rest_framework.response import Response
 from attache_crm import audit, policy
 
 from . import concurrency
-from .permissions import require
 
 
 class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -58,6 +59,13 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             raise ValidationError(errors)
 
     # ------------------------------------------------------------ reads
+
+    def get_object(self):
+        """The record, or 404 in the policy's words: a hidden record is answered as an absent one."""
+        try:
+            return super().get_object()
+        except Http404 as exc:
+            raise policy.NotFound(policy.NO_SUCH_RECORD) from exc
 
     def get_queryset(self):
         queryset = self.optimize(policy.visible(self.request.user, self.model))
@@ -108,28 +116,22 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return {**self.get_serializer_context(), "model": self.model, **extra}
 
     def resolve_post(self, request):
-        """The post of a new record: the body's `post` (id), or the user's only post.
-
-        A post the user has no role at is 'does not exist' (400), like any hidden record.
-        """
-        from contacts.models import Post
-
+        """The post of a new record: the body's `post` (id), or the user's only post; checked by the
+        post rule as the pages do (policy.post_for_new): 404 for a post the user has no role at,
+        403 for one where their role may not add this."""
         raw = request.data.get("post") if isinstance(request.data, dict) else None
         post_ids = list(policy.roles(request.user))
         if raw is None:
-            if len(post_ids) == 1:
-                return Post.objects.get(pk=post_ids[0])
-            if not post_ids:
-                return None  # no role anywhere: policy.require() answers 403
-            raise ValidationError({"post": ["You work at several posts: say which one (post id)."]})
-        if isinstance(raw, int) and not isinstance(raw, bool) and raw in post_ids:
-            return Post.objects.get(pk=raw)
-        raise ValidationError({"post": [f'Invalid pk "{raw}" - object does not exist.']})
+            if len(post_ids) > 1:
+                raise ValidationError({"post": ["You work at several posts: say which one (post id)."]})
+        elif not isinstance(raw, int) or isinstance(raw, bool):
+            raise ValidationError({"post": [f"Incorrect type. Expected pk value, received {type(raw).__name__}."]})
+        return policy.post_for_new(request.user, self.model, raw, request=request._request)
 
     def state_change(self, request, *, action: str, serializer_class, perform):
         """A POST action that changes a record (status, phase, close, release): same steps as update."""
         instance = self.get_object()
-        require(request, action, instance)
+        policy.check_write(request.user, action, instance, request=request._request)
         tags = concurrency.require_if_match(request)
         serializer = serializer_class(data=request.data, context=self.input_context(post=instance.post))
         serializer.is_valid(raise_exception=True)
@@ -153,7 +155,6 @@ class CreateMixin:
 
     def create(self, request, *args, **kwargs):
         post = self.resolve_post(request)
-        require(request, "add", model=self.model, post=post)
         serializer = self.create_serializer_class(data=request.data, context=self.input_context(post=post))
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -168,7 +169,7 @@ class PartialUpdateMixin:
 
     def apply_update(self, request, *, partial: bool):
         instance = self.get_object()
-        require(request, "change", instance)
+        policy.check_write(request.user, "change", instance, request=request._request)
         tags = concurrency.require_if_match(request)
         serializer = self.update_serializer_class(
             instance=instance,

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -16,7 +17,8 @@ DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The admin, for operators (superusers) only: attache_crm/accounts/admin_site.py.
+    "attache_crm.accounts.admin_site.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -42,6 +44,7 @@ INSTALLED_APPS = [
     "engagements",
     "reports",
     "apitokens",
+    "operations",
 ]
 
 MIDDLEWARE = [
@@ -91,8 +94,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
-    # The embedded database lives in var/, which a fresh checkout does not have yet.
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    # The embedded database lives in var/ (kept in the checkout by var/.gitkeep).
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
 
@@ -153,6 +155,32 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 
+# Client IP: lockouts and the audit log resolve it the same way (django-ipware, through axes).
+# X-Forwarded-For is whatever the client sent unless a proxy we run rewrote it, so it is read only
+# when TRUSTED_PROXY_COUNT reverse proxies stand in front of the web processes; with 0 (direct
+# exposure, the default) the address is REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+
+
+def client_ip_settings(trusted_proxy_count: int) -> dict:
+    """The axes/ipware settings for this many trusted reverse proxies."""
+    if trusted_proxy_count < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT is a number of proxies: 0 or more.")
+    if not trusted_proxy_count:
+        return {"AXES_IPWARE_PROXY_COUNT": None, "AXES_IPWARE_META_PRECEDENCE_ORDER": ("REMOTE_ADDR",)}
+    # ipware counts the proxies listed *inside* the header; the nearest one shows only as
+    # REMOTE_ADDR, hence one less. The client is then the entry our outermost proxy appended.
+    return {
+        "AXES_IPWARE_PROXY_COUNT": trusted_proxy_count - 1,
+        "AXES_IPWARE_META_PRECEDENCE_ORDER": ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"),
+    }
+
+
+vars().update(client_ip_settings(TRUSTED_PROXY_COUNT))
+AXES_IPWARE_PROXY_ORDER = "left-most"
+# Entries a client puts in front of the chain are ignored, not a reason to give up on it.
+IPWARE_STRICT = False
+
 # Second factor (django-otp TOTP): the issuer shown by authenticator apps.
 OTP_TOTP_ISSUER = "Attaché CRM"
 
@@ -181,8 +209,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # E-mail: console in development; set EMAIL_URL in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
-vars().update(EMAIL_CONFIG)
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="attache-crm@localhost")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server needed).
@@ -203,6 +237,8 @@ else:
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
+        # Broadcast (pidbox) tables; kombu's default is ./control in the working directory.
+        "control_folder": str(BROKER_DIR / "control"),
         "store_processed": False,
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -219,9 +255,25 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 # Exactly one beat runs (DESIGN §5); the tasks are idempotent should a second one ever run.
+# The scheduler's heartbeat (seconds): /healthz, the dashboard and the beat health check read it.
+SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
+# The dashboard warns, and /healthz says "late", when the tick or the sweep is older than this.
+SCHEDULER_LATE_AFTER = timedelta(hours=2)
+# Seconds between weekly summary sweeps; 0 (the default) means hourly at five past the hour.
+# A short interval is for a test stack that cannot wait for the hour.
+WEEKLY_SWEEP_SECONDS = env.int("WEEKLY_SWEEP_SECONDS", default=0)
 CELERY_BEAT_SCHEDULE = {
     # Hourly: each post's summary is due after its own cutoff in its own time zone.
-    "weekly-summary-sweep": {"task": "reports.tasks.weekly_summary_sweep", "schedule": crontab(minute=5)},
+    "weekly-summary-sweep": {
+        "task": "reports.tasks.weekly_summary_sweep",
+        "schedule": WEEKLY_SWEEP_SECONDS or crontab(minute=5),
+    },
+    # A tick nobody ran in time is dropped rather than run late: it would claim a freshness it lacks.
+    "scheduler-tick": {
+        "task": "operations.tasks.scheduler_tick",
+        "schedule": SCHEDULER_TICK_SECONDS,
+        "options": {"expires": SCHEDULER_TICK_SECONDS},
+    },
     "follow-up-reminders": {"task": "reports.tasks.follow_up_reminders", "schedule": crontab(hour=5, minute=0)},
     "agreement-expiry-alerts": {
         "task": "reports.tasks.agreement_expiry_alerts",
@@ -296,6 +348,9 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False, "displayOperationId": True},
 }
+
+# manage.py seed_demo (the demo post and its well-known logins): development and tests only.
+DEMO_SEED_ALLOWED = True
 
 TAGGIT_CASE_INSENSITIVE = True
 

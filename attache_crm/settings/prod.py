@@ -29,3 +29,6 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# seed_demo creates accounts, and resets their passwords, to one printed in the README: never here.
+DEMO_SEED_ALLOWED = False

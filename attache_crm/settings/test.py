@@ -1,6 +1,11 @@
 """Test settings: fast hashing, in-memory e-mail, the real database named by DATABASE_URL."""
 
+import hashlib
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
+from .base import BASE_DIR, BROKER_DIR, CELERY_BROKER_TRANSPORT_OPTIONS, DATABASES, REDIS_URL
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -10,3 +15,22 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# On the embedded defaults the test database is a file, not SQLite's in-memory one, so that worker
+# processes started by the integration tests share it; and the tests get a broker folder of their
+# own, apart from a `make run` on the same checkout. Both live in the system's temporary folder,
+# named after the checkout, so two checkouts never share them.
+_scratch = Path(tempfile.gettempdir()) / f"attache-crm-test-{hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(_scratch.with_suffix(".sqlite3"))}
+    # WAL lets the test process read while a worker writes; durability does not matter here.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        key: value.replace(str(BROKER_DIR), f"{_scratch}-broker") if isinstance(value, str) else value
+        for key, value in CELERY_BROKER_TRANSPORT_OPTIONS.items()
+    }
+
+# The test runner empties tables between transactional tests with TRUNCATE, which the audit log
+# refuses on PostgreSQL; this lets `flush` (reports/management/commands/flush.py) do it here only.
+AUDIT_LOG_FLUSHABLE = True

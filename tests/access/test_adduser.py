@@ -29,9 +29,9 @@ def test_creates_the_user_and_membership(monkeypatch, post):
     assert AuditEvent.objects.filter(action="create", detail__contains="adduser jdoe").exists()
 
 
-def test_admin_role_gets_staff(monkeypatch, post):
+def test_admin_role_gets_no_staff_status_the_django_admin_is_for_operators(monkeypatch, post):
     out = _run(monkeypatch, "sysadmin", "--post", "BANDAR", "--role", "admin")
-    assert get_user_model().objects.get(username="sysadmin").is_staff
+    assert not get_user_model().objects.get(username="sysadmin").is_staff
     assert "authenticator" in out
 
 

@@ -1,14 +1,22 @@
-"""The Django admin follows the policy: content for operators only; the admin role manages its post's people."""
+"""The Django admin is for operators (superusers) only; a post's `admin` manages people in the app.
+
+Written as the attack of issue row 1: a post's administrator, given staff status, tried in /admin/
+to place another post's chief at their own post and to set that chief's password.
+"""
 
 import pytest
 from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.test import RequestFactory
 from django.urls import reverse
 
 from attache_crm.markings import Channel
 from contacts.models import Membership
+from reports.models import AuditEvent
 
 from ..conftest import client_for
-from ..factories import CounterpartFactory, MeetingFactory, MembershipFactory, UserFactory
+from ..factories import PASSWORD, MeetingFactory, MembershipFactory, UserFactory
+from .helpers import consented_client, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -21,10 +29,13 @@ CONTENT_MODELS = [
     "engagements_actionitem",
     "reports_cable",
 ]
+PEOPLE_MODELS = ["auth_user", "contacts_membership", "contacts_post", "reports_auditevent"]
+NEW_PASSWORD = "Taken-over-at-another-post-1"
 
 
 @pytest.fixture
 def staff_admin(post_admin):
+    """The post's admin, given staff status (as provisioning once did)."""
     post_admin.is_staff = True
     post_admin.save()
     return post_admin
@@ -33,6 +44,20 @@ def staff_admin(post_admin):
 @pytest.fixture
 def operator(django_user_model):
     return django_user_model.objects.create_superuser("operator", "op@example.org", "operator-password-123")
+
+
+@pytest.fixture
+def other_chief(other_post):
+    user = UserFactory(username="otherchief")
+    MembershipFactory(user=user, post=other_post, role="chief")
+    return user
+
+
+def _refused(response) -> bool:
+    """Sent to the admin's login (never an admin page), or refused outright."""
+    if response.status_code == 302:
+        return response["Location"].startswith("/admin/login/")
+    return response.status_code in (403, 404)
 
 
 def test_every_registered_model_is_hardened():
@@ -45,29 +70,105 @@ def test_every_registered_model_is_hardened():
     assert registered - known <= {m for m in registered if m.startswith("apitokens.")}, registered - known
 
 
-@pytest.mark.parametrize("model", CONTENT_MODELS)
-def test_admin_role_cannot_open_content_models(staff_admin, model):
+def test_the_admin_site_is_the_operators_site():
+    from attache_crm.accounts.admin_site import OperatorAdminSite
+
+    assert isinstance(admin.site, OperatorAdminSite)
+
+
+def test_our_model_admins_refuse_a_non_operator_even_with_every_permission(staff_admin):
+    """Defence in depth: were the site's door opened, our ModelAdmins would still say no."""
+    staff_admin.user_permissions.set(Permission.objects.all())
+    staff_admin = type(staff_admin).objects.get(pk=staff_admin.pk)  # drop the permission cache
+    request = RequestFactory().get("/admin/")
+    request.user = staff_admin
+    ours = [ma for ma in admin.site._registry.values() if ma.__module__.split(".")[0] != "django"]
+    ours = [ma for ma in ours if not ma.__module__.startswith(("axes", "django_otp", "taggit"))]
+    assert len(ours) >= 12
+    for model_admin in ours:
+        assert not model_admin.has_module_permission(request), model_admin
+        assert not model_admin.has_view_permission(request), model_admin
+        assert not model_admin.has_change_permission(request), model_admin
+        assert not model_admin.has_delete_permission(request), model_admin
+
+
+def test_staff_with_every_django_permission_gets_no_admin_page(db):
+    user = UserFactory(username="staffonly", is_staff=True)
+    user.user_permissions.set(Permission.objects.all())
+    client = client_for(user)
+    for url in ["admin:index", "admin:auth_user_changelist", "admin:reports_auditevent_changelist"]:
+        assert _refused(client.get(reverse(url))), url
+
+
+@pytest.mark.parametrize("role", ["attache", "diplomat", "chief", "admin", "outsider"])
+def test_no_role_enters_the_admin(users_by_role, role):
+    user = users_by_role[role]
+    user.is_staff = True
+    user.save()
+    client = client_for(user)
+    for url in ["admin:index", *[f"admin:{m}_changelist" for m in PEOPLE_MODELS + CONTENT_MODELS]]:
+        response = client.get(reverse(url))
+        assert _refused(response), (url, response.status_code)
+
+
+# ---------------------------------------------------------------- issue row 1, as the attack
+
+
+def test_post_admin_cannot_set_another_posts_chiefs_password_in_the_admin(staff_admin, other_chief):
     client = client_for(staff_admin)
-    assert client.get(reverse(f"admin:{model}_changelist")).status_code == 403
-    assert client.get(reverse(f"admin:{model}_add")).status_code == 403
+    url = reverse("admin:auth_user_password_change", args=[other_chief.pk])
+    assert _refused(client.get(url))
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    assert _refused(response)
+    other_chief.refresh_from_db()
+    assert other_chief.check_password(PASSWORD) and not other_chief.check_password(NEW_PASSWORD)
+    # The attacker's password does not sign in as the chief.
+    browser = consented_client()
+    sign_in(browser, "otherchief", NEW_PASSWORD)
+    assert "_auth_user_id" not in browser.session
 
 
-def test_admin_role_cannot_open_a_content_record(staff_admin, post):
-    counterpart = CounterpartFactory(post=post, restricted_notes="RN-ADMIN-MARKER")
+def test_post_admin_cannot_place_another_posts_chief_at_their_post_in_the_admin(staff_admin, other_chief, post):
     client = client_for(staff_admin)
-    response = client.get(reverse("admin:contacts_counterpart_change", args=[counterpart.pk]))
-    assert response.status_code in (403, 302)
-    assert "RN-ADMIN-MARKER" not in response.content.decode()
-    history = client.get(reverse("admin:contacts_counterpart_history", args=[counterpart.pk]))
-    assert "RN-ADMIN-MARKER" not in history.content.decode()
+    assert _refused(client.get(reverse("admin:contacts_membership_add")))
+    response = client.post(
+        reverse("admin:contacts_membership_add"), {"user": other_chief.pk, "post": post.pk, "role": "attache"}
+    )
+    assert _refused(response)
+    assert list(Membership.objects.filter(user=other_chief).values_list("post__code", "role")) == [("OTHER", "chief")]
 
 
-def test_admin_index_lists_people_and_audit_not_content(staff_admin):
-    body = client_for(staff_admin).get(reverse("admin:index")).content.decode()
-    for model in ["auth/user", "contacts/membership", "contacts/post", "reports/auditevent"]:
-        assert f"/admin/{model}/" in body
-    for model in CONTENT_MODELS:
-        assert f"/admin/{model.replace('_', '/', 1)}/" not in body
+def test_post_admin_cannot_set_their_own_members_password_in_the_admin_either(staff_admin, attache):
+    client = client_for(staff_admin)
+    url = reverse("admin:auth_user_password_change", args=[attache.pk])
+    assert _refused(client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD}))
+    attache.refresh_from_db()
+    assert attache.check_password(PASSWORD)
+
+
+def test_post_admin_cannot_change_a_user_or_grant_superuser_in_the_admin(staff_admin, attache):
+    client = client_for(staff_admin)
+    data = {"username": "attache", "is_active": "on", "is_superuser": "on", "is_staff": "on"}
+    assert _refused(client.post(reverse("admin:auth_user_change", args=[staff_admin.pk]), data))
+    assert _refused(client.post(reverse("admin:auth_user_change", args=[attache.pk]), data))
+    staff_admin.refresh_from_db()
+    attache.refresh_from_db()
+    assert not staff_admin.is_superuser and not attache.is_superuser
+
+
+def test_post_admin_sees_no_user_data_in_the_admin(staff_admin, attache, other_chief):
+    client = client_for(staff_admin)
+    for url in [
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:auth_user_change", args=[other_chief.pk]),
+        reverse("admin:contacts_membership_changelist"),
+    ]:
+        response = client.get(url, follow=True)
+        body = response.content.decode()
+        assert "otherchief" not in body and ">attache<" not in body
+
+
+# ---------------------------------------------------------------- operators
 
 
 def test_operator_sees_content_and_restricted_notes(operator, post):
@@ -76,104 +177,51 @@ def test_operator_sees_content_and_restricted_notes(operator, post):
     assert "RN-OPERATOR" in body
 
 
-def test_admin_role_manages_users_of_their_post_only(staff_admin, attache, outsider, operator):
-    client = client_for(staff_admin)
-    body = client.get(reverse("admin:auth_user_changelist")).content.decode()
-    assert "attache" in body and "outsider" not in body and ">operator<" not in body
-    assert client.get(reverse("admin:auth_user_change", args=[attache.pk])).status_code == 200
-    assert client.get(reverse("admin:auth_user_change", args=[outsider.pk])).status_code == 302  # "doesn't exist"
-    assert client.get(reverse("admin:auth_user_change", args=[operator.pk])).status_code == 302
+def test_operator_sets_a_password_in_the_admin_audited_and_tokens_revoked(operator, other_chief):
+    from apitokens.services import token_issue
+
+    token, _ = token_issue(user=other_chief, name="script", lifetime_days=30)
+    client = client_for(operator)
+    url = reverse("admin:auth_user_password_change", args=[other_chief.pk])
+    response = client.post(url, {"password1": NEW_PASSWORD, "password2": NEW_PASSWORD, "usable_password": "true"})
+    assert response.status_code == 302
+    other_chief.refresh_from_db()
+    assert other_chief.check_password(NEW_PASSWORD)
+    event = AuditEvent.objects.get(action="password_change", object_id=str(other_chief.pk))
+    assert event.user == operator and event.post.code == "OTHER"
+    token.refresh_from_db()
+    assert token.revoked_at is not None
 
 
-def test_admin_role_cannot_make_anyone_superuser(staff_admin, attache):
-    client = client_for(staff_admin)
-    page = client.get(reverse("admin:auth_user_change", args=[attache.pk])).content.decode()
-    assert 'name="is_superuser"' not in page and 'name="user_permissions"' not in page
+def test_operator_deactivates_in_the_admin_through_the_service(operator, attache):
+    client = client_for(operator)
+    page = client.get(reverse("admin:auth_user_change", args=[attache.pk]))
+    assert page.status_code == 200
     data = {
-        "username": "attache", "email": "a@example.org", "is_active": "on", "is_superuser": "on",
-        "date_joined_0": "2026-01-01", "date_joined_1": "00:00:00",
+        "username": "attache", "email": "", "first_name": "", "last_name": "",
     }  # fmt: skip
-    client.post(reverse("admin:auth_user_change", args=[attache.pk]), data)
+    response = client.post(reverse("admin:auth_user_change", args=[attache.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
     attache.refresh_from_db()
-    assert not attache.is_superuser
+    assert not attache.is_active
+    assert AuditEvent.objects.filter(action="deactivate", object_id=str(attache.pk), user=operator).exists()
 
 
-def test_admin_role_cannot_delete_users(staff_admin, attache):
-    client = client_for(staff_admin)
-    assert client.post(reverse("admin:auth_user_delete", args=[attache.pk]), {"post": "yes"}).status_code == 403
-
-
-def test_admin_role_adds_a_membership_at_their_post_and_admin_gets_staff(staff_admin, post, other_post):
+def test_operator_places_people_at_posts_audited(operator, post):
     newcomer = UserFactory(username="newcomer")
-    client = client_for(staff_admin)
-    response = client.post(
+    response = client_for(operator).post(
         reverse("admin:contacts_membership_add"), {"user": newcomer.pk, "post": post.pk, "role": "admin"}
     )
     assert response.status_code == 302
-    newcomer.refresh_from_db()
-    assert newcomer.is_staff and Membership.objects.filter(user=newcomer, post=post, role="admin").exists()
-    other = UserFactory(username="other-newcomer")
-    response = client.post(
-        reverse("admin:contacts_membership_add"), {"user": other.pk, "post": other_post.pk, "role": "attache"}
-    )
-    assert response.status_code == 200  # form error: not one of the choices
-    assert not Membership.objects.filter(user=other).exists()
+    membership = Membership.objects.get(user=newcomer, post=post, role="admin")
+    assert AuditEvent.objects.filter(action="create", object_id=str(membership.pk), user=operator).exists()
 
 
-def test_admin_role_cannot_change_their_own_role(staff_admin, post):
-    client = client_for(staff_admin)
-    own = Membership.objects.get(user=staff_admin)
-    response = client.post(
-        reverse("admin:contacts_membership_change", args=[own.pk]),
-        {"user": staff_admin.pk, "post": post.pk, "role": "chief"},
-    )
-    assert response.status_code == 403
-    own.refresh_from_db()
-    assert own.role == "admin"
-
-
-def test_admin_role_sees_only_their_posts_memberships(staff_admin, outsider):
-    body = client_for(staff_admin).get(reverse("admin:contacts_membership_changelist")).content.decode()
-    assert "outsider" not in body
-
-
-def test_admin_role_reads_audit_log_in_admin_read_only(staff_admin, attache, outsider, post, other_post):
+def test_operator_reads_the_audit_log_in_the_admin_read_only(operator, attache, post):
     from attache_crm import audit
 
-    audit.record(action="create", user=attache, post=post, detail="bandar-event")
-    audit.record(action="create", user=outsider, post=other_post, detail="other-event")
-    client = client_for(staff_admin)
-    body = client.get(reverse("admin:reports_auditevent_changelist")).content.decode()
-    assert ">attache<" in body and ">outsider<" not in body
-    event = client.get(reverse("admin:reports_auditevent_change", args=[attache_event_pk(attache)]))
-    assert event.status_code == 200 and "bandar-event" in event.content.decode()
-    assert 'name="_save"' not in event.content.decode()
-
-
-def attache_event_pk(user):
-    from reports.models import AuditEvent
-
-    return AuditEvent.objects.get(user=user, detail="bandar-event").pk
-
-
-@pytest.mark.parametrize("role", ["attache", "diplomat", "chief"])
-def test_other_roles_cannot_enter_the_admin(users_by_role, role):
-    response = client_for(users_by_role[role]).get(reverse("admin:index"))
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
-
-
-def test_non_member_staff_sees_nothing(db):
-    user = UserFactory(username="staffonly", is_staff=True)
-    client = client_for(user)
-    assert client.get(reverse("admin:auth_user_changelist")).status_code == 403
-    assert client.get(reverse("admin:reports_auditevent_changelist")).status_code == 403
-
-
-def test_other_post_admin_staff_is_scoped(other_post, attache):
-    other_admin = UserFactory(username="otheradmin", is_staff=True)
-    MembershipFactory(user=other_admin, post=other_post, role="admin")
-    client = client_for(other_admin)
-    assert client.get(reverse("admin:auth_user_change", args=[attache.pk])).status_code == 302
-    memberships = client.get(reverse("admin:contacts_membership_changelist")).content.decode()
-    assert ">attache</a></th>" not in memberships and ">otheradmin</a></th>" in memberships
-    assert "BANDAR" not in memberships
+    event = audit.record(action="create", user=attache, post=post, detail="bandar-event")
+    client = client_for(operator)
+    page = client.get(reverse("admin:reports_auditevent_change", args=[event.pk]))
+    assert page.status_code == 200 and "bandar-event" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()

@@ -1,9 +1,11 @@
 """The audit log: append-only everywhere, readable and filterable by the chief and the admin at /audit/."""
 
+import os
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -52,6 +54,50 @@ def test_postgresql_refuses_raw_sql_update_and_delete(event, sql):
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).detail == "original"
+
+
+def _postgresql_only():
+    """The triggers exist on PostgreSQL only; CI runs there, so there a skip would hide a failure."""
+    if connection.vendor != "postgresql":
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the audit-log trigger tests on PostgreSQL (DATABASE_URL).")
+        pytest.skip("the append-only triggers exist on PostgreSQL only (SQLite has no TRUNCATE)")
+
+
+def _run_deferred_checks():
+    # TRUNCATE refuses to run past deferred foreign-key checks: run this test's pending ones first.
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "TRUNCATE reports_auditevent",
+        "TRUNCATE reports_auditevent RESTART IDENTITY",
+        # The log refers to users and posts: a cascade from there would reach it.
+        "TRUNCATE auth_user CASCADE",
+        "TRUNCATE contacts_post CASCADE",
+    ],
+)
+def test_postgresql_refuses_truncate_of_the_audit_log(event, sql):
+    """Issue row 10, as the attack: TRUNCATE, which row triggers never see."""
+    _postgresql_only()
+    _run_deferred_checks()
+    with pytest.raises(DatabaseError, match="append-only: TRUNCATE refused"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql)
+    assert AuditEvent.objects.get(pk=event.pk).detail == "original"
+
+
+def test_manage_py_flush_refuses_to_empty_the_audit_log_outside_tests(event, settings):
+    _postgresql_only()
+    settings.AUDIT_LOG_FLUSHABLE = False
+    _run_deferred_checks()
+    with pytest.raises(CommandError, match="couldn't be flushed") as refused:
+        call_command("flush", interactive=False, verbosity=0)
+    assert "append-only: TRUNCATE refused" in str(refused.value.__cause__)
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
 def test_admin_offers_no_way_to_change_or_delete_an_event(event, django_user_model):

@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ..conftest import client_for
 from . import matrix
-from .matrix import LOGIN, READ, READ_CABLE, ROWS
+from .matrix import ADMIN_LOGIN, LOGIN, READ, READ_CABLE, ROWS
 from .world import CABLE_VARIANTS, RECORD_RESOURCES, RECORD_VARIANTS, build_world, marker, notes_marker
 
 NOTES_READERS = {"attache", "chief"}
@@ -56,6 +56,15 @@ def _url(world, row, variant) -> str:
     return reverse(row.name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
 
 
+def _data(world, row, role, variant) -> dict:
+    """The row's POST data: a valid write built for the cell, or fixed data in which "{post}" and
+    "{other}" stand for the ids of BANDAR and of an account of another post."""
+    if callable(row.data):
+        return row.body(world, role, variant)
+    ids = {"post": world.post.pk, "other": world.get("person", "other").pk}
+    return {key: value.format(**ids) if isinstance(value, str) else value for key, value in row.data.items()}
+
+
 CELLS = list(matrix.cells())
 
 
@@ -68,7 +77,7 @@ def test_matrix_cell(world, db, row, role, variant):
     url = _url(world, row, variant)
     client = _client(world, role)
     if row.method == "POST":
-        response = client.post(url, row.data, headers=row.headers)
+        response = client.post(url, _data(world, row, role, variant), headers=row.headers)
     else:
         response = client.get(url, headers=row.headers)
     expected = row.expected(role, variant)
@@ -76,6 +85,10 @@ def test_matrix_cell(world, db, row, role, variant):
     if expected == LOGIN:
         assert response.status_code == 302 and response["Location"].startswith(reverse("login")), (
             f"{where}: {response.status_code}, expected a redirect to the login page"
+        )
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), (
+            f"{where}: {response.status_code}, expected a redirect to the admin's login"
         )
     else:
         assert response.status_code == expected, f"{where}: {response.status_code}, expected {expected}"
@@ -107,7 +120,8 @@ def test_every_url_pattern_is_in_the_matrix_or_exempt_with_a_reason():
 
 
 def test_every_matrix_row_names_an_existing_url():
-    names = {name for _, name, _ in _patterns()}
+    patterns = list(_patterns())
+    names = {name for _, name, _ in patterns} | {f"{ns}:{name}" for ns, name, _ in patterns if ns}
     assert {row.name for row in ROWS} <= names, {row.name for row in ROWS} - names
 
 

@@ -197,6 +197,12 @@ def build_world() -> World:
         user=attache, name="matrix token", expires_at=timezone.now() + dt.timedelta(days=30)
     )
 
+    # People pages: a member of BANDAR whom its admin manages, and the outsider, who is not theirs.
+    member = UserFactory(username="member")
+    MembershipFactory(user=member, post=post, role=Role.DIPLOMAT)
+    world.records[("person", "member")] = member
+    world.records[("person", "other")] = world.users["outsider"]
+
     # The other post: its records must never show at BANDAR (and the outsider sees only these).
     outsider = world.users["outsider"]
     other = {"post": other_post, "created_by": outsider}

@@ -31,9 +31,11 @@ from tests.access.matrix import (
     WRITE_POST,
     Row,
     api,
+    derive,
 )
 from tests.access.test_matrix import forbidden_markers
-from tests.access.world import RECORD_RESOURCES, build_world
+from tests.access.world import RECORD_RESOURCES, RECORD_VARIANTS, build_world
+from tests.access.writes import NEW_API_DATA
 from tests.conftest import client_for
 
 from .conftest import issue_token
@@ -106,6 +108,17 @@ API_ROWS += [
     Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
     Row("api-cable-widen", _anonymous_401(CABLE_WIDEN_POST), "cable", "POST", headers=ANY_VERSION),
 ]
+# Successful writes: a valid new record (201) and a valid change (200) wherever the role may write.
+CREATE_SAVE = {**_anonymous_401(CREATE_POST), "attache": matrix.CREATED, "outsider": matrix.CREATED}
+WRITE_SAVE = _anonymous_401(derive(READ, RECORD_VARIANTS, lambda role, variant: matrix.OK
+                                   if role == "attache" and variant != "restricted_granted" else None))  # fmt: skip
+for resource in RECORD_RESOURCES:
+    base = BASENAMES[resource]
+    API_ROWS += [
+        Row(f"{base}-list", CREATE_SAVE, method="POST", data=lambda w, r, v, resource=resource: NEW_API_DATA[resource]),
+        Row(f"{base}-detail", WRITE_SAVE, resource, "PATCH", headers=ANY_VERSION,
+            data=lambda w, r, v: {"marking": "SBU"}),
+    ]  # fmt: skip
 AUTH_CHANNELS = ("session", "token")
 CELLS = [
     (row, role, variant, way)
@@ -138,7 +151,7 @@ def _call(world, row, role, variant, way):
     headers = dict(row.headers)
     if row.method == "GET":
         return url, client.get(url, headers=headers)
-    body = json.dumps(row.data)
+    body = json.dumps(row.body(world, role, variant))
     return url, getattr(client, row.method.lower())(url, body, content_type="application/json", headers=headers)
 
 

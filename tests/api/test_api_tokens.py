@@ -5,6 +5,7 @@ works for the browser, with CSRF on writes."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 
 import pytest
@@ -15,6 +16,7 @@ from django.utils import timezone
 from apitokens.models import TOKEN_MAX_LIFETIME, PersonalAccessToken, hash_secret
 from reports.models import AuditEvent
 from tests.conftest import client_for
+from tests.factories import PASSWORD
 
 from .conftest import ApiClient, issue_token
 
@@ -214,3 +216,100 @@ def test_a_forged_session_cookie_is_no_session_not_a_server_error(attache, value
     client = Client(HTTP_COOKIE=f"sessionid={value}")
     assert client.get(LIST).status_code == 401
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+# ---------------------------------------------------------------- tokens die with credentials (issue row 10)
+
+NEW_PASSWORD = "Correct-horse-battery-staple-9"
+
+
+def _refused_as_outlived(user, text):
+    assert ApiClient(user, text).get(LIST).status_code == 401
+    return AuditEvent.objects.filter(action="login_failed", detail="API token: password changed since issue").exists()
+
+
+def test_a_token_dies_when_its_user_changes_their_own_password(attache):
+    text = issue_token(attache)
+    assert ApiClient(attache, text).get(LIST).status_code == 200
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client_for(attache).post(reverse("password_change"), data).status_code == 302
+    assert ApiClient(attache, text).get(LIST).status_code == 401
+
+
+def test_a_token_dies_when_an_administrator_resets_the_password(attache, post_admin):
+    text = issue_token(attache)
+    data = {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    assert client_for(post_admin).post(reverse("person_password", args=[attache.pk]), data).status_code == 302
+    assert ApiClient(attache, text).get(LIST).status_code == 401
+
+
+def test_a_token_dies_when_set_password_is_called_anywhere(attache):
+    """A command, a shell, a script: no service involved, nothing revoked — the fingerprint still tells."""
+    text = issue_token(attache)
+    attache.set_password(NEW_PASSWORD)
+    attache.save()
+    assert _refused_as_outlived(attache, text)
+    assert PersonalAccessToken.objects.get().revoked_at is None  # refused at use, not by revocation
+
+
+def test_a_token_dies_when_the_password_hash_is_written_without_signals(attache):
+    from django.contrib.auth.hashers import make_password
+
+    text = issue_token(attache)
+    type(attache).objects.filter(pk=attache.pk).update(password=make_password(NEW_PASSWORD))
+    assert _refused_as_outlived(attache, text)
+
+
+def test_a_token_dies_with_manage_py_changepassword(attache, monkeypatch):
+    from django.core.management import call_command
+
+    text = issue_token(attache)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": NEW_PASSWORD)
+    call_command("changepassword", "attache", stdout=io.StringIO())
+    assert _refused_as_outlived(attache, text)
+
+
+def test_a_token_dies_when_the_password_is_made_unusable(attache):
+    text = issue_token(attache)
+    attache.set_unusable_password()
+    attache.save()
+    assert _refused_as_outlived(attache, text)
+
+
+def test_a_token_issued_after_the_change_works(attache):
+    attache.set_password(NEW_PASSWORD)
+    attache.save()
+    assert ApiClient(attache, issue_token(attache)).get(LIST).status_code == 200
+
+
+def test_a_token_survives_a_secret_key_rotation_kept_as_fallback(attache, settings):
+    text = issue_token(attache)
+    settings.SECRET_KEY_FALLBACKS = [settings.SECRET_KEY]
+    settings.SECRET_KEY = "a-new-secret-key-" + "x" * 50
+    assert ApiClient(attache, text).get(LIST).status_code == 200
+
+
+def test_a_token_dies_when_the_account_is_deactivated_and_stays_dead_after_reactivation(attache, post_admin):
+    text = issue_token(attache)
+    admin = client_for(post_admin)
+    assert admin.post(reverse("person_deactivate", args=[attache.pk])).status_code == 302
+    assert ApiClient(attache, text).get(LIST).status_code == 401
+    assert admin.post(reverse("person_reactivate", args=[attache.pk])).status_code == 302
+    assert ApiClient(attache, text).get(LIST).status_code == 401
+    assert PersonalAccessToken.objects.get().revoked_at is not None
+
+
+def test_a_token_stays_dead_after_a_deactivation_outside_the_app_is_undone_in_it(attache, post_admin):
+    text = issue_token(attache)
+    type(attache).objects.filter(pk=attache.pk).update(is_active=False)  # a shell, another tool
+    assert ApiClient(attache, text).get(LIST).status_code == 401
+    assert client_for(post_admin).post(reverse("person_reactivate", args=[attache.pk])).status_code == 302
+    assert ApiClient(attache, text).get(LIST).status_code == 401
+
+
+def test_token_page_shows_tokens_revoked_by_a_password_change(attache):
+    issue_token(attache)
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    client = client_for(attache)
+    client.post(reverse("password_change"), data)
+    assert "revoked" in client.get(reverse("token_list")).content.decode()

@@ -191,8 +191,12 @@ def test_a_post_is_needed_when_working_at_several(api, multi_post_attache, post,
 
 
 def test_no_record_at_a_post_you_do_not_work_at(att, other_post):
+    """A post the user has no role at is answered as an absent one (404), as the pages do."""
     response = att.post(CP, {"family_name": "X", "post": other_post.pk})
-    assert response.status_code == 400 and "post" in _errors(response)
+    assert response.status_code == 404 and response.json()["detail"] == "No such post."
+    absent = att.post(CP, {"family_name": "X", "post": other_post.pk + 1000})
+    assert absent.status_code == 404 and absent.json() == response.json()
+    assert not Counterpart.objects.exists()
 
 
 def test_hidden_or_other_post_links_are_refused(att, post, other_post, second_attache):

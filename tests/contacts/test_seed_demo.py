@@ -125,3 +125,35 @@ def test_each_demo_user_signs_in_and_sees_the_dashboard(username):
         response = client.get(reverse("dashboard"))
     assert response.status_code == 200
     assert "BANDAR" in response.content.decode()
+
+
+def test_seed_demo_refuses_to_run_under_production_settings():
+    """Issue row 10: under production settings it would create logins with the published password."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.access.test_settings import PROD_ENV, ROOT
+
+    env = {k: v for k, v in os.environ.items() if k not in PROD_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "seed_demo"],
+        cwd=ROOT,
+        env={**env, **PROD_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert result.stderr.strip().splitlines() == [
+        "CommandError: seed_demo refuses to run under production settings (demo logins have a public password)."
+    ]
+
+
+def test_seed_demo_refused_changes_nothing(settings, django_user_model):
+    from django.core.management import CommandError
+
+    settings.DEMO_SEED_ALLOWED = False
+    with pytest.raises(CommandError, match="production settings"):
+        _seed()
+    assert not Post.objects.exists() and not django_user_model.objects.exists()

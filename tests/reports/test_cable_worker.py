@@ -1,12 +1,12 @@
-"""Integration: real Celery workers on the broker of REDIS_URL (Redis in CI).
+"""Integration: real Celery workers on the configured broker and database.
 
 - an in-process worker (celery.contrib.testing) drafts an enqueued week: one cable;
 - a prefork worker process given the same week twice at once: one cable;
 - a prefork worker whose child is killed with SIGKILL mid-task: the message is delivered again
   (acks_late + task_reject_on_worker_lost) and, after a worker restart, one cable exists.
 
-The worker processes share the test database, so those two need PostgreSQL; all of these are
-skipped only when REDIS_URL is not set.
+They run on both stacks: Redis and PostgreSQL in CI; kombu's filesystem broker and an SQLite test
+database file (which worker processes share) on the embedded defaults.
 """
 
 import os
@@ -20,18 +20,13 @@ from urllib.parse import quote
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.conf import settings
 from django.db import connection
 
 from attache_crm.celery import app
 from reports import tasks
 from reports.models import Cable, CableKind
 
-pytestmark = [
-    pytest.mark.worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="worker tests run on the Redis of REDIS_URL"),
-]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(__file__).resolve().parents[2]
 WEEK = "2026-06-15"
@@ -76,14 +71,11 @@ def test_sweep_through_a_worker_drafts_what_is_due(post, empty_queue):
 # ---------------------------------------------------------------- worker processes
 
 
-needs_shared_db = pytest.mark.skipif(
-    settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
-    reason="a worker process shares the test database only on PostgreSQL (SQLite's is in memory)",
-)
-
-
 def _database_url() -> str:
+    """The test database, as the worker processes must reach it."""
     s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
     auth = quote(s["USER"] or "", safe="")
     if s.get("PASSWORD"):
         auth += ":" + quote(s["PASSWORD"], safe="")
@@ -99,8 +91,8 @@ class WorkerProcess:
         env.update(
             DJANGO_SETTINGS_MODULE="attache_crm.settings.test",
             DATABASE_URL=_database_url(),
-            ATTACHE_TEST_HOLD_DIR=str(folder),
-            ATTACHE_TEST_HOLD_MODE=mode,
+            HOLD_DIR=str(folder),
+            HOLD_MODE=mode,
         )
         command = [
             sys.executable,
@@ -115,6 +107,7 @@ class WorkerProcess:
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
+            "--include=tests.reports.worker_hold",
             "-n",
             f"test-{uuid.uuid4().hex[:8]}@%h",
         ]
@@ -151,7 +144,6 @@ def workers(tmp_path, empty_queue):
         worker.stop()
 
 
-@needs_shared_db
 def test_same_week_enqueued_twice_at_once_leaves_one_cable(post, workers, tmp_path):
     worker = workers(concurrency=2, mode="barrier")
     tasks.weekly_summary_draft.delay(post.pk, WEEK)
@@ -166,7 +158,6 @@ def test_same_week_enqueued_twice_at_once_leaves_one_cable(post, workers, tmp_pa
     assert "Traceback" not in log, log
 
 
-@needs_shared_db
 def test_worker_child_killed_mid_task_runs_it_again_and_leaves_one_cable(post, workers, tmp_path):
     first = workers(concurrency=1, mode="once")
     tasks.weekly_summary_draft.delay(post.pk, WEEK)

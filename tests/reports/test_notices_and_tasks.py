@@ -107,4 +107,5 @@ def test_celery_is_configured_for_at_least_once_delivery_of_json():
         "reports.tasks.follow_up_reminders",
         "reports.tasks.agreement_expiry_alerts",
         "reports.tasks.clear_sessions",
+        "operations.tasks.scheduler_tick",
     }

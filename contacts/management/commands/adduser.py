@@ -39,9 +39,9 @@ class Command(BaseCommand):
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
             raise CommandError("Give the password on standard input.")
+        # No staff status, whatever the role: the Django admin is for operators (superusers) only,
+        # and a post's administrator manages its people at /accounts/people/.
         user = User(username=username, email=email, first_name=first_name, last_name=last_name)
-        # Administrators work in the Django admin; nobody else needs staff status.
-        user.is_staff = role == Role.ADMIN
         try:
             validate_password(password, user)
             user.full_clean(exclude=["password"])

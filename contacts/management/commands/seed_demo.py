@@ -2,7 +2,8 @@
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from contacts import demo
 from contacts.models import Post
@@ -19,6 +20,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty=False, **options):
+        if not settings.DEMO_SEED_ALLOWED:
+            # Before any query: the demo's users and their published password must never exist here.
+            raise CommandError(
+                "seed_demo refuses to run under production settings (demo logins have a public password)."
+            )
         if if_empty and Post.objects.exists():
             self.stdout.write("A post exists already: demo data not loaded.")
             return

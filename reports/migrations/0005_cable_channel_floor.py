@@ -18,7 +18,7 @@ def floor_from_channel(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("reports", "0003_audit_append_only"),
+        ("reports", "0004_audit_refuses_truncate_account_actions"),
     ]
 
     operations = [
@@ -52,6 +52,11 @@ class Migration(migrations.Migration):
                     ("revoke", "Permission revoke"),
                     ("access_denied", "Access denied"),
                     ("classified_refused", "Classified marking refused"),
+                    ("role_change", "Role change"),
+                    ("password_change", "Password change"),
+                    ("second_factor_reset", "Second factor reset"),
+                    ("deactivate", "Account deactivated"),
+                    ("reactivate", "Account reactivated"),
                     ("widen", "Channel widened"),
                 ],
                 db_index=True,
