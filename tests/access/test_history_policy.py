@@ -20,6 +20,7 @@ from tests.factories import (
     CounterpartFactory,
     ExerciseFactory,
     MeetingFactory,
+    MembershipFactory,
     OrganizationFactory,
     UserFactory,
 )
@@ -277,6 +278,8 @@ def test_record_pages_with_history_cost_the_same_whatever_its_length(
 
 def test_history_author_shows_without_a_query_per_row(post, diplomat):
     authors = [UserFactory(first_name=f"Author{n}", last_name="Smith") for n in range(5)]
+    for author in authors:  # attachés of the post: only they may edit its meetings
+        MembershipFactory(user=author, post=post)
     meeting = MeetingFactory(post=post, created_by=authors[0])
     for number, author in enumerate(authors):
         services.meeting_update(meeting=meeting, by=author, summary=f"Summary {number}")

@@ -255,7 +255,10 @@ def _page(response, chosen_id) -> tuple:
     """What a list page tells: its status, the filter's errors, the rows, and the page's text
     with the id typed in and the per-request tokens taken out."""
     rows = [obj.pk for obj in response.context["page"].object_list]
-    body = TOKENS.sub(r"\1", response.content.decode()).replace(str(chosen_id), "<id>")
+    # Only where the typed id is echoed (the input's value, an error message, a link's query):
+    # the same digits elsewhere on the page (a date, a count) are part of what the page tells.
+    echoed = re.compile(rf"(value=\"|: |=){chosen_id}(?!\d)")
+    body = echoed.sub(r"\1<id>", TOKENS.sub(r"\1", response.content.decode()))
     return response.status_code, dict(response.context["filter"].errors), rows, body
 
 
