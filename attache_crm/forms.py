@@ -1,13 +1,63 @@
-"""The base of every content form: marking refusal with audit, restricted_notes by policy, and the
-one place where a service's refusal becomes a form error."""
+"""The base of every content form: the spill guard with its audit, restricted_notes by policy, and
+the one place where a service's refusal becomes a form error."""
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
-from attache_crm import audit, policy
-from attache_crm.markings import ClassifiedMarkingError, Marking, validate_marking
+from attache_crm import policy, spill
+from attache_crm.markings import Marking, validate_marking
+
+
+class SpillGuardMixin:
+    """Refuses classified banners and portion marks in any text the form receives, and audits it.
+
+    The raw input of every text field (and the marking) is read by the spill guard *before* the
+    field's own checks count: a long form in a short field, or a look-alike spelling that is "not a
+    valid choice", is refused as classified, with the guard's message, and audited — once per
+    refused form, whichever fields carried it. The model's `full_clean()` applies the same guard
+    to what the form hands the service (see attache_crm/records.py).
+
+    Give the form `request=` (and `user=`, `post=` where it has them) for the audit event.
+    """
+
+    spill_model = None  # the object type the audit event names; a ModelForm's model by default
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if getattr(self, "request", None) is None:
+            self.request = request
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or (self.empty_permitted and not self.has_changed()):
+            return
+        refused = {}
+        for name, bound in self._bound_items():
+            if isinstance(bound.field, forms.CharField) or name == "marking":
+                if found := spill.find(bound.data, kind=spill.kind_for(name)):
+                    refused[name] = found
+        for name, errors in self._errors.items():
+            if any(error.code == spill.CLASSIFIED for error in errors.as_data()):
+                refused.setdefault(name, "")
+        if not refused:
+            return
+        for name, found in refused.items():
+            if found and name in self.fields:
+                # Only the classified refusal is shown for that field (not also "too long").
+                self._errors.pop(name, None)
+                self.add_error(name, spill.refusal(found))
+        model = self.spill_model or getattr(getattr(self, "_meta", None), "model", None)
+        request = getattr(self, "request", None)
+        spill.audit_refusal(
+            fields=refused,
+            via="form",
+            request=request,
+            user=getattr(self, "user", None) or getattr(request, "user", None),
+            model=model,
+            post=getattr(self, "post", None),
+        )
 
 
 class OfferedChoiceIterator(ModelChoiceIterator):
@@ -32,16 +82,28 @@ def save_through(form, service, /, **kwargs):
     try:
         return service(**kwargs)
     except ValidationError as exc:
+        # A classified marking the form's own guard did not see (text the service assembles, a
+        # field the form lacks) is audited here, once the service's transaction has rolled back.
+        model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "spill_model", None)
+        request = getattr(form, "request", None)
+        spill.audit_service_refusal(
+            exc,
+            via="form",
+            request=request,
+            user=getattr(form, "user", None) or getattr(request, "user", None),
+            model=model,
+            post=getattr(form, "post", None),
+        )
         errors_by_field = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
         for field, errors in errors_by_field.items():
             form.add_error(field if field in form.fields else None, errors)
         return None
 
 
-class RecordForm(forms.ModelForm):
+class RecordForm(SpillGuardMixin, forms.ModelForm):
     """A ModelForm for a Record at one post, for one user.
 
-    - `marking` is free text under the hood so a classified value reaches our validator and is
+    - `marking` is free text under the hood so a classified value reaches the spill guard and is
       refused with its own message (and an audit event) rather than "not a valid choice";
     - `restricted_notes` disappears for anyone the policy does not let read it.
     """
@@ -51,8 +113,8 @@ class RecordForm(forms.ModelForm):
     )
 
     def __init__(self, *args, user=None, post=None, request=None, **kwargs):
-        super().__init__(*args, **kwargs)
         self.user, self.post, self.request = user, post, request
+        super().__init__(*args, **kwargs)
         if "restricted_notes" in self.fields and not policy.can_see_restricted_notes(user, post):
             del self.fields["restricted_notes"]
         for field in self.fields.values():
@@ -64,17 +126,5 @@ class RecordForm(forms.ModelForm):
 
     def clean_marking(self):
         value = (self.cleaned_data.get("marking") or "").strip()
-        try:
-            validate_marking(value)
-        except ClassifiedMarkingError:
-            audit.record(
-                action="classified_refused",
-                user=self.user,
-                request=self.request,
-                obj=self._meta.model,
-                post=self.post,
-                outcome="denied",
-                detail=f"marking {value[:40]!r} refused",
-            )
-            raise
+        validate_marking(value)
         return value

@@ -1,9 +1,9 @@
 """Markings (what information is) and channels (who may see it), DESIGN §3."""
 
-import re
-
 from django.core.exceptions import ValidationError
 from django.db import models
+
+from . import spill
 
 
 class Marking(models.TextChoices):
@@ -28,29 +28,21 @@ class Channel(models.TextChoices):
 # Narrower channel, higher number: a cable takes the narrowest channel of its sources.
 CHANNEL_RANK = {Channel.POST: 0, Channel.ATTACHE: 1, Channel.RESTRICTED: 2}
 
-CLASSIFIED_MARKING = re.compile(
-    r"^\s*(?:\(?\s*)(C|S|TS|CONFIDENTIAL|SECRET|TOP[\s_-]*SECRET)(?:\s*\)?)?(?:\s*(?://|/).*)?\s*$",
-    re.IGNORECASE,
-)
-
 
 class ClassifiedMarkingError(ValidationError):
     """Somebody tried to store a classified marking in this unclassified system."""
 
 
 def is_classified_marking(value: str) -> bool:
-    """True when a value names a classified level (CONFIDENTIAL, SECRET, TOP SECRET, C, S, TS)."""
-    return bool(value) and bool(CLASSIFIED_MARKING.match(str(value)))
+    """True when a value names a classified level (CONFIDENTIAL, SECRET, TOP SECRET, C, S, TS), in
+    any spelling the spill guard sees through (look-alike letters, invisible characters …)."""
+    return bool(value) and spill.find(value, kind="marking") is not None
 
 
 def validate_marking(value: str) -> None:
     """Refuse classified markings with their own message; refuse anything else unknown."""
     if is_classified_marking(value):
-        raise ClassifiedMarkingError(
-            "This system holds unclassified information only: classified markings "
-            "(CONFIDENTIAL, SECRET, TOP SECRET) cannot be stored here.",
-            code="classified_marking",
-        )
+        raise ClassifiedMarkingError(spill.MESSAGE, code=spill.CLASSIFIED)
     if value not in Marking.values:
         raise ValidationError(
             "Unknown marking %(value)s: use U, SBU or SBU-NF.", code="invalid_marking", params={"value": value}

@@ -297,7 +297,7 @@ def _owns(user, obj) -> bool:
 def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -> bool:
     """May this user do `action` to `obj` (or, for `add`, to a new `model` at `post`)?
 
-    Actions: view, add, change, delete, grant, release, view_restricted_notes,
+    Actions: view, add, change, delete, grant, release, widen, view_restricted_notes,
     view_audit, manage_users. `obj` must already be visible for anything but `add`.
     """
     if obj is not None:
@@ -319,7 +319,8 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
     if label == "reports.cable":
         if action in {"add", "change", "delete"}:
             return role in CABLE_EDITORS and (obj is None or not obj.is_released)
-        if action == "release":
+        if action in {"release", "widen"}:
+            # Widening a cable's channel past its sources is the chief's decision, like release.
             return role in CABLE_RELEASERS and obj is not None and not obj.is_released
         return False
     if label in CHILD_MODELS:

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
+from . import spill
 from .markings import Channel, Marking, validate_marking
 
 # Limits that are rules of the records, whichever interface writes them (forms, API, commands).
@@ -28,7 +29,27 @@ class MarkingField(models.CharField):
         super().validate(value, model_instance)
 
 
-class Record(models.Model):
+class SpillGuarded:
+    """Model mixin: `full_clean()` refuses classified banners and portion marks in every text field.
+
+    Every service validates with `full_clean()`, so this is the one place the spill guard holds
+    for every interface (page, API, admin, import, task). A field refused as classified shows
+    only that error (not also "too long"): the interfaces recognise its code and audit it.
+    """
+
+    def clean_fields(self, exclude=None):
+        errors: dict = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        for name, refusal in spill.scan_instance(self, exclude=exclude or ()).items():
+            errors[name] = [refusal]
+        if errors:
+            raise ValidationError(errors)
+
+
+class Record(SpillGuarded, models.Model):
     """Abstract base of content records: one post, an author, a marking and a channel."""
 
     # Name of the field that holds the record's owner (DESIGN §3: `owner` where it exists).
@@ -47,8 +68,9 @@ class Record(models.Model):
         abstract = True
 
     def clean_fields(self, exclude=None):
-        """The model's field checks, and LONG_TEXT_MAX on every text column a writer fills in (a
-        TextField has no length check of its own; computed text such as a released cable's is exempt)."""
+        """The model's field checks (with the spill guard), and LONG_TEXT_MAX on every text column a
+        writer fills in (a TextField has no length check of its own; computed text such as a released
+        cable's is exempt). A field the spill guard refused keeps only that refusal."""
         errors = {}
         try:
             super().clean_fields(exclude=exclude)

@@ -12,7 +12,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from attache_crm.records import Record
+from attache_crm.records import Record, SpillGuarded
 
 from . import names
 from .choices import (
@@ -31,7 +31,7 @@ def validate_timezone(value: str) -> None:
         raise ValidationError("Unknown time zone %(value)s.", params={"value": value})
 
 
-class Post(models.Model):
+class Post(SpillGuarded, models.Model):
     """One embassy's defense attaché office."""
 
     code = models.CharField(max_length=16, unique=True, help_text="Short upper-case code, e.g. BANDAR.")

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit, policy
+from attache_crm import audit, policy, spill
 
 from .models import Appointment, Counterpart, Organization, Post
 
@@ -131,6 +131,7 @@ def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) ->
     fields.setdefault("owner", by)
     fields.setdefault("country", post.host_country)
     counterpart = Counterpart(post=post, created_by=by, **fields)
+    spill.check(tags=list(tags))  # tags are not a column: full_clean() does not see them
     _validate(counterpart, by, links=COUNTERPART_LINKS)
     counterpart._history_user = by
     counterpart.save()
@@ -155,6 +156,7 @@ def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | No
     before = {name: _value_key(current, name) for name in fields}
     for name, value in fields.items():
         setattr(current, name, value)
+    spill.check(tags=list(tags or []))
     _validate(current, by, stored, links=COUNTERPART_LINKS)
     changed = [name for name in fields if _value_key(current, name) != before[name]]
     current._history_user = by

@@ -9,7 +9,7 @@ from django import forms
 from django.utils import timezone
 
 from attache_crm import policy
-from attache_crm.forms import RecordForm, offer_only
+from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
 from attache_crm.markings import highest_marking
 from contacts.models import Counterpart
 
@@ -110,14 +110,17 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
             self.initial["counterparts"] = list(self.instance.counterparts.values_list("pk", flat=True))
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(SpillGuardMixin, forms.Form):
     """One follow-up typed in while logging a meeting; left blank, it is ignored."""
 
     description = forms.CharField(max_length=500, label="Follow-up")
     assignee = PersonChoiceField(queryset=None, required=False, label="Assignee")
     due_on = forms.DateField(required=False, label="Due", widget=DATE)
 
+    spill_model = ActionItem
+
     def __init__(self, *args, user=None, post=None, **kwargs):
+        self.user, self.post = user, post
         super().__init__(*args, **kwargs)
         self.fields["assignee"].queryset = selectors.people_at(post)
         # Assigned to the one logging the meeting unless changed; an untouched row stays blank.
@@ -203,14 +206,17 @@ class ActionItemForm(LinkedRecordsMixin, RecordForm):
             del self.fields["status"]  # a new follow-up is open
 
 
-class AgreementStatusForm(forms.Form):
+class AgreementStatusForm(SpillGuardMixin, forms.Form):
     """One step of an agreement's lifecycle: only the statuses allowed from where it stands."""
+
+    spill_model = Agreement
 
     to_status = forms.ChoiceField(label="New status")
     on = forms.DateField(label="Dated", widget=DATE)
     note = forms.CharField(max_length=300, required=False, label="Note")
 
     def __init__(self, *args, agreement, allowed, **kwargs):
+        self.post = agreement.post
         super().__init__(*args, **kwargs)
         labels = dict(AgreementStatus.choices)
         self.fields["to_status"].choices = [(s, labels[s]) for s in allowed]

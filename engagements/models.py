@@ -9,7 +9,7 @@ from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from attache_crm.records import Record
+from attache_crm.records import Record, SpillGuarded
 from contacts.choices import NatoGrade
 from contacts.models import Counterpart, Organization
 
@@ -66,7 +66,7 @@ class Agreement(Record):
             raise ValidationError({"effective_on": "An agreement cannot take effect before it is signed."})
 
 
-class AgreementStatusChange(models.Model):
+class AgreementStatusChange(SpillGuarded, models.Model):
     """One dated step of an agreement's lifecycle, with who made it."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")

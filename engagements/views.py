@@ -162,7 +162,9 @@ def _log_meeting(request, post, counterpart):
         now = timezone.localtime().replace(second=0, microsecond=0)
         initial = {"status": MeetingStatus.CONDUCTED, "counterparts": [counterpart.pk], "starts_at": now}
     form = MeetingForm(data, initial=initial, user=request.user, post=post, request=request)
-    follow_ups = FollowUpFormSet(data, prefix="followups", form_kwargs={"user": request.user, "post": post})
+    follow_ups = FollowUpFormSet(
+        data, prefix="followups", form_kwargs={"user": request.user, "post": post, "request": request}
+    )
     meeting = _save(
         request,
         form,
@@ -273,7 +275,9 @@ def agreement_edit(request, pk):
 def agreement_change_status(request, pk):
     agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
     policy.require(request.user, "change", agreement, request=request)
-    form = AgreementStatusForm(request.POST, agreement=agreement, allowed=services.allowed_statuses(agreement))
+    form = AgreementStatusForm(
+        request.POST, agreement=agreement, allowed=services.allowed_statuses(agreement), request=request
+    )
     save = lambda d: services.agreement_change_status(agreement=agreement, by=request.user, **d)  # noqa: E731
     if _save(request, form, save):
         messages.success(request, "Status changed.")

@@ -1,7 +1,6 @@
 from django.contrib import admin
 
 from attache_crm.accounts.admin_access import OperatorOnlyAdmin
-from attache_crm.markings import highest_marking, narrowest_channel
 
 from .models import AuditEvent, Cable, CableParagraph
 
@@ -27,7 +26,16 @@ class CableAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
 
     list_display = ["subject", "kind", "status", "period_start", "post", "marking", "channel"]
     list_filter = ["kind", "status", "post"]
-    readonly_fields = ["marking", "channel", "status", "serial", "released_by", "released_at", "sha256"]
+    readonly_fields = [
+        "marking",
+        "channel",
+        "channel_floor",
+        "status",
+        "serial",
+        "released_by",
+        "released_at",
+        "sha256",
+    ]
     inlines = [CableParagraphInline]
 
     def has_change_permission(self, request, obj=None):
@@ -38,12 +46,10 @@ class CableAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        # Marking and channel follow the paragraphs, whoever edits them.
+        # Marking and channel follow the paragraphs, whoever edits them; the channel never widens here.
         cable = form.instance
-        paragraphs = list(cable.paragraphs.all())
-        cable.marking = highest_marking(p.marking for p in paragraphs)
-        cable.channel = narrowest_channel(p.channel for p in paragraphs)
-        cable.save(update_fields=["marking", "channel", "updated_at"])
+        cable.settle(cable.paragraphs.all())
+        cable.save(update_fields=["marking", "channel", "channel_floor", "updated_at"])
 
 
 @admin.register(AuditEvent)

@@ -1,5 +1,5 @@
 """/api/v1/cables/: read what the policy shows; editors (attachés, the chief) edit drafts; the chief
-returns or releases them. Every change goes through reports.services with If-Match; a released
+returns, widens (past the channel of the sources, with a reason) or releases them. Every change goes through reports.services with If-Match; a released
 cable is frozen (403 on any change)."""
 
 from __future__ import annotations
@@ -114,6 +114,16 @@ class ReturnInputSerializer(StrictInputSerializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, help_text="Why it goes back.")
 
 
+class WidenInputSerializer(StrictInputSerializer):
+    channel = serializers.ChoiceField(
+        choices=[(Channel.POST, "Post")], required=False, default=Channel.POST, help_text="The wider channel."
+    )
+    reason = serializers.CharField(
+        max_length=services.WIDEN_REASON_MAX,
+        help_text="Why the wider readership may read it (kept in the audit log).",
+    )
+
+
 class EmptyInputSerializer(StrictInputSerializer):
     """No fields: the body may be empty or `{}`."""
 
@@ -151,6 +161,7 @@ def _action_schema(request, summary):
     release=_action_schema(EmptyInputSerializer, "Release the cable (chief): numbered and frozen"),
     return_for_edits=_action_schema(ReturnInputSerializer, "Return the draft to its drafters (chief)"),
     resubmit=_action_schema(EmptyInputSerializer, "Send a returned draft back for release (drafters)"),
+    widen=_action_schema(WidenInputSerializer, "Widen the channel past its sources, with a reason (chief)"),
 )
 class CableViewSet(PartialUpdateMixin, RecordViewSet):
     """Reporting cables: weekly summaries and contact reports."""
@@ -210,4 +221,15 @@ class CableViewSet(PartialUpdateMixin, RecordViewSet):
             action="change",
             serializer_class=EmptyInputSerializer,
             perform=lambda cable, data: services.cable_resubmit(cable=cable, by=request.user),
+        )
+
+    @action(detail=True, methods=["post"])
+    def widen(self, request, pk=None):
+        return self.state_change(
+            request,
+            action="widen",
+            serializer_class=WidenInputSerializer,
+            perform=lambda cable, data: services.cable_widen(
+                cable=cable, by=request.user, request=request._request, **data
+            ),
         )

@@ -58,15 +58,20 @@ class DraftParagraph:
 
 @dataclass
 class Draft:
+    """A drafted cable. Its channel is the narrowest of its paragraphs *and* of the records its
+    subject was written from (`subject_channel`): a subject naming an attaché-channel counterpart
+    keeps the cable in the attaché channel even when every paragraph about them is edited away."""
+
     subject: str
     tags: str
     paragraphs: list[DraftParagraph] = field(default_factory=list)
+    subject_channel: str = Channel.POST
     marking: str = Marking.U
     channel: str = Channel.POST
 
     def __post_init__(self):
         self.marking = highest_marking(p.marking for p in self.paragraphs)
-        self.channel = narrowest_channel(p.channel for p in self.paragraphs)
+        self.channel = narrowest_channel([self.subject_channel, *(p.channel for p in self.paragraphs)])
 
 
 # ---------------------------------------------------------------- phrases
@@ -372,4 +377,6 @@ def contact_report(post, meeting, follow_ups) -> Draft:
         TAG_ARRANGEMENTS if meeting.agreements.exists() else "",
         TAG_OPERATIONS if meeting.exercises.exists() else "",
     )
-    return Draft(subject=subject, tags=tags, paragraphs=paragraphs)
+    # The subject names the meeting's lead participant (or its title): it is as narrow as the
+    # meeting and everyone in it, whatever later happens to the paragraphs.
+    return Draft(subject=subject, tags=tags, paragraphs=paragraphs, subject_channel=channel)

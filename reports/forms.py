@@ -3,17 +3,24 @@
 from django import forms
 from django.forms import inlineformset_factory
 
-from attache_crm.forms import RecordForm
+from attache_crm.forms import RecordForm, SpillGuardMixin
 from attache_crm.markings import CHANNEL_RANK, Channel
 
 from .models import Cable, CableParagraph
 from .rendering import clean_text, split_tags
+from .services import WIDEN_REASON_MAX
 
 # Restricted-channel material never goes into a cable, so it is not offered.
 PARAGRAPH_CHANNELS = [(Channel.POST, Channel.POST.label), (Channel.ATTACHE, Channel.ATTACHE.label)]
 
 
-class CableHeaderForm(forms.ModelForm):
+class CableHeaderForm(SpillGuardMixin, forms.ModelForm):
+    """Subject, precedence and tags of a draft (the spill guard reads subject and tags)."""
+
+    def __init__(self, *args, user=None, post=None, **kwargs):
+        self.user, self.post = user, post
+        super().__init__(*args, **kwargs)
+
     class Meta:
         model = Cable
         fields = ["subject", "precedence", "tags"]
@@ -72,5 +79,23 @@ ParagraphFormSet = inlineformset_factory(
 )
 
 
-class ReturnForm(forms.Form):
+class ReturnForm(SpillGuardMixin, forms.Form):
+    spill_model = Cable
+
     note = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class WidenForm(SpillGuardMixin, forms.Form):
+    """The chief widens a draft's channel: to which channel, and why (kept in the audit log)."""
+
+    spill_model = Cable
+
+    channel = forms.ChoiceField(
+        choices=[(Channel.POST, "Post (everyone with a role at the post)")], initial=Channel.POST
+    )
+    reason = forms.CharField(
+        max_length=WIDEN_REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why everyone with a role at the post may read it, although it was drafted from "
+        "attaché-channel material. Kept in the audit log.",
+    )

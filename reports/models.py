@@ -8,8 +8,8 @@ from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from attache_crm.markings import Channel
-from attache_crm.records import MarkingField, Record
+from attache_crm.markings import Channel, highest_marking, narrowest_channel
+from attache_crm.records import MarkingField, Record, SpillGuarded
 
 
 class CableKind(models.TextChoices):
@@ -67,6 +67,11 @@ class Cable(Record):
     )
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     return_note = models.CharField(max_length=500, blank=True, help_text="Why the chief returned it for edits.")
+    # The narrowest channel of everything the cable was ever drafted or edited from (paragraphs,
+    # subject, participants): raised by drafting and every edit, never lowered except by the
+    # chief's audited widening. Removing attaché-channel paragraphs and typing the same text back
+    # as `post` therefore leaves the cable in the attaché channel.
+    channel_floor = models.CharField(max_length=12, choices=Channel.choices, default=Channel.POST, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -118,6 +123,14 @@ class Cable(Record):
             raise CableFrozen()
         return super().delete(*args, **kwargs)
 
+    def settle(self, paragraphs) -> None:
+        """Marking and channel from these paragraphs: the marking is the highest of them; the floor
+        rises to the narrowest of them, and the channel is the narrowest of the floor and them."""
+        paragraphs = list(paragraphs)
+        self.marking = highest_marking(p.marking for p in paragraphs)
+        self.channel_floor = narrowest_channel([self.channel_floor, *(p.channel for p in paragraphs)])
+        self.channel = self.channel_floor
+
     @property
     def serial(self) -> str:
         """e.g. 'BANDAR 000123'; empty until released."""
@@ -126,7 +139,7 @@ class Cable(Record):
         return f"{self.post.code} {self.serial_number:06d}"
 
 
-class CableParagraph(models.Model):
+class CableParagraph(SpillGuarded, models.Model):
     """One portion-marked paragraph of a cable, numbered when the cable is rendered."""
 
     cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="paragraphs")
@@ -206,6 +219,8 @@ class AuditAction(models.TextChoices):
     SECOND_FACTOR_RESET = "second_factor_reset", "Second factor reset"
     DEACTIVATE = "deactivate", "Account deactivated"
     REACTIVATE = "reactivate", "Account reactivated"
+    # A cable's channel floor widened by the chief (reports.services).
+    WIDEN = "widen", "Channel widened"
 
 
 class AuditOutcome(models.TextChoices):

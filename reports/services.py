@@ -10,8 +10,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from attache_crm import audit, policy
-from attache_crm.markings import CHANNEL_RANK, highest_marking, narrowest_channel
+from attache_crm import audit, policy, spill
+from attache_crm.markings import CHANNEL_RANK, Channel
 from contacts.models import Post
 from engagements.choices import ActionStatus
 from engagements.models import ActionItem, Meeting
@@ -21,6 +21,7 @@ from .models import Cable, CableFrozen, CableKind, CableParagraph, CableStatus
 from .rendering import document_for, render
 
 EDITABLE_CABLE_FIELDS = {"subject", "precedence", "tags"}
+WIDEN_REASON_MIN, WIDEN_REASON_MAX = 10, 250
 PARAGRAPH_FIELDS = ("heading", "block", "marking", "channel", "text")
 
 
@@ -33,6 +34,7 @@ def _create_from_draft(*, post, draft: drafting.Draft, by=None, **fields) -> Cab
         tags=draft.tags,
         marking=draft.marking,
         channel=draft.channel,
+        channel_floor=draft.channel,
         **fields,
     )
     # Uniqueness is left to the database: a racing duplicate must raise IntegrityError there.
@@ -132,17 +134,14 @@ def _lock_editable(cable: Cable) -> Cable:
     return cable
 
 
-def _recompute(cable: Cable, paragraphs) -> None:
-    cable.marking = highest_marking(p.marking for p in paragraphs)
-    cable.channel = narrowest_channel(p.channel for p in paragraphs)
-
-
 def cable_update(*, cable: Cable, by, paragraphs: list[dict], **fields) -> Cable:
     """Replace a draft's paragraphs (in the order given) and header fields; released cables refuse.
 
     `paragraphs`: dicts of heading, block, marking, channel, text, and `id` for an existing
     paragraph; existing paragraphs left out are removed. A paragraph drafted from attaché-channel
     records cannot be moved to the post channel: its sources would reach readers they are not for.
+    The cable's channel never widens here (`Cable.settle`: removing the attaché-channel paragraphs
+    leaves it in the attaché channel); only the chief widens it, with `cable_widen`.
     """
     unknown = set(fields) - EDITABLE_CABLE_FIELDS
     if unknown:
@@ -173,7 +172,7 @@ def cable_update(*, cable: Cable, by, paragraphs: list[dict], **fields) -> Cable
             paragraph.save()
         for name, value in fields.items():
             setattr(cable, name, value)
-        _recompute(cable, kept)
+        cable.settle(kept)
         cable.full_clean(validate_unique=False, validate_constraints=False)
         cable.save()
         audit.record(action="update", user=by, obj=cable, detail=f"{len(kept)} paragraphs")
@@ -187,6 +186,7 @@ def cable_return(*, cable: Cable, by, note: str = "") -> Cable:
         policy.require(by, "release", cable)
         cable.status = CableStatus.RETURNED
         cable.return_note = note.strip()[:500]
+        cable.full_clean(validate_unique=False, validate_constraints=False)  # the spill guard reads the note
         cable.save()
         audit.record(action="update", user=by, obj=cable, detail="returned for edits")
     return cable
@@ -225,7 +225,7 @@ def cable_release(*, cable: Cable, by, request=None, at: dt.datetime | None = No
                 locked.serial_year, locked.serial_number = now.year, (last or 0) + 1
                 locked.status, locked.released_by, locked.released_at = CableStatus.RELEASED, by, now
                 locked.return_note = ""
-                _recompute(locked, paragraphs)
+                locked.settle(paragraphs)
                 locked.released_text = render(document_for(locked, paragraphs))
                 locked.sha256 = hashlib.sha256(locked.released_text.encode("utf-8")).hexdigest()
                 locked.save()
@@ -236,3 +236,44 @@ def cable_release(*, cable: Cable, by, request=None, at: dt.datetime | None = No
             if attempt == 2:
                 raise
     raise AssertionError("unreachable")
+
+
+def cable_widen(*, cable: Cable, by, channel: str, reason: str, request=None) -> Cable:
+    """The chief widens a draft's channel (e.g. attaché -> post), with a stated reason, audited.
+
+    The only way a cable's channel ever becomes wider than what it was drafted from: the floor
+    drops to `channel` and every narrower paragraph is widened with it.
+    """
+    policy.require(by, "widen", cable, request=request)  # outside the transaction: the refusal stays audited
+    reason = " ".join((reason or "").split())
+    errors = {}
+    if channel not in (Channel.POST, Channel.ATTACHE):
+        errors["channel"] = "A cable is in the post or the attaché channel."
+    if len(reason) < WIDEN_REASON_MIN:
+        errors["reason"] = f"Say why the wider readership may read it ({WIDEN_REASON_MIN} characters at least)."
+    elif len(reason) > WIDEN_REASON_MAX:
+        errors["reason"] = f"At most {WIDEN_REASON_MAX} characters."
+    if errors:
+        raise ValidationError(errors)
+    spill.check(reason=reason)
+    with transaction.atomic():
+        cable = _lock_editable(cable)
+        before = cable.channel
+        if CHANNEL_RANK[channel] >= CHANNEL_RANK[before]:
+            raise ValidationError({"channel": "The cable is already in this channel or a wider one."})
+        paragraphs = list(cable.paragraphs.all())
+        for paragraph in paragraphs:
+            if CHANNEL_RANK[paragraph.channel] > CHANNEL_RANK[channel]:
+                paragraph.channel = channel
+                paragraph.save(update_fields=["channel"])
+        cable.channel_floor = channel
+        cable.settle(paragraphs)
+        cable.save()
+        audit.record(
+            action="widen",
+            user=by,
+            request=request,
+            obj=cable,
+            detail=f"channel {before} -> {cable.channel}; reason: {reason}",
+        )
+    return cable

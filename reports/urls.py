@@ -11,6 +11,7 @@ urlpatterns = [
     path("cables/<int:pk>/release/", views.cable_release, name="cable_release"),
     path("cables/<int:pk>/return/", views.cable_return, name="cable_return"),
     path("cables/<int:pk>/resubmit/", views.cable_resubmit, name="cable_resubmit"),
+    path("cables/<int:pk>/widen/", views.cable_widen, name="cable_widen"),
     path("meetings/<int:meeting_pk>/contact-report/", views.contact_report_create, name="contact_report_create"),
     path("audit/", views.audit_list, name="audit_list"),
 ]

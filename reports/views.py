@@ -12,12 +12,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import audit, policy
-from attache_crm.markings import highest_marking
+from attache_crm import audit, policy, spill
+from attache_crm.markings import Channel, highest_marking
 from engagements.models import Meeting
 
 from . import selectors, services
-from .forms import CableHeaderForm, ParagraphFormSet, ReturnForm
+from .forms import CableHeaderForm, ParagraphFormSet, ReturnForm, WidenForm
 from .models import AuditEvent, Cable
 from .rendering import cable_text as render_cable_text
 
@@ -35,7 +35,7 @@ def cable_list(request):
 def cable_detail(request, pk):
     cable = selectors.cable_with_paragraphs(request.user, pk)
     audit.viewed(request, cable)
-    return _detail(request, cable, ReturnForm())
+    return _detail(request, cable, ReturnForm(request=request))
 
 
 def _detail(request, cable, return_form, status=200):
@@ -45,6 +45,7 @@ def _detail(request, cable, return_form, status=200):
         "page_marking": cable.marking,
         "can_change": policy.can(request.user, "change", cable),
         "can_release": policy.can(request.user, "release", cable),
+        "can_widen": cable.channel != Channel.POST and policy.can(request.user, "widen", cable),
         "return_form": return_form,
     }
     return render(request, "reports/cable_detail.html", context, status=status)
@@ -77,13 +78,14 @@ def cable_edit(request, pk):
     cable = selectors.cable_with_paragraphs(request.user, pk)
     policy.require(request.user, "change", cable, request=request)
     data = request.POST if request.method == "POST" else None
-    header = CableHeaderForm(data, instance=cable)
     kwargs = {"user": request.user, "post": cable.post, "request": request}
+    header = CableHeaderForm(data, instance=cable, **kwargs)
     formset = ParagraphFormSet(data, instance=cable, form_kwargs=kwargs)
     if data is not None and all([header.is_valid(), formset.is_valid()]):
         try:
             services.cable_update(cable=cable, by=request.user, paragraphs=formset.paragraphs(), **header.cleaned_data)
         except ValidationError as error:
+            spill.audit_service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
             header.add_error(None, error)
         else:
             messages.success(request, "Cable saved.")
@@ -111,12 +113,32 @@ def cable_release(request, pk):
 def cable_return(request, pk):
     cable = selectors.cable_with_paragraphs(request.user, pk)
     policy.require(request.user, "release", cable, request=request)
-    form = ReturnForm(request.POST)
+    form = ReturnForm(request.POST, request=request)
     if not form.is_valid():
         return _detail(request, cable, form, status=400)
     services.cable_return(cable=cable, by=request.user, note=form.cleaned_data["note"])
     messages.success(request, "Returned to the drafters for edits.")
     return redirect(cable)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cable_widen(request, pk):
+    """The chief widens a draft past the channel of its sources, saying why (audited)."""
+    cable = selectors.cable_with_paragraphs(request.user, pk)
+    policy.require(request.user, "widen", cable, request=request)
+    form = WidenForm(request.POST or None, request=request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cable_widen(cable=cable, by=request.user, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            spill.audit_service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
+            form.add_error(None, error)
+        else:
+            messages.success(request, "The cable's channel was widened; the reason is in the audit log.")
+            return redirect(cable)
+    context = {"cable": cable, "form": form, "page_marking": cable.marking}
+    return render(request, "reports/cable_widen.html", context, status=400 if form.errors else 200)
 
 
 @login_required

@@ -147,6 +147,8 @@ class CableFactory(RecordFactory):
     period_start = dt.date(2026, 6, 15)
     period_end = dt.date(2026, 6, 19)
     subject = "BANDARIA: DAO WEEKLY SUMMARY, 15-19 JUNE 2026"
+    # As drafting does: the floor starts at the channel the cable was made in.
+    channel_floor = factory.SelfAttribute("channel")
 
 
 class CableParagraphFactory(factory.django.DjangoModelFactory):

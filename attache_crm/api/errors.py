@@ -21,7 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from attache_crm import policy
+from attache_crm import policy, spill
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 
@@ -100,6 +100,24 @@ def error_body(status_code: int, code: str, detail: str, fields: dict | None = N
     }
 
 
+def _audit_classified(fields: dict[str, list[dict]], context) -> None:
+    """One `classified_refused` event for a request refused for a classified marking, whether the
+    input serializer or the service's full_clean() found it. The handler runs after the view's
+    transaction has rolled back, so the event survives the refused write."""
+    refused = {name: "" for name, errors in fields.items() if any(e["code"] == spill.CLASSIFIED for e in errors)}
+    if not refused:
+        return
+    request, view = context.get("request"), context.get("view")
+    spill.audit_refusal(
+        fields=refused,
+        via="API",
+        request=request,
+        user=getattr(request, "user", None),
+        model=getattr(view, "model", None),
+        post=getattr(view, "audit_post", None),
+    )
+
+
 def api_exception_handler(exc, context):
     """DRF's handler, with Django's own exceptions translated and every body in one shape."""
     if isinstance(exc, DjangoValidationError):
@@ -119,6 +137,7 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         fields = _flatten(exc.detail)
+        _audit_classified(fields, context)
         response.data = error_body(response.status_code, "invalid", "The request has invalid fields.", fields)
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

@@ -5,10 +5,12 @@ Output serializers are allow-lists: each names exactly the fields it shows, and 
 see them. References to other records go through the policy too (a hidden record is left out,
 never named), see each app's api.py.
 
-Input serializers are strict: an unknown field is a 400, not silently ignored; markings are
-checked (a classified one is refused and audited); dates stay within MIN_DATE..MAX_DATE. They only
-translate: whether a value may be written (lengths, list sizes, owners, links, the post) is the
-service's decision, so that the HTML forms and the API refuse the same thing with the same words.
+Input serializers are strict: an unknown field is a 400, not silently ignored; every text field
+and the marking go through the spill guard first (a classified banner or portion mark is refused
+with code `classified_marking`, whatever the field's length or choices; the API's exception
+handler audits it once); dates stay within MIN_DATE..MAX_DATE. They only translate: whether a
+value may be written (lengths, list sizes, owners, links, the post) is the service's decision, so
+that the HTML forms and the API refuse the same thing with the same words.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from attache_crm import audit, policy
+from attache_crm import policy, spill
 from attache_crm.markings import (
     Channel,
     ClassifiedMarkingError,
@@ -110,9 +112,25 @@ class StrictInputSerializer(serializers.Serializer):
                 value = data.get(name)
                 if isinstance(field, serializers.CharField) and value is not None and not isinstance(value, str):
                     errors[name] = [serializers.ErrorDetail("Not a valid string.", code="invalid")]
+                elif not field.read_only and (found := _classified_in(name, field, value)):
+                    # Before the field's own checks: a long form in a short field, or a look-alike
+                    # that is "not a valid choice", is still refused (and audited) as classified.
+                    message = spill.refusal(found).messages[0]
+                    errors[name] = [serializers.ErrorDetail(message, code=spill.CLASSIFIED)]
             if errors:
                 raise serializers.ValidationError(errors)
         return super().to_internal_value(data)
+
+
+def _classified_in(name: str, field: serializers.Field, value) -> str | None:
+    """The classified marking in the raw value of a text field (or a list of texts, or the marking)."""
+    if isinstance(field, serializers.ListField) and isinstance(field.child, serializers.CharField):
+        texts = [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+    elif isinstance(field, serializers.CharField) or name == "marking":
+        texts = [value] if isinstance(value, str) else []
+    else:
+        return None  # nested serializers read their own fields
+    return spill.find(texts, kind=spill.kind_for(name)) if texts else None
 
 
 # Django's words for a value outside a choice list, so that a form and the API refuse it alike.
@@ -201,7 +219,8 @@ class CountryListField(serializers.ListField):
 
 class MarkingInputField(serializers.ChoiceField):
     """A marking (U, SBU, SBU-NF). A classified one (CONFIDENTIAL, SECRET, TOP SECRET …) is refused
-    with its own message and audited as `classified_refused`, like the HTML forms do."""
+    with its own message and code `classified_marking`, which the API's exception handler audits
+    as `classified_refused`, like the HTML forms do."""
 
     def __init__(self, **kwargs):
         super().__init__(choices=Marking.choices, **kwargs)
@@ -209,17 +228,6 @@ class MarkingInputField(serializers.ChoiceField):
     def to_internal_value(self, data):
         value = data.strip() if isinstance(data, str) else data
         if isinstance(value, str) and is_classified_marking(value):
-            context = self.parent.context if self.parent is not None else {}
-            request = context.get("request")
-            audit.record(
-                action="classified_refused",
-                user=getattr(request, "user", None),
-                request=getattr(request, "_request", None),
-                obj=context.get("model"),
-                post=context.get("post"),
-                outcome="denied",
-                detail=f"API: marking {value[:40]!r} refused",
-            )
             try:
                 validate_marking(value)
             except ClassifiedMarkingError as exc:

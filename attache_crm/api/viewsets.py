@@ -108,7 +108,11 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     # ------------------------------------------------------------ writes
 
+    # The post a write is about, once known: the audit event of a refused write names it.
+    audit_post = None
+
     def input_context(self, **extra) -> dict:
+        self.audit_post = extra.get("post")
         return {**self.get_serializer_context(), "model": self.model, **extra}
 
     def resolve_post(self, request):

@@ -105,6 +105,9 @@ CABLE_EDIT_POST = derive(
     READ_CABLE, CABLE_VARIANTS, lambda role, v: BAD if role in ("attache", "chief") and v == "draft" else None
 )
 CABLE_RELEASE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role == "chief" and v == "draft" else None)
+# Widening a draft past the channel of its sources: the chief only, with a reason.
+CABLE_WIDEN = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: OK if role == "chief" and v == "draft" else None)
+CABLE_WIDEN_POST = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: BAD if role == "chief" and v == "draft" else None)
 CABLE_RESUBMIT = derive(
     READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role in ("attache", "chief") and v == "draft" else None
 )
@@ -313,6 +316,8 @@ ROWS: list[Row] = [
     Row("cable_release", CABLE_RELEASE, "cable", "POST"),
     Row("cable_return", CABLE_RELEASE, "cable", "POST"),
     Row("cable_resubmit", CABLE_RESUBMIT, "cable", "POST"),
+    Row("cable_widen", CABLE_WIDEN, "cable"),
+    Row("cable_widen", CABLE_WIDEN_POST, "cable", "POST"),
     Row("contact_report_create", CONTACT_REPORT, "meeting", "POST", kwarg="meeting_pk"),
     # ---- successful writes: a valid change saved (302) wherever the role may write, refused alike elsewhere
     *[
@@ -368,6 +373,7 @@ ROWS: list[Row] = [
     Row("api-cable-release", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-return-for-edits", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
+    Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
 ]
 
 # URL names deliberately outside the matrix, with the reason and where they are tested.

@@ -348,8 +348,8 @@ CASES: list[Case] = [
 
 def _prepare(scene, case: Case):
     """What some cases need beyond the scene: a counterpart at the other post, 201 counterparts,
-    the guard's messages."""
-    from attache_crm.markings import ClassifiedMarkingError, validate_marking
+    the spill guard's messages."""
+    from attache_crm import spill
 
     if case.id.startswith("another post's"):
         scene.other_cp = CounterpartFactory(post=scene.other_post, organization=None)
@@ -360,10 +360,8 @@ def _prepare(scene, case: Case):
         )
         scene.many = list(Counterpart.objects.filter(family_name__startswith="Bulk"))
     for name, value in (("secret", "SECRET"), ("top_secret", "TOP SECRET")):
-        try:
-            validate_marking(value)
-        except ClassifiedMarkingError as exc:
-            setattr(scene, name, sorted(exc.messages))
+        # Both interfaces refuse a classified marking with the spill guard's words, naming what it found.
+        setattr(scene, name, spill.refusal(spill.find(value, kind="marking")).messages)
 
 
 def _run(write, scene, case) -> Outcome:

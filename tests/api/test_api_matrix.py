@@ -23,6 +23,7 @@ from tests.access.matrix import (
     CABLE_EDIT_POST,
     CABLE_RELEASE,
     CABLE_RESUBMIT,
+    CABLE_WIDEN_POST,
     CREATE_POST,
     EVERY_MEMBER,
     READ,
@@ -104,6 +105,8 @@ API_ROWS += [
     Row("api-cable-release", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-return-for-edits", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
+    Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
+    Row("api-cable-widen", _anonymous_401(CABLE_WIDEN_POST), "cable", "POST", headers=ANY_VERSION),
 ]
 # Successful writes: a valid new record (201) and a valid change (200) wherever the role may write.
 CREATE_SAVE = {**_anonymous_401(CREATE_POST), "attache": matrix.CREATED, "outsider": matrix.CREATED}
