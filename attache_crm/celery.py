@@ -10,6 +10,8 @@ import os
 from celery import Celery
 from django.conf import settings
 
+from . import broker  # noqa: F401  (registers the embedded broker's transport)
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "attache_crm.settings.dev")
 
 app = Celery("attache_crm", task_cls="celery.contrib.django.task:DjangoTask")

@@ -260,7 +260,8 @@ if REDIS_URL:
     # running: keep it well above twice the longest time limit (PITFALLS), and no ETA beyond it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(4 * 3600, 2 * CELERY_TASK_TIME_LIMIT)}
 else:
-    CELERY_BROKER_URL = "filesystem://"
+    # kombu's filesystem transport with whole-file message writes (attache_crm/broker.py).
+    CELERY_BROKER_URL = "filesystem-atomic://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),
