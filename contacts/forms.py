@@ -42,6 +42,11 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
 
     fieldset_layout = COUNTERPART_FIELDSETS
 
+    # Shown with the likely duplicates once the service has named them (not a fieldset's field).
+    confirm_duplicate = forms.BooleanField(required=False, label="None of these is the same person: save anyway")
+    # The counterparts the last save was refused for (services.DuplicateSuspected), for the template.
+    duplicates: list = []
+
     class Meta:
         model = Counterpart
         fields = [name for _, names in COUNTERPART_FIELDSETS for name in names]
@@ -78,7 +83,7 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
         self.fields["tags"].help_text = "Comma-separated, e.g. alumni, maritime."
 
     def service_kwargs(self) -> dict:
-        """cleaned_data split for the services: (fields, tags)."""
+        """cleaned_data split for the services: (fields, tags, confirm_duplicate)."""
         data = dict(self.cleaned_data)
         tags = data.pop("tags", [])
         return {"tags": tags, **data}

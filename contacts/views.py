@@ -34,6 +34,20 @@ def _write(form, service, **kwargs):
     return save_through(form, service, **kwargs, **form.service_kwargs())
 
 
+def _write_counterpart(form, service, **kwargs):
+    """As _write; a suspected duplicate also leaves its candidates on the form, whose page then
+    lists them with the box that confirms the save."""
+
+    def remembering_duplicates(**arguments):
+        try:
+            return service(**arguments)
+        except services.DuplicateSuspected as exc:
+            form.duplicates = exc.candidates
+            raise
+
+    return _write(form, remembering_duplicates, **kwargs)
+
+
 def _post_for_new(request, model) -> Post:
     """The post a new record goes to (?post=<id>, else the first where the user may add one), by the
     post rule: 404 for a post the user has no role at, 403 for one where they may not add this."""
@@ -88,7 +102,7 @@ def counterpart_create(request):
     post = _post_for_new(request, Counterpart)
     form = CounterpartForm(request.POST or None, user=request.user, post=post, request=request)
     if request.method == "POST" and form.is_valid():
-        counterpart = _write(form, services.counterpart_create, post=post, by=request.user)
+        counterpart = _write_counterpart(form, services.counterpart_create, post=post, by=request.user)
         if counterpart is not None:
             return redirect(counterpart)
     context = {"form": form, "post": post, "page_marking": _form_marking(form)}
@@ -112,7 +126,7 @@ def counterpart_edit(request, pk):
         request=request,
     )
     if request.method == "POST" and form.is_valid():
-        updated = _write(form, services.counterpart_update, counterpart=counterpart, by=request.user)
+        updated = _write_counterpart(form, services.counterpart_update, counterpart=counterpart, by=request.user)
         if updated is not None:
             return redirect(updated)
     context = {
