@@ -221,6 +221,22 @@ class Counterpart(Record):
         super().save(*args, **kwargs)
 
 
+class CounterpartMerge(models.Model):
+    """A counterpart merged into another and deleted: its old address leads to the survivor."""
+
+    merged_id = models.PositiveBigIntegerField(unique=True, help_text="The id the merged counterpart had.")
+    merged_name = models.CharField(max_length=260)
+    survivor = models.ForeignKey("Counterpart", on_delete=models.CASCADE, related_name="merged_from")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} (#{self.merged_id}) merged into #{self.survivor_id}"
+
+
 class Appointment(models.Model):
     """A dated position in a counterpart's career; the one without an end is the current one."""
 

@@ -62,6 +62,25 @@ def counterpart_detail(user, pk) -> Counterpart:
     return policy.get_visible_or_404(user, queryset.prefetch_related("tags"), pk=pk)
 
 
+def merged_survivor(user, pk) -> Counterpart | None:
+    """The counterpart a merged record's id now leads to, when `user` may see it."""
+    from .models import CounterpartMerge
+
+    survivor_id = CounterpartMerge.objects.filter(merged_id=pk).values_list("survivor_id", flat=True).first()
+    if survivor_id is None:
+        return None
+    return policy.visible(user, Counterpart).filter(pk=survivor_id).first()
+
+
+def merge_choices(user, counterpart: Counterpart, query: str) -> list[Counterpart]:
+    """Counterparts of the same post `user` may see and merge with `counterpart`, by name."""
+    from .search import search_counterparts
+
+    candidates = policy.visible(user, Counterpart).filter(post_id=counterpart.post_id, channel=counterpart.channel)
+    candidates = candidates.exclude(pk=counterpart.pk)
+    return list(search_counterparts(candidates, query)[:TYPEAHEAD_LIMIT]) if query.strip() else []
+
+
 def counterpart_appointments(user, counterpart: Counterpart) -> list[Appointment]:
     """The counterpart's rank and position history, newest first, organizations through the policy."""
     queryset = policy.visible(user, Appointment).filter(counterpart=counterpart).order_by("-start_on", "-id")

@@ -128,6 +128,13 @@ def _validate(obj, by, stored=None, *, links: tuple[tuple[str, type], ...]) -> N
     policy.check_handling(by, obj, before=policy.handling(stored) if stored else None)
 
 
+def validate_counterpart(counterpart: Counterpart, by) -> None:
+    """The checks of a counterpart update (links, model rules, owner rule) for a record changed
+    by another service (the merge)."""
+    stored = Counterpart.objects.get(pk=counterpart.pk)
+    _validate(counterpart, by, stored, links=COUNTERPART_LINKS)
+
+
 def _open_appointment(counterpart: Counterpart, start_on: dt.date) -> Appointment:
     appointment = Appointment(
         counterpart=counterpart,

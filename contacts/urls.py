@@ -12,6 +12,7 @@ urlpatterns = [
     ),
     path("counterparts/<int:pk>/", views.counterpart_detail, name="counterpart_detail"),
     path("counterparts/<int:pk>/edit/", views.counterpart_edit, name="counterpart_edit"),
+    path("counterparts/<int:pk>/merge/", views.counterpart_merge, name="counterpart_merge"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,9 +14,9 @@ from attache_crm import audit, policy
 from attache_crm.forms import save_through
 from attache_crm.markings import Marking, highest_marking
 
-from . import selectors, services
+from . import merge, selectors, services
 from .choices import OrganizationKind
-from .forms import CounterpartForm, OrganizationForm
+from .forms import CounterpartForm, CounterpartMergeForm, OrganizationForm
 from .models import Counterpart, Organization, Post
 
 
@@ -79,7 +80,13 @@ def counterpart_list(request):
 def counterpart_detail(request, pk):
     from engagements.models import Meeting
 
-    counterpart = selectors.counterpart_detail(request.user, pk)
+    try:
+        counterpart = selectors.counterpart_detail(request.user, pk)
+    except Http404:
+        survivor = selectors.merged_survivor(request.user, pk)
+        if survivor is None:
+            raise
+        return redirect(survivor)
     appointments = selectors.counterpart_appointments(request.user, counterpart)
     timeline = selectors.counterpart_timeline(request.user, counterpart, request.GET.get("page"))
     context = {
@@ -88,6 +95,7 @@ def counterpart_detail(request, pk):
         "timeline": timeline,
         "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
         "can_change": policy.can(request.user, "change", counterpart),
+        "can_merge": policy.can(request.user, "merge", counterpart),
         "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
         "today": services.post_today(counterpart.post),
         "page_marking": selectors.page_marking(counterpart, counterpart.organization, timeline),
@@ -137,6 +145,45 @@ def counterpart_edit(request, pk):
         "page_marking": _form_marking(form, marking),
     }
     return render(request, "contacts/counterpart_form.html", context, status=_form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counterpart_merge(request, pk):
+    """Merge another record of the same person into this one: pick it (?with=<id>, found by name
+    with ?q=), choose each differing field side by side, confirm."""
+    counterpart = policy.get_visible_or_404(request.user, Counterpart, pk=pk)
+    policy.require(request.user, "merge", counterpart, request=request)
+    other_id = request.POST.get("with") or request.GET.get("with")
+    if not (other_id or "").isdigit():
+        query = request.GET.get("q", "").strip()[:100]
+        context = {
+            "counterpart": counterpart,
+            "q": query,
+            "choices": selectors.merge_choices(request.user, counterpart, query),
+            "page_marking": counterpart.marking,
+        }
+        status = 400 if request.method == "POST" else 200  # a merge posted without the other record
+        return render(request, "contacts/counterpart_merge_pick.html", context, status=status)
+    other = policy.get_visible_or_404(
+        request.user, Counterpart.objects.filter(post_id=counterpart.post_id), pk=other_id
+    )
+    policy.require(request.user, "merge", other, request=request)
+    form = CounterpartMergeForm(request.POST or None, survivor=counterpart, other=other, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survivor = merge.counterpart_merge(survivor=counterpart, merged=other, by=request.user, take=form.taken())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(survivor)
+    context = {
+        "counterpart": counterpart,
+        "other": other,
+        "form": form,
+        "page_marking": highest_marking([counterpart.marking, other.marking]),
+    }
+    return render(request, "contacts/counterpart_merge.html", context, status=_form_status(form))
 
 
 @login_required
