@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attache_crm import audit, policy
 from attache_crm.forms import save_through
+from attache_crm.history import history_for
 from attache_crm.markings import Marking, highest_marking
 
 from . import merge, selectors, services
@@ -96,6 +97,7 @@ def counterpart_detail(request, pk):
         "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
         "can_change": policy.can(request.user, "change", counterpart),
         "can_merge": policy.can(request.user, "merge", counterpart),
+        "history": history_for(request.user, counterpart),
         "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
         "today": services.post_today(counterpart.post),
         "page_marking": selectors.page_marking(counterpart, counterpart.organization, timeline),

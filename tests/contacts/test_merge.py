@@ -73,6 +73,8 @@ def test_everything_moves_to_the_survivor(post, attache, chief, diplomat, pair):
     events = AuditEvent.objects.filter(action="merge")
     assert events.count() == 1 and events.get().object_id == str(survivor.pk)
     assert survivor.history.first().history_change_reason.startswith("Merged with Mohammed ALMANSOORI")
+    page = client_for(chief).get(survivor.get_absolute_url()).content.decode()
+    assert f"Merged with Mohammed ALMANSOORI (#{merged_pk})" in page
     gone = Counterpart.history.filter(id=merged_pk).first()
     assert gone.history_type == "-" and gone.history_user == chief
 
