@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("counterparts/", views.counterpart_list, name="counterpart_list"),
     path("counterparts/new/", views.counterpart_create, name="counterpart_create"),
+    path("counterparts/export/", views.counterpart_export, name="counterpart_export"),
     path(
         "counterparts/typeahead/",
         views.counterpart_typeahead,
@@ -13,6 +14,7 @@ urlpatterns = [
     path("counterparts/<int:pk>/", views.counterpart_detail, name="counterpart_detail"),
     path("counterparts/<int:pk>/edit/", views.counterpart_edit, name="counterpart_edit"),
     path("counterparts/<int:pk>/merge/", views.counterpart_merge, name="counterpart_merge"),
+    path("counterparts/<int:pk>/vcard/", views.counterpart_vcard, name="counterpart_vcard"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),

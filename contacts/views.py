@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,7 +15,7 @@ from attache_crm.forms import save_through
 from attache_crm.history import history_for
 from attache_crm.markings import Marking, highest_marking
 
-from . import merge, selectors, services
+from . import exports, merge, selectors, services
 from .choices import OrganizationKind
 from .forms import CounterpartForm, CounterpartMergeForm, OrganizationForm
 from .models import Counterpart, Organization, Post
@@ -50,6 +50,14 @@ def _write_counterpart(form, service, **kwargs):
     return _write(form, remembering_duplicates, **kwargs)
 
 
+def _without(params, *names) -> str:
+    """The query string of `params` without `names` (the filters of a list, for its export links)."""
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
 def _post_for_new(request, model) -> Post:
     """The post a new record goes to (?post=<id>, else the first where the user may add one), by the
     post rule: 404 for a post the user has no role at, 403 for one where they may not add this."""
@@ -71,6 +79,7 @@ def counterpart_list(request):
         "filter": filterset,
         "page": page,
         "can_add": bool(policy.writable_posts(request.user, Counterpart)),
+        "export_query": _without(request.GET, "page", "as"),
         "page_marking": selectors.page_marking(page),
     }
     return render(request, "contacts/counterpart_list.html", context)
@@ -147,6 +156,44 @@ def counterpart_edit(request, pk):
         "page_marking": _form_marking(form, marking),
     }
     return render(request, "contacts/counterpart_form.html", context, status=_form_status(form))
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.as_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.as_xlsx),
+}
+
+
+@login_required
+@require_GET
+def counterpart_export(request):
+    """The counterpart list with its filters (?q=, status, …) as ?as=csv or ?as=xlsx; audited."""
+    kind = request.GET.get("as", "csv")
+    if kind not in EXPORT_FORMATS:
+        return HttpResponseBadRequest("Export as csv or xlsx.")
+    content_type, write = EXPORT_FORMATS[kind]
+    counterparts = list(selectors.counterpart_list(request.user, request.GET)[: exports.MAX_ROWS])
+    filters = "&".join(f"{key}={value}" for key, value in request.GET.items() if key not in {"as", "page"})
+    audit.record(
+        action="export",
+        request=request,
+        obj=Counterpart,
+        detail=f"{kind}, {len(counterparts)} counterparts" + (f", filters: {filters}" if filters else ""),
+    )
+    response = HttpResponse(write(counterparts), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="counterparts.{kind}"'
+    return response
+
+
+@login_required
+@require_GET
+def counterpart_vcard(request, pk):
+    """One counterpart as a vCard (no notes); audited."""
+    counterpart = selectors.counterpart_detail(request.user, pk)
+    audit.record(action="export", request=request, obj=counterpart, detail="vcard")
+    response = HttpResponse(exports.as_vcard(counterpart), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="counterpart-{counterpart.pk}.vcf"'
+    return response
 
 
 @login_required
