@@ -6,6 +6,7 @@ urlpatterns = [
     path("counterparts/", views.counterpart_list, name="counterpart_list"),
     path("counterparts/new/", views.counterpart_create, name="counterpart_create"),
     path("counterparts/export/", views.counterpart_export, name="counterpart_export"),
+    path("counterparts/import/", views.counterpart_import, name="counterpart_import"),
     path(
         "counterparts/typeahead/",
         views.counterpart_typeahead,

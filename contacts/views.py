@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -15,10 +16,10 @@ from attache_crm.forms import save_through
 from attache_crm.history import history_for
 from attache_crm.markings import Marking, highest_marking
 
-from . import exports, merge, selectors, services
+from . import exports, imports, merge, selectors, services
 from .choices import OrganizationKind
 from .forms import CounterpartForm, CounterpartMergeForm, OrganizationForm
-from .models import Counterpart, Organization, Post
+from .models import Counterpart, ImportBatch, Organization, Post
 
 
 def _form_status(form) -> int:
@@ -194,6 +195,73 @@ def counterpart_vcard(request, pk):
     response = HttpResponse(exports.as_vcard(counterpart), content_type="text/vcard; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="counterpart-{counterpart.pk}.vcf"'
     return response
+
+
+PREVIEW_ROWS = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counterpart_import(request):
+    """Counterparts from a CSV or XLSX file: upload, then a dry-run preview (mapping, per-row
+    outcome and errors by line), then the import of all rows or only the valid ones."""
+    post = _post_for_new(request, Counterpart)
+    policy.require(request.user, "add", model=Counterpart, post=post, request=request)
+    context = {"post": post, "fields": list(imports.IMPORT_FIELDS), "page_marking": Marking.U}
+    upload = request.FILES.get("file")
+    batch_id = request.POST.get("batch", "")
+    if request.method == "GET" or (upload is None and not batch_id.isdigit()):
+        status = 400 if request.method == "POST" else 200
+        if status == 400:
+            context["error"] = "Choose a CSV or XLSX file."
+        return render(request, "contacts/counterpart_import.html", context, status=status)
+    if upload is not None:
+        try:
+            headers, rows = imports.read_table(upload.name, upload.read())
+        except imports.UnreadableFile as exc:
+            context["error"] = str(exc)
+            return render(request, "contacts/counterpart_import.html", context, status=400)
+        batch = ImportBatch.objects.create(
+            post=post, created_by=request.user, filename=upload.name[:200], headers=headers, rows=rows
+        )
+        batch.mapping = imports.guess_mapping(post, headers)
+        batch.save(update_fields=["mapping"])
+    else:
+        batch = get_object_or_404(ImportBatch, pk=batch_id, created_by=request.user, post=post, imported_at=None)
+        mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(batch.headers)}
+        batch.mapping = {h: f for h, f in mapping.items() if f in imports.IMPORT_FIELDS}
+        batch.save(update_fields=["mapping"])
+    if request.POST.get("run") in {"all", "valid"}:
+        actions = {
+            int(key.removeprefix("action-")): value
+            for key, value in request.POST.items()
+            if key.startswith("action-") and key.removeprefix("action-").isdigit()
+        }
+        try:
+            counts = imports.run(request.user, batch, actions=actions, only_valid=request.POST["run"] == "valid")
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Imported {batch.filename}: {counts['new']} new, {counts['update']} updated, "
+                f"{counts['skip']} skipped, {counts['invalid']} invalid rows left out.",
+            )
+            return redirect("counterpart_list")
+    plans = imports.plan(request.user, batch)
+    context.update(
+        batch=batch,
+        columns=[(index, header, batch.mapping.get(header, "")) for index, header in enumerate(batch.headers)],
+        plans=plans[:PREVIEW_ROWS],
+        more_rows=max(0, len(plans) - PREVIEW_ROWS),
+        invalid=[row for row in plans if row.errors],
+        summary={
+            "new": sum(1 for row in plans if not row.errors and row.proposed == imports.NEW),
+            "matched": sum(1 for row in plans if row.candidates),
+            "invalid": sum(1 for row in plans if row.errors),
+        },
+    )
+    return render(request, "contacts/counterpart_import.html", context, status=400 if "error" in context else 200)
 
 
 @login_required

@@ -281,6 +281,8 @@ ROWS: list[Row] = [
     Row("counterpart_detail", READ, "counterpart"),
     Row("counterpart_edit", WRITE, "counterpart"),
     Row("counterpart_edit", WRITE_POST, "counterpart", "POST"),
+    Row("counterpart_import", CREATE),
+    Row("counterpart_import", CREATE_POST, method="POST"),
     Row("counterpart_export", EVERY_MEMBER, query="as=csv"),
     Row("counterpart_export", EVERY_MEMBER, query="as=xlsx&q=mk"),
     Row("counterpart_vcard", READ, "counterpart"),
