@@ -174,7 +174,8 @@ def counterpart_export(request):
         return HttpResponseBadRequest("Export as csv or xlsx.")
     content_type, write = EXPORT_FORMATS[kind]
     counterparts = list(selectors.counterpart_list(request.user, request.GET)[: exports.MAX_ROWS])
-    filters = "&".join(f"{key}={value}" for key, value in request.GET.items() if key not in {"as", "page"})
+    # The names of the filters only: the audit log does not copy what was searched for.
+    filters = ", ".join(sorted(key for key, value in request.GET.items() if value and key not in {"as", "page"}))
     audit.record(
         action="export",
         request=request,

@@ -84,7 +84,7 @@ def test_every_export_is_audited(people, attache):
     client.get(reverse("counterpart_export"), {"as": "csv", "status": "retired"})
     client.get(reverse("counterpart_vcard", args=[people["haddad"].pk]))
     details = list(AuditEvent.objects.filter(action="export").order_by("pk").values_list("detail", flat=True))
-    assert details == ["csv, 1 counterparts, filters: status=retired", "vcard"]
+    assert details == ["csv, 1 counterparts, filters: status", "vcard"]
 
 
 def test_unknown_format_is_a_400(attache, db):
