@@ -11,7 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/tokens/", include("apitokens.urls")),
     path("accounts/", include("attache_crm.accounts.urls")),
-    path("grants/", include("attache_crm.grants")),
+    path("grants/", include("tenancy.grants")),
     path("", include("contacts.urls")),
     path("", include("engagements.urls")),
     path("", include("reports.urls")),

@@ -12,13 +12,14 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import audit, policy, spill
-from attache_crm.markings import Channel, highest_marking
 from engagements.models import Meeting
+from tenancy import audit, policy, spill
+from tenancy.markings import Channel, highest_marking
+from tenancy.models import AuditEvent
 
 from . import selectors, services
 from .forms import CableHeaderForm, ParagraphFormSet, ReturnForm, WidenForm
-from .models import AuditEvent, Cable
+from .models import Cable
 from .rendering import cable_text as render_cable_text
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from attache_crm.cache import RedisCache
 from attache_crm.session_store import SAVED_AT, SessionStore
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 
 from ..conftest import client_for
 from .test_settings import PROD_ENV, ROOT
@@ -69,7 +69,7 @@ def test_the_ok_view_costs_one_query_the_user_with_their_roles(attache, django_a
     client.get(OK)
     with django_assert_num_queries(1) as queries:
         assert client.get(OK).status_code == 200
-    assert "auth_user" in queries.captured_queries[0]["sql"] and "contacts_membership" in queries[0]["sql"]
+    assert "auth_user" in queries.captured_queries[0]["sql"] and "tenancy_membership" in queries[0]["sql"]
 
 
 def test_without_a_shared_cache_the_session_is_read_from_the_database_and_not_written(attache):

@@ -9,9 +9,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from attache_crm import audit
-from contacts.choices import Weekday
-from contacts.models import Post
+from tenancy import audit
+from tenancy.choices import Weekday
+from tenancy.models import Post
 
 WEEKDAYS = {label.lower(): value for value, label in Weekday.choices}
 

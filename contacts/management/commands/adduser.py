@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from attache_crm import audit
-from contacts.choices import Role
-from contacts.models import Membership, Post
+from tenancy import audit
+from tenancy.choices import Role
+from tenancy.models import Membership, Post
 
 
 class Command(BaseCommand):

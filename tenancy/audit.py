@@ -7,7 +7,7 @@ import logging
 from axes.helpers import get_client_ip_address
 from django.db.models import Model
 
-logger = logging.getLogger("attache_crm.audit")
+logger = logging.getLogger("tenancy.audit")
 
 
 def client_ip(request) -> str | None:
@@ -34,7 +34,7 @@ def record(
     username: str = "",
 ):
     """Append one audit event; never raises into the caller's flow for a logging failure."""
-    from reports.models import AuditEvent
+    from .models import AuditEvent
 
     if user is None and request is not None:
         user = getattr(request, "user", None)
@@ -63,7 +63,7 @@ def record(
 
 def viewed(request, obj: Model):
     """Record that the requesting user read an attaché-channel or restricted record (post channel: nothing)."""
-    from attache_crm.markings import Channel
+    from tenancy.markings import Channel
 
     if getattr(obj, "channel", Channel.POST) == Channel.POST:
         return None
@@ -82,7 +82,7 @@ def filter_form(data, events):
     """The /audit/ filters: user, action, outcome, date range (UTC), object type."""
     from django import forms
 
-    from reports.models import AuditAction, AuditOutcome
+    from .models import AuditAction, AuditOutcome
 
     class AuditFilterForm(forms.Form):
         user = forms.CharField(required=False, max_length=150, label="User")

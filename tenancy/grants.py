@@ -21,8 +21,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from guardian.shortcuts import assign_perm, remove_perm
 
-from attache_crm import audit, policy
-from contacts.choices import Role
+from tenancy import audit, policy
+
+from .choices import Role
 
 # Roles that a grant can open a restricted record to (the chief sees everything already; the
 # admin role reads no content).
@@ -50,7 +51,7 @@ def grantees(record: Model) -> QuerySet:
 
 def grant_candidates(record: Model) -> QuerySet:
     """Members of the record's post who could be given this record: attachés and diplomats, not its owner."""
-    from contacts.models import Membership
+    from .models import Membership
 
     members = Membership.objects.filter(post_id=record.post_id, role__in=GRANTEE_ROLES).values("user_id")
     owner_id = getattr(record, f"{policy._owner_field(type(record))}_id", None)

@@ -5,8 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts import demo
-from contacts.models import Post
+from seeding import demo
+from tenancy.models import Post
 
 
 class Command(BaseCommand):

@@ -38,7 +38,7 @@ from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from attache_crm import audit
+from tenancy import audit
 
 CLASSIFIED = "classified_marking"  # the error code every interface recognises (and audits)
 

@@ -1,10 +1,9 @@
-"""The people, places and words of the demo post in fictional Bandaria (see contacts.demo)."""
+"""The people, places and words of the demo post in fictional Bandaria (see seeding.demo)."""
 
 from dataclasses import dataclass, field
 
-from attache_crm.markings import Channel, Marking
-
-from .choices import OrganizationKind, Service
+from contacts.choices import OrganizationKind, Service
+from tenancy.markings import Channel, Marking
 
 # acronym, name, kind, parent acronym, channel
 ORGANIZATIONS = [

@@ -8,7 +8,7 @@ A post's `admin` role manages its people in the app (/accounts/people/), through
 
 from __future__ import annotations
 
-from attache_crm import audit
+from tenancy import audit
 
 RESTRICTED_FIELDS = ("restricted_notes",)
 

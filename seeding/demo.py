@@ -18,7 +18,8 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from taggit.models import Tag, TaggedItem
 
-from attache_crm.markings import Channel, Marking
+from contacts.choices import CounterpartStatus, Service
+from contacts.models import Appointment, Counterpart, Organization
 from engagements.choices import (
     AGREEMENT_TRANSITIONS,
     ActionStatus,
@@ -38,8 +39,12 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
+from reports.models import Cable
+from tenancy.choices import Role, Weekday
+from tenancy.markings import Channel, Marking
+from tenancy.models import Membership, Post
 
-from .choices import CounterpartStatus, Role, Service, Weekday
+from . import cables
 from .demo_data import (
     CIVILIAN_TITLES,
     EDUCATION,
@@ -59,7 +64,6 @@ from .demo_data import (
     TAG_POOL,
     TOPICS,
 )
-from .models import Appointment, Counterpart, Membership, Organization, Post
 
 SEED = 20260619
 BANDARIAN_COUNTERPARTS = 52  # plus the hand-placed SPECIALS
@@ -108,9 +112,7 @@ def seed() -> SeedResult:
             _Builder(post, users).build()
         # Idempotent on its side; run every time so a database seeded before the cables existed
         # gets them too.
-        from reports import demo as reports_demo
-
-        reports_demo.seed_cables(post)
+        cables.seed_cables(post)
     return SeedResult(post=post, created=created, users=[u.username for u in users.values()])
 
 
@@ -737,8 +739,6 @@ def _agreement_path(status: str) -> list[str]:
 
 def counts(post: Post) -> dict[str, int]:
     """Rows of each kind at the post (what `seed_demo` reports, and what tests compare)."""
-    from reports.models import Cable
-
     return {
         "organizations": Organization.objects.filter(post=post).count(),
         "counterparts": Counterpart.objects.filter(post=post).count(),

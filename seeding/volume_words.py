@@ -1,4 +1,4 @@
-"""Words of the benchmark volume (contacts.volume): names of six regions, ranks, positions, topics.
+"""Words of the benchmark volume (seeding.volume): names of six regions, ranks, positions, topics.
 
 Common names come with their native script and usual other spellings, so that the volume
 exercises the transliteration search the way real records would; synthetic family names

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db.models import Field, Model, QuerySet
 from simple_history.utils import get_m2m_reverse_field_name
 
-from attache_crm import policy
+from tenancy import policy
 
 # Fields a change-history table never shows: bookkeeping, not content.
 HISTORY_SKIP = frozenset({"id", "post", "created_by", "created_at", "updated_at"})

@@ -4,11 +4,10 @@ import datetime as dt
 
 from django.utils import timezone
 
-from contacts.choices import Role
-from contacts.models import Membership
-
-from . import services, weeks
-from .models import CableStatus
+from reports import services, weeks
+from reports.models import CableStatus
+from tenancy.choices import Role
+from tenancy.models import Membership
 
 PAST_WEEKS = 3
 

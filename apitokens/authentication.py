@@ -16,7 +16,9 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from attache_crm import audit
+from tenancy import audit
+
+from .models import PersonalAccessToken
 
 # last_used_at is informative: write it at most once a minute per token, not on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
@@ -25,7 +27,7 @@ REFUSED = "Invalid, expired or revoked token."
 
 
 class BearerTokenAuthentication(BaseAuthentication):
-    """Authenticate a request by a personal access token (apitokens.PersonalAccessToken)."""
+    """Authenticate a request by a personal access token (PersonalAccessToken)."""
 
     def authenticate(self, request):
         header = get_authorization_header(request).split()
@@ -40,8 +42,6 @@ class BearerTokenAuthentication(BaseAuthentication):
         return self._authenticate_token(request, raw)
 
     def _authenticate_token(self, request, raw: str):
-        from apitokens.models import PersonalAccessToken
-
         parts = PersonalAccessToken.split(raw)
         if parts is None:
             self._refuse(request, None, "malformed token")
@@ -94,7 +94,7 @@ def _locked_out(request, user) -> bool:
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "attache_crm.api.authentication.BearerTokenAuthentication"
+    target_class = "apitokens.authentication.BearerTokenAuthentication"
     name = "personalAccessToken"
 
     def get_security_definition(self, auto_schema):

@@ -25,35 +25,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
-from attache_crm.markings import Channel, Marking
 from contacts import names
-from contacts.bulk import Sink
-from contacts.choices import (
-    CounterpartStatus,
-    NatoGrade,
-    OrganizationKind,
-    Role,
-    Service,
-)
-from contacts.models import Appointment, Counterpart, Membership, Organization, Post
-from contacts.volume_words import (
-    CITY_SYLLABLES,
-    CIVILIAN_TITLES,
-    GRADES,
-    HOST_COUNTRIES,
-    LANGUAGES,
-    NAVAL_TITLES,
-    ORG_UNITS,
-    OUTCOMES,
-    POSITIONS,
-    REGION_NAMES,
-    REGIONS,
-    SCHOOLS,
-    SENTENCES,
-    TAG_NAMES,
-    TIMEZONES,
-    TOPICS,
-)
+from contacts.choices import CounterpartStatus, NatoGrade, OrganizationKind, Service
+from contacts.models import Appointment, Counterpart, Organization
 from engagements.choices import (
     ActionStatus,
     AgreementKind,
@@ -71,6 +45,29 @@ from engagements.models import (
     ExercisePhaseChange,
     Meeting,
     MeetingParticipant,
+)
+from tenancy.choices import Role
+from tenancy.markings import Channel, Marking
+from tenancy.models import Membership, Post
+
+from .bulk import Sink
+from .volume_words import (
+    CITY_SYLLABLES,
+    CIVILIAN_TITLES,
+    GRADES,
+    HOST_COUNTRIES,
+    LANGUAGES,
+    NAVAL_TITLES,
+    ORG_UNITS,
+    OUTCOMES,
+    POSITIONS,
+    REGION_NAMES,
+    REGIONS,
+    SCHOOLS,
+    SENTENCES,
+    TAG_NAMES,
+    TIMEZONES,
+    TOPICS,
 )
 
 POST_CODE = "V{:03d}"  # V001 … V150: never clashes with real or demo posts

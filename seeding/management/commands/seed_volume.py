@@ -12,7 +12,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts import volume
+from seeding import volume
 
 
 class Command(BaseCommand):

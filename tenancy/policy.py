@@ -18,8 +18,9 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from attache_crm.markings import Channel
-from contacts.choices import Role
+from tenancy.markings import Channel
+
+from .choices import Role
 
 # What an interface says about an id it cannot resolve: the same words for a hidden record and an
 # absent one (forms and API serializers format {id} their own way).
@@ -88,7 +89,7 @@ def roles(user) -> dict[int, str]:
         return {}
     cached = getattr(user, "_policy_roles", None)
     if cached is None:
-        from contacts.models import Membership
+        from .models import Membership
 
         # Unordered: the model's default order joins the posts and users tables for nothing.
         cached = dict(Membership.objects.filter(user=user).order_by().values_list("post_id", "role"))
@@ -109,7 +110,7 @@ def memberships(user) -> list:
         return []
     cached = getattr(user, "_policy_memberships", None)
     if cached is None:
-        from contacts.models import Membership
+        from .models import Membership
 
         cached = list(Membership.objects.filter(user=user).select_related("post").order_by("post__code"))
         user._policy_memberships = cached
@@ -181,9 +182,7 @@ def _channel_q(user, model) -> Q:
     return q
 
 
-def _cable_q(user) -> Q:
-    from reports.models import CableStatus
-
+def _cable_q(user, model) -> Q:
     q = NOTHING
     editors = posts_with(user, CABLE_EDITORS)
     if editors:
@@ -191,7 +190,7 @@ def _cable_q(user) -> Q:
         q |= Q(post_id__in=posts_with(user, [Role.ATTACHE]), channel__in=[Channel.POST, Channel.ATTACHE])
     diplomat = posts_with(user, [Role.DIPLOMAT])
     if diplomat:
-        q |= Q(post_id__in=diplomat, status=CableStatus.RELEASED, channel=Channel.POST)
+        q |= Q(post_id__in=diplomat, status=model.Status.RELEASED, channel=Channel.POST)
     return q
 
 
@@ -207,14 +206,14 @@ def visible_q(user, model) -> Q:
         parent_model = apps.get_model(parent_label)
         return Q(**{f"{parent_field}__in": visible(user, parent_model).values("pk")})
     if label == "reports.cable":
-        return _cable_q(user)
-    if label == "contacts.post":
+        return _cable_q(user, model)
+    if label == "tenancy.post":
         return Q(pk__in=list(roles(user)))
-    if label == "contacts.membership":
+    if label == "tenancy.membership":
         return Q(post_id__in=posts_with(user, USER_MANAGERS)) | Q(user=user)
-    if label == "reports.auditevent":
+    if label == "tenancy.auditevent":
         # Events of the post, and the sign-in events (no post) of the post's members.
-        from contacts.models import Membership
+        from .models import Membership
 
         readable = posts_with(user, AUDIT_READERS)
         if not readable:
@@ -355,7 +354,7 @@ def require(user, action: str, obj: Model | None = None, *, model=None, post=Non
     """Raise Denied (a PermissionDenied, audited) unless `can(...)`."""
     if can(user, action, obj, model=model, post=post):
         return
-    from attache_crm import audit
+    from tenancy import audit
 
     target = obj if obj is not None else model
     audit.record(
@@ -405,7 +404,7 @@ def post_for_new(user, model, wanted=None, *, request=None):
     `wanted` (an id) when the request names one: 404 unless the user has a role there, 403 unless
     that role may add this model there. Without one, the first post where the user may add it.
     """
-    from contacts.models import Post
+    from .models import Post
 
     if wanted is None or wanted == "":
         post = Post.objects.filter(pk__in=writable_posts(user, model)).first()
@@ -469,7 +468,7 @@ def check_handling(user, obj: Model, *, before: dict | None) -> None:
 
 
 def _holds_role(user_id: int, post_id: int, allowed: Iterable[str]) -> bool:
-    from contacts.models import Membership
+    from .models import Membership
 
     return Membership.objects.filter(user_id=user_id, post_id=post_id, role__in=list(allowed)).exists()
 
@@ -479,7 +478,7 @@ def choosable_people(user) -> QuerySet:
     Whether one may be chosen for a record (owner, attendee, assignee) is the service's decision."""
     from django.contrib.auth import get_user_model
 
-    from contacts.models import Membership
+    from .models import Membership
 
     members = Membership.objects.filter(post_id__in=list(roles(user))).values("user_id")
     return get_user_model().objects.filter(pk__in=members)

@@ -2,7 +2,7 @@
 
 Rows are dicts of attribute names (`post_id`, not `post`) with their ids allocated here in order,
 so that parents and children can be written by separate statements without reading ids back.
-Used by contacts.volume (manage.py seed_volume); never by the application's own writes, which go
+Used by seeding.volume (manage.py seed_volume); never by the application's own writes, which go
 through services and save().
 """
 

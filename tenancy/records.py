@@ -55,7 +55,7 @@ class Record(SpillGuarded, models.Model):
     # Name of the field that holds the record's owner (DESIGN §3: `owner` where it exists).
     OWNER_FIELD = "created_by"
 
-    post = models.ForeignKey("contacts.Post", on_delete=models.PROTECT, related_name="+")
+    post = models.ForeignKey("tenancy.Post", on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
