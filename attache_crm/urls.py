@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/tokens/", include("apitokens.urls")),
     path("accounts/", include("attache_crm.accounts.urls")),
     path("grants/", include("tenancy.grants")),
+    path("", include("tenancy.urls")),
     path("", include("contacts.urls")),
     path("", include("engagements.urls")),
     path("", include("reports.urls")),
