@@ -95,6 +95,20 @@ def test_manage_py_flush_refuses_to_empty_the_audit_log_outside_tests(event, set
     assert AuditEvent.objects.filter(pk=event.pk).exists()
 
 
+def test_the_test_runner_empties_the_log_and_leaves_it_guarded(event, settings):
+    """Between transactional tests `flush` may empty the log (test settings only); the database
+    refuses the next attempt by any other client all the same."""
+    settings.AUDIT_LOG_FLUSHABLE = True
+    _run_deferred_checks()
+    call_command("flush", interactive=False, verbosity=0)
+    assert not AuditEvent.objects.exists()
+    kept = audit.record(action="create", detail="after the flush")
+    with pytest.raises(DatabaseError, match="append-only"):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM tenancy_auditevent")
+    assert AuditEvent.objects.filter(pk=kept.pk).exists()
+
+
 def test_admin_offers_no_way_to_change_or_delete_an_event(event, django_user_model):
     operator = django_user_model.objects.create_superuser("operator", "op@example.org", "x" * 20)
     client = client_for(operator)
