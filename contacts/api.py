@@ -13,7 +13,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.urls import reverse
 from rest_framework import serializers
 
-from attache_crm import policy
 from attache_crm.api.errors import Conflict
 from attache_crm.api.filters import (
     CountryFilter,
@@ -36,6 +35,7 @@ from attache_crm.api.serializers import (
     optional_text_field,
 )
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
+from tenancy import policy
 
 from . import services
 from .choices import OrganizationKind

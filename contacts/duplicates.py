@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from attache_crm import policy
+from tenancy import policy
 
 from . import names
 from .models import Counterpart

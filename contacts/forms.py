@@ -5,9 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from attache_crm import policy
 from attache_crm.forms import RecordForm, offer_only
+from tenancy import policy
 
+from .merge import MERGE_FIELDS
 from .models import Counterpart, Organization
 
 # Fieldsets of the counterpart form, in the order an attaché fills them in after a meeting.
@@ -124,8 +125,6 @@ class CounterpartMergeForm(forms.Form):
     KEEP, TAKE = "keep", "take"
 
     def __init__(self, *args, survivor, other, user, **kwargs):
-        from .merge import MERGE_FIELDS
-
         super().__init__(*args, **kwargs)
         for name in MERGE_FIELDS:
             if name == "restricted_notes" and not policy.can_see_restricted_notes(user, survivor.post):

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from attache_crm import audit, policy
+from tenancy import audit, policy
 
 from . import services
 from .duplicates import Candidate, likely_duplicates

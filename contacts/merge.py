@@ -1,5 +1,6 @@
-"""Two records of one person become one: the survivor takes the fields chosen from the other, then
-everything that pointed at the other, in one transaction with one audit event.
+"""Two records of one person become one — the contacts' part (engagements.merge is the service
+that runs a whole merge, meetings and exercises included): the survivor takes the fields chosen
+from the other, then everything that pointed at the other, with one audit event.
 
 What moves: meetings (each participation keeps the position and rank held at the time; a meeting
 both records attended keeps the survivor's), appointments (an open one of the merged record is
@@ -17,13 +18,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from attache_crm import audit, policy
-from attache_crm.markings import highest_marking
+from tenancy import audit, policy
+from tenancy.markings import highest_marking
 
 from . import services
-from .models import Counterpart, CounterpartMerge
+from .models import Counterpart, CounterpartMerge, CounterpartUserObjectPermission
 
 # Fields the merge page offers to take from the merged record (aliases, owner, marking and channel
 # follow rules of their own).
@@ -63,42 +63,25 @@ def _check(by, survivor: Counterpart, merged: Counterpart) -> None:
         )
 
 
-def _move_relations(by, survivor: Counterpart, merged: Counterpart) -> None:
-    from engagements.models import MeetingParticipant
-
-    from .models import CounterpartUserObjectPermission
-
-    both = MeetingParticipant.objects.filter(counterpart=survivor).values("meeting_id")
-    MeetingParticipant.objects.filter(counterpart=merged, meeting_id__in=both).delete()
-    MeetingParticipant.objects.filter(counterpart=merged).update(counterpart=survivor)
-
+def _move_contact_relations(survivor: Counterpart, merged: Counterpart) -> None:
     today = services.post_today(survivor.post)
     if survivor.appointments.filter(end_on__isnull=True).exists():
         for appointment in merged.appointments.filter(end_on__isnull=True):
             appointment.end_on = max(today, appointment.start_on)
             appointment.save(update_fields=["end_on"])
     merged.appointments.update(counterpart=survivor)
-
-    for exercise in merged.exercises.all():
-        exercise.counterparts.add(survivor)
     survivor.tags.add(*merged.tags.names())
-
-    held = CounterpartUserObjectPermission.objects.filter(content_object=survivor).values_list(
-        "user_id", "permission_id"
+    held = set(
+        CounterpartUserObjectPermission.objects.filter(content_object=survivor).values_list("user_id", "permission_id")
     )
     for grant in CounterpartUserObjectPermission.objects.filter(content_object=merged):
-        if (grant.user_id, grant.permission_id) not in set(held):
+        if (grant.user_id, grant.permission_id) not in held:
             grant.content_object = survivor
             grant.save(update_fields=["content_object"])
 
 
-@transaction.atomic
-def counterpart_merge(*, survivor: Counterpart, merged: Counterpart, by, take: Iterable[str] = ()) -> Counterpart:
-    """Merge `merged` into `survivor`, taking the fields named in `take` from `merged`."""
-    take = list(take)
-    unknown = sorted(set(take) - set(MERGE_FIELDS))
-    if unknown:
-        raise TypeError(f"Fields that cannot be taken in a merge: {', '.join(unknown)}")
+def lock_and_check(by, survivor: Counterpart, merged: Counterpart) -> tuple[Counterpart, Counterpart]:
+    """Both records read afresh and locked, once `by` may merge them (inside the caller's transaction)."""
     locked = {
         c.pk: c
         for c in Counterpart.objects.select_for_update().select_related("post").filter(pk__in=[survivor.pk, merged.pk])
@@ -107,7 +90,16 @@ def counterpart_merge(*, survivor: Counterpart, merged: Counterpart, by, take: I
     if survivor is None or merged is None:
         raise policy.NotFound(policy.NO_SUCH_RECORD)
     _check(by, survivor, merged)
+    return survivor, merged
 
+
+def absorb(*, survivor: Counterpart, merged: Counterpart, by, take: Iterable[str] = ()) -> Counterpart:
+    """The contacts' part of a merge, once the engagements have moved (engagements.merge): fields,
+    aliases, marking, appointments, tags, grants, the old address, the deletion and the audit event."""
+    take = list(take)
+    unknown = sorted(set(take) - set(MERGE_FIELDS))
+    if unknown:
+        raise TypeError(f"Fields that cannot be taken in a merge: {', '.join(unknown)}")
     for name in take:
         field = Counterpart._meta.get_field(name)
         setattr(survivor, field.attname, getattr(merged, field.attname))
@@ -118,7 +110,7 @@ def counterpart_merge(*, survivor: Counterpart, merged: Counterpart, by, take: I
     survivor._change_reason = f"Merged with {merged.display_name} (#{merged.pk})"
     survivor.save()
 
-    _move_relations(by, survivor, merged)
+    _move_contact_relations(survivor, merged)
     CounterpartMerge.objects.filter(survivor=merged).update(survivor=survivor)
     CounterpartMerge.objects.create(
         merged_id=merged.pk, merged_name=merged.display_name[:260], survivor=survivor, merged_by=by

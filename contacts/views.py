@@ -6,20 +6,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attache_crm import audit, policy
 from attache_crm.forms import save_through
-from attache_crm.history import history_for
-from attache_crm.markings import Marking, highest_marking
+from tenancy import audit, policy
+from tenancy.markings import Marking, highest_marking
+from tenancy.models import Post
 
-from . import exports, imports, merge, selectors, services
+from . import exports, imports, selectors, services
 from .choices import OrganizationKind
-from .forms import CounterpartForm, CounterpartMergeForm, OrganizationForm
-from .models import Counterpart, ImportBatch, Organization, Post
+from .forms import CounterpartForm, OrganizationForm
+from .models import Counterpart, ImportBatch, Organization
 
 
 def _form_status(form) -> int:
@@ -84,36 +84,6 @@ def counterpart_list(request):
         "page_marking": selectors.page_marking(page),
     }
     return render(request, "contacts/counterpart_list.html", context)
-
-
-@login_required
-@require_GET
-def counterpart_detail(request, pk):
-    from engagements.models import Meeting
-
-    try:
-        counterpart = selectors.counterpart_detail(request.user, pk)
-    except Http404:
-        survivor = selectors.merged_survivor(request.user, pk)
-        if survivor is None:
-            raise
-        return redirect(survivor)
-    appointments = selectors.counterpart_appointments(request.user, counterpart)
-    timeline = selectors.counterpart_timeline(request.user, counterpart, request.GET.get("page"))
-    context = {
-        "counterpart": counterpart,
-        "appointments": appointments,
-        "timeline": timeline,
-        "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
-        "can_change": policy.can(request.user, "change", counterpart),
-        "can_merge": policy.can(request.user, "merge", counterpart),
-        "history": history_for(request.user, counterpart),
-        "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
-        "today": services.post_today(counterpart.post),
-        "page_marking": selectors.page_marking(counterpart, counterpart.organization, timeline),
-    }
-    audit.viewed(request, counterpart)
-    return render(request, "contacts/counterpart_detail.html", context)
 
 
 @login_required
@@ -266,45 +236,6 @@ def counterpart_import(request):
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def counterpart_merge(request, pk):
-    """Merge another record of the same person into this one: pick it (?with=<id>, found by name
-    with ?q=), choose each differing field side by side, confirm."""
-    counterpart = policy.get_visible_or_404(request.user, Counterpart, pk=pk)
-    policy.require(request.user, "merge", counterpart, request=request)
-    other_id = request.POST.get("with") or request.GET.get("with")
-    if not (other_id or "").isdigit():
-        query = request.GET.get("q", "").strip()[:100]
-        context = {
-            "counterpart": counterpart,
-            "q": query,
-            "choices": selectors.merge_choices(request.user, counterpart, query),
-            "page_marking": counterpart.marking,
-        }
-        status = 400 if request.method == "POST" else 200  # a merge posted without the other record
-        return render(request, "contacts/counterpart_merge_pick.html", context, status=status)
-    other = policy.get_visible_or_404(
-        request.user, Counterpart.objects.filter(post_id=counterpart.post_id), pk=other_id
-    )
-    policy.require(request.user, "merge", other, request=request)
-    form = CounterpartMergeForm(request.POST or None, survivor=counterpart, other=other, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        try:
-            survivor = merge.counterpart_merge(survivor=counterpart, merged=other, by=request.user, take=form.taken())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            return redirect(survivor)
-    context = {
-        "counterpart": counterpart,
-        "other": other,
-        "form": form,
-        "page_marking": highest_marking([counterpart.marking, other.marking]),
-    }
-    return render(request, "contacts/counterpart_merge.html", context, status=_form_status(form))
-
-
-@login_required
 @require_GET
 def counterpart_typeahead(request):
     """Counterparts matching ?q= for pickers: <option> items (or <li> with ?as=li), JSON on request."""
@@ -350,21 +281,6 @@ def organization_list(request):
         "page_marking": selectors.page_marking(page),
     }
     return render(request, "contacts/organization_list.html", context)
-
-
-@login_required
-@require_GET
-def organization_detail(request, pk):
-    organization = selectors.organization_detail(request.user, pk)
-    relations = selectors.organization_relations(request.user, organization)
-    context = {
-        "organization": organization,
-        **relations,
-        "can_change": policy.can(request.user, "change", organization),
-        "page_marking": selectors.page_marking(organization, organization.parent, *relations.values()),
-    }
-    audit.viewed(request, organization)
-    return render(request, "contacts/organization_detail.html", context)
 
 
 @login_required

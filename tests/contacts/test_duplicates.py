@@ -4,10 +4,10 @@ step and the API's 409 — each naming only records the writer may see."""
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel
 from contacts import services
 from contacts.duplicates import likely_duplicates
 from contacts.models import Counterpart
+from tenancy.markings import Channel
 from tests.api.conftest import api_for
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory, OrganizationFactory

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 
 from contacts import imports
 from contacts.models import Counterpart, ImportBatch
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory
 

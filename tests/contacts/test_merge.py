@@ -8,13 +8,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from guardian.shortcuts import assign_perm
 
-from attache_crm import policy
-from attache_crm.markings import Channel
-from contacts.merge import counterpart_merge
 from contacts.models import Appointment, Counterpart, CounterpartMerge
 from contacts.search import search_counterparts
+from engagements.merge import counterpart_merge
 from engagements.models import MeetingParticipant
-from reports.models import AuditEvent
+from tenancy import policy
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import (
     AppointmentFactory,

@@ -4,7 +4,7 @@ under every spelling of his name."""
 
 import pytest
 
-from contacts.choices import Role
+from tenancy.choices import Role
 from contacts.models import Counterpart
 from tests.factories import (
     PASSWORD,

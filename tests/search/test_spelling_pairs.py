@@ -8,7 +8,7 @@ the person the query spells.
 
 import pytest
 
-from attache_crm import policy
+from tenancy import policy
 from contacts.models import Counterpart
 from contacts.search import PHONETIC, search_counterparts
 
