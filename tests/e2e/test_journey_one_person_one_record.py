@@ -4,8 +4,8 @@ under every spelling of his name."""
 
 import pytest
 
-from tenancy.choices import Role
 from contacts.models import Counterpart
+from tenancy.choices import Role
 from tests.factories import (
     PASSWORD,
     CounterpartFactory,

@@ -8,9 +8,9 @@ the person the query spells.
 
 import pytest
 
-from tenancy import policy
 from contacts.models import Counterpart
 from contacts.search import PHONETIC, search_counterparts
+from tenancy import policy
 
 from ..factories import CounterpartFactory
 from .spelling_pairs import MATCHES, NEAR_MISSES, NEIGHBOURS
