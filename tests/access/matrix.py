@@ -120,6 +120,8 @@ EVERY_MEMBER = {**{role: OK for role in MEMBERS}, "anonymous": LOGIN}
 CREATE = {"attache": OK, "outsider": OK, "diplomat": DENIED, "chief": DENIED, "admin": DENIED, "anonymous": LOGIN}
 CREATE_POST = {**CREATE, "attache": BAD, "outsider": BAD}
 CREATE_SAVE = {**CREATE, "attache": FOUND, "outsider": FOUND}  # a valid new record
+# A post's content as a whole (the handover pack): every content role, at its own post; never the admin.
+CONTENT = {**EVERY_MEMBER, "admin": DENIED}
 AUDIT = {"chief": OK, "admin": OK, "attache": DENIED, "diplomat": DENIED, "outsider": DENIED, "anonymous": LOGIN}
 # People pages: the post's admin, for the members of its own posts only ("member"); anyone else's
 # account ("other": the outsider, at another post) answers as absent. Other roles: 403 whatever the id.
@@ -335,6 +337,9 @@ ROWS: list[Row] = [
             Row(new, CREATE_SAVE, method="POST", data=_new_record(resource)),
         )
     ],
+    # ---- the handover pack (the outsider reads their own post's)
+    Row("handover_pack", CONTENT),
+    Row("handover_pack_pdf", CONTENT),
     # ---- single-record grants
     *[
         Row("record_grants", GRANT, resource, kwargs={"label": label})
