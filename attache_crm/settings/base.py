@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "apitokens",
     "operations",
     "handover",
+    "calendars",
 ]
 
 MIDDLEWARE = [
