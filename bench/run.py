@@ -609,6 +609,7 @@ def scenarios(t: dict) -> list[dict]:
         ("meeting list, filtered", meetings_filtered, BUDGET_PAGE_MS, True),
         ("fuzzy search (list ?q=)", search, BUDGET_SEARCH_MS, True),
         ("type-ahead", typeahead, BUDGET_SEARCH_MS, False),
+        ("handover pack", ["/handover/"], BUDGET_PAGE_MS, True),
     ]
     rows += [(name, paths, None, False) for name, paths in api.items()]
     return [

@@ -174,9 +174,13 @@ class Row:
     def variants(self):
         if self.resource is None:
             return (None,)
-        return {"cable": CABLE_VARIANTS, "token": ("own",), "person": ("member", "other")}.get(
-            self.resource, RECORD_VARIANTS
-        )
+        return {
+            "cable": CABLE_VARIANTS,
+            "token": ("own",),
+            "calendarfeed": ("own",),
+            "calendar_address": ("own",),
+            "person": ("member", "other"),
+        }.get(self.resource, RECORD_VARIANTS)
 
     def expected(self, role: str, variant: str | None):
         return code(self.expect, role, variant)
@@ -188,6 +192,12 @@ class Row:
     def id(self) -> str:
         valid = " valid" if callable(self.data) else ""
         return f"{self.method}{valid} {self.name}{'?' + self.query if self.query else ''}{' ' + str(self.headers) if self.headers else ''}"
+
+
+# Resources every role holds one of its own: a cell reads the role's own (world.get(resource, role)).
+# A calendar feed's address is its own credential: each role reads its own feed (opted in to every
+# channel, so that the leak search covers them all); "anonymous" holds a revoked one.
+BY_ROLE = {"calendar_address"}
 
 
 def _resubmitted(resource: str):
@@ -259,6 +269,15 @@ ROWS: list[Row] = [
     Row("admin:apitokens_personalaccesstoken_changelist", NO_ADMIN),
     Row("token_list", EVERY_MEMBER),
     Row("token_revoke", {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN}, "token", "POST"),
+    Row("calendar_feeds", EVERY_MEMBER),
+    Row("calendar_feeds", {**{r: BAD for r in MEMBERS}, "anonymous": LOGIN}, method="POST"),
+    Row(
+        "calendar_feed_revoke",
+        {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN},
+        "calendarfeed",
+        "POST",
+    ),
+    Row("calendar_feed", {**{r: OK for r in MEMBERS}, "anonymous": HIDDEN}, "calendar_address", kwarg="token"),
     Row("audit_list", AUDIT),
     Row("audit_list", AUDIT, query="user=attache&action=view&outcome=success&date_from=2026-01-01"),
     # ---- counterparts and organizations

@@ -16,6 +16,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from attache_crm.markings import Channel, Marking
+from calendars.services import feed_issue, feed_revoke
 from contacts.choices import Role
 from reports.models import Cable, CableStatus
 
@@ -60,6 +61,13 @@ def marker(resource: str, variant: str, post: str = "") -> str:
 
 def notes_marker(resource: str, variant: str, post: str = "") -> str:
     return "Rn" + marker(resource, variant, post)[2:]
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A record addressed by a secret rather than by its id: `pk` is what its URL carries."""
+
+    pk: str
 
 
 @dataclass
@@ -196,6 +204,15 @@ def build_world() -> World:
     world.records[("token", "own")], _ = PersonalAccessToken.issue(
         user=attache, name="matrix token", expires_at=timezone.now() + dt.timedelta(days=30)
     )
+
+    for role in ("attache", "diplomat", "chief", "admin", "outsider", "anonymous"):
+        holder = world.users.get(role, attache)
+        feed, text = feed_issue(user=holder, lifetime_days=30, all_channels=True)
+        world.records[("calendar_address", role)] = Secret(text)
+        if role == "attache":
+            world.records[("calendarfeed", "own")] = feed
+        if role == "anonymous":
+            feed_revoke(feed=feed, by=holder)
 
     # People pages: a member of BANDAR whom its admin manages, and the outsider, who is not theirs.
     member = UserFactory(username="member")
