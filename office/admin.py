@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from attache_crm.accounts.admin_access import OperatorOnlyAdmin
 
+from . import services
 from .models import Clearance, ClearanceLeadTime, Gift, GiftThreshold
 
 
@@ -31,4 +32,15 @@ class GiftAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
 
 @admin.register(GiftThreshold)
 class GiftThresholdAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
+    """Operators enter the minimal values; the gifts they govern get their report terms again."""
+
     list_display = ["effective_on", "value_usd"]
+
+    def save_model(self, request, obj, form, change):
+        before = form.initial.get("effective_on") if change else None
+        super().save_model(request, obj, form, change)
+        services.gift_terms_refresh(since=min(filter(None, [before, obj.effective_on])))
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        services.gift_terms_refresh(since=obj.effective_on)
