@@ -135,7 +135,10 @@ def _gift_initial(request, post) -> dict:
     }
     counterpart = selectors.first_counterpart(request.user, meeting)
     if counterpart is not None:
-        initial |= {"counterpart": counterpart.pk, "official": f"{counterpart.rank_and_name}, {counterpart.position}"}
+        initial |= {
+            "counterpart": counterpart.pk,
+            "official": ", ".join(filter(None, [counterpart.rank_and_name, counterpart.position])),
+        }
         initial["government"] = counterpart.post.host_country
     return initial
 
