@@ -34,6 +34,8 @@ CHANNEL_MODELS = {
     "engagements.agreement",
     "engagements.exercise",
     "engagements.actionitem",
+    "office.clearance",
+    "office.gift",
 }
 # Records that exist only inside a parent record: visible when the parent is.
 CHILD_MODELS = {
@@ -52,6 +54,8 @@ GRANT_MODELS = {
     "engagements.exercise": "engagements.ExerciseUserObjectPermission",
     "engagements.actionitem": "engagements.ActionItemUserObjectPermission",
     "reports.cable": "reports.CableUserObjectPermission",
+    "office.clearance": "office.ClearanceUserObjectPermission",
+    "office.gift": "office.GiftUserObjectPermission",
 }
 
 NOTHING = Q(pk__in=[])

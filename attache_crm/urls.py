@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("handover.urls")),
     path("", include("calendars.urls")),
+    path("", include("office.urls")),
     path("api/", include("attache_crm.api_urls")),
     # The admin signs in through the one login page (notice and consent, lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "reports",
     "apitokens",
     "operations",
+    "office",
     "handover",
     "calendars",
 ]

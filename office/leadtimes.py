@@ -1,0 +1,40 @@
+"""The last day a clearance request meets the host nation's lead time.
+
+Aircraft requests count working days of the host nation: weekends and its public holidays (the
+`holidays` package's calendar of the post's host country) do not count. Other kinds count
+calendar days.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import holidays
+
+from .models import ClearanceLeadTime
+
+
+def _host_holidays(country_code: str, years: list[int]):
+    try:
+        return holidays.country_holidays(country_code, years=years)
+    except NotImplementedError:  # a country the package has no calendar for: weekends only
+        return {}
+
+
+def working_days_before(day: dt.date, count: int, country_code: str) -> dt.date:
+    """The working day `count` working days before `day` in the host country."""
+    off = _host_holidays(country_code, [day.year - 1, day.year])
+    current = day
+    while count > 0:
+        current -= dt.timedelta(days=1)
+        if current.weekday() < 5 and current not in off:
+            count -= 1
+    return current
+
+
+def submit_by(post, kind: str, starts_on: dt.date) -> dt.date:
+    """The last day a request of this kind for travel on `starts_on` can go to the host nation."""
+    days, working = ClearanceLeadTime.for_kind(post.pk, kind)
+    if working:
+        return working_days_before(starts_on, days, post.host_country.code)
+    return starts_on - dt.timedelta(days=days)
