@@ -1,5 +1,8 @@
 """What a user's calendar feed holds: dated records they may see, as calendar entries.
 
+Meetings, exercise conferences and dates, open follow-ups' due dates, and clearances (travel dates,
+and the last day to submit a draft within the host nation's lead time).
+
 Through the access policy like any read, and narrower still by default: post-channel records only,
 unless the feed's owner opted in to the other channels they may read. An entry carries a record's
 title, place and marking, never its notes or summary (restricted notes never leave the pages).
@@ -18,12 +21,15 @@ from attache_crm import policy
 from attache_crm.markings import Channel
 from engagements.choices import ActionStatus, ExercisePhase, MeetingStatus
 from engagements.models import ActionItem, Exercise, Meeting
+from office.choices import ClearanceStatus
+from office.models import Clearance
 
 # The span a feed covers around today, and at most how many entries of each kind it holds.
 FEED_PAST = dt.timedelta(days=90)
 FEED_AHEAD = dt.timedelta(days=400)
 FEED_LIMIT = 500
 CLOSED_PHASES = [ExercisePhase.CLOSED, ExercisePhase.CANCELLED]
+CLOSED_CLEARANCES = [ClearanceStatus.DENIED, ClearanceStatus.CANCELLED]
 
 
 @dataclass(frozen=True)
@@ -126,8 +132,41 @@ def _follow_ups(user, all_channels: bool, start: dt.date, end: dt.date) -> list[
     ]
 
 
+def _clearances(user, all_channels: bool, start: dt.date, end: dt.date) -> list[Entry]:
+    """Travel under a clearance not denied nor cancelled, and the last day to submit a draft."""
+    clearances = (
+        _readable(user, Clearance, all_channels)
+        .filter(Q(starts_on__lt=end, ends_on__gte=start) | Q(submit_by__gte=start, submit_by__lt=end))
+        .exclude(status__in=CLOSED_CLEARANCES)
+        .order_by("starts_on", "id")[:FEED_LIMIT]
+    )
+    entries = []
+    for clearance in clearances:
+        common = {"category": "Clearance", "path": clearance.get_absolute_url(), "marking": clearance.marking}
+        entries.append(
+            Entry(
+                uid=f"clearance-{clearance.pk}",
+                summary=f"({clearance.marking}) {clearance} ({clearance.get_status_display().lower()})",
+                start=clearance.starts_on,
+                end=clearance.ends_on + dt.timedelta(days=1),
+                **common,
+            )
+        )
+        if clearance.status == ClearanceStatus.DRAFT and clearance.submit_by and start <= clearance.submit_by < end:
+            entries.append(
+                Entry(
+                    uid=f"clearance-{clearance.pk}-submit-by",
+                    summary=f"({clearance.marking}) Submit by: {clearance}",
+                    start=clearance.submit_by,
+                    end=clearance.submit_by + dt.timedelta(days=1),
+                    **common,
+                )
+            )
+    return entries
+
+
 def calendar_entries(user, *, all_channels: bool) -> list[Entry]:
-    """The entries of a user's feed: meetings, exercise milestones and follow-up due dates."""
+    """The entries of a user's feed: meetings, exercise milestones, follow-up due dates, clearances."""
     now = timezone.now()
     today = timezone.localdate(now)
     first_day, last_day = today - FEED_PAST, today + FEED_AHEAD
@@ -135,4 +174,5 @@ def calendar_entries(user, *, all_channels: bool) -> list[Entry]:
         *_meetings(user, all_channels, now - FEED_PAST, now + FEED_AHEAD),
         *_exercise_milestones(user, all_channels, first_day, last_day),
         *_follow_ups(user, all_channels, first_day, last_day),
+        *_clearances(user, all_channels, first_day, last_day),
     ]

@@ -8,7 +8,7 @@ counted among the visible ones only.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -20,6 +20,7 @@ from contacts.models import Counterpart
 from contacts.selectors import visible_organizations
 from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
+from office.selectors import pending_clearances, undisposed_gifts
 
 SECTION_LIMIT = 200
 # Flag and general officers are key counterparts whoever keeps them.
@@ -66,8 +67,9 @@ class HandoverPack:
     follow_ups: Section
     agreements: Section
     exercises: Section
+    clearances: Section
+    gifts: Section
     show_restricted_notes: bool
-    extra_records: list = field(default_factory=list)
     cadence_days: int = CONTACT_CADENCE.days
 
     @property
@@ -79,7 +81,8 @@ class HandoverPack:
             *self.follow_ups.rows,
             *self.agreements.rows,
             *self.exercises.rows,
-            *self.extra_records,
+            *self.clearances.rows,
+            *self.gifts.rows,
         ]
         return highest_marking(record.marking for record in shown)
 
@@ -198,5 +201,7 @@ def handover_pack(user, post) -> HandoverPack:
         follow_ups=open_follow_ups(user, post),
         agreements=live_agreements(user, post, today),
         exercises=exercises_in_planning(user, post, today),
+        clearances=_section(pending_clearances(user, post)),
+        gifts=_section(undisposed_gifts(user, post)),
         show_restricted_notes=policy.can_see_restricted_notes(user, post),
     )

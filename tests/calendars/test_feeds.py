@@ -15,7 +15,7 @@ from calendars.models import CalendarFeed
 from calendars.services import feed_issue
 from reports.models import AuditEvent
 from tests.conftest import client_for
-from tests.factories import ActionItemFactory, ExerciseFactory, MeetingFactory
+from tests.factories import ActionItemFactory, ClearanceFactory, ExerciseFactory, MeetingFactory
 
 FEEDS = reverse("calendar_feeds")
 
@@ -199,6 +199,7 @@ def test_feed_query_count_does_not_grow_with_entries(post, attache, django_asser
             MeetingFactory(post=post, created_by=attache, starts_at=timezone.now() + dt.timedelta(days=2))
             ExerciseFactory(post=post, created_by=attache, ipc_on=timezone.localdate() + dt.timedelta(days=9))
             ActionItemFactory(post=post, created_by=attache)
+            ClearanceFactory(post=post, created_by=attache)
 
     make(2)
     with django_assert_max_num_queries(20) as small:
@@ -206,3 +207,23 @@ def test_feed_query_count_does_not_grow_with_entries(post, attache, django_asser
     make(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(_address(text))
+
+
+def test_clearances_bring_their_travel_dates_and_the_day_to_submit_a_draft(post, attache, diplomat):
+    today = timezone.localdate()
+    draft = ClearanceFactory(
+        post=post, created_by=attache, mission="REACH 101", starts_on=today + dt.timedelta(days=40),
+        ends_on=today + dt.timedelta(days=42), submit_by=today + dt.timedelta(days=20),
+    )  # fmt: skip
+    ClearanceFactory(post=post, created_by=attache, mission="REACH 102", status="cancelled")
+    ClearanceFactory(post=post, created_by=attache, mission="REACH 103", channel=Channel.ATTACHE)
+    _, text = _feed(diplomat, all_channels=True)
+    events = {str(e["SUMMARY"]): e for e in _calendar(Client().get(_address(text))).walk("VEVENT")}
+    assert set(events) == {
+        "(U) Aircraft overflight: REACH 101 (draft)",
+        "(U) Submit by: Aircraft overflight: REACH 101",
+    }
+    travel = events["(U) Aircraft overflight: REACH 101 (draft)"]
+    assert travel.decoded("DTSTART") == draft.starts_on
+    assert travel.decoded("DTEND") == draft.ends_on + dt.timedelta(days=1)
+    assert events["(U) Submit by: Aircraft overflight: REACH 101"].decoded("DTSTART") == draft.submit_by

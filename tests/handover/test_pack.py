@@ -14,8 +14,10 @@ from tests.conftest import client_for
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,
+    ClearanceFactory,
     CounterpartFactory,
     ExerciseFactory,
+    GiftFactory,
     MeetingFactory,
     MeetingParticipantFactory,
 )
@@ -160,6 +162,8 @@ def test_pack_query_count_does_not_grow_with_records(post, attache, django_asser
             ActionItemFactory(post=post, created_by=attache, assignee=attache)
             AgreementFactory(post=post, created_by=attache)
             ExerciseFactory(post=post, created_by=attache)
+            ClearanceFactory(post=post, created_by=attache)
+            GiftFactory(post=post, created_by=attache, value_usd=900)
 
     make(2)
     with django_assert_max_num_queries(20) as small:
@@ -167,3 +171,24 @@ def test_pack_query_count_does_not_grow_with_records(post, attache, django_asser
     make(20)
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get(PACK)
+
+
+def test_pack_lists_pending_clearances_and_undisposed_gifts_the_reader_may_see(post, attache, diplomat):
+    ClearanceFactory(post=post, created_by=attache, mission="REACH 771", marking=Marking.SBU_NF)
+    ClearanceFactory(post=post, created_by=attache, mission="REACH 772", status="approved")
+    ClearanceFactory(post=post, created_by=attache, mission="REACH 773", channel=Channel.ATTACHE)
+    GiftFactory(post=post, created_by=attache, description="Silver tray", value_usd=900)
+    GiftFactory(post=post, created_by=attache, description="Keychain", value_usd=10)
+    GiftFactory(post=post, created_by=attache, description="Returned vase", value_usd=900, disposition="returned")
+    GiftFactory(post=post, created_by=attache, description="Attache tray", value_usd=900, channel=Channel.ATTACHE)
+
+    attache_page = client_for(attache).get(PACK)
+    body = attache_page.content.decode()
+    assert "REACH 771" in body and "REACH 773" in body and "REACH 772" not in body
+    assert "Silver tray" in body and "Attache tray" in body
+    assert "Keychain" not in body and "Returned vase" not in body
+    assert attache_page.context["page_marking"] == Marking.SBU_NF
+
+    diplomat_body = client_for(diplomat).get(PACK).content.decode()
+    assert "REACH 771" in diplomat_body and "Silver tray" in diplomat_body
+    assert "REACH 773" not in diplomat_body and "Attache tray" not in diplomat_body
