@@ -16,6 +16,7 @@ from engagements.api import (
     ExerciseViewSet,
     MeetingViewSet,
 )
+from handover.api import HandoverPackViewSet
 from reports.api import CableViewSet
 
 
@@ -31,6 +32,7 @@ router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("exercises", ExerciseViewSet, basename="api-exercise")
 router.register("action-items", ActionItemViewSet, basename="api-action-item")
 router.register("cables", CableViewSet, basename="api-cable")
+router.register("handover", HandoverPackViewSet, basename="api-handover-pack")
 
 
 class SchemaView(SpectacularAPIView):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from attache_crm import policy
 from attache_crm.markings import highest_marking
 from contacts.choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade
-from contacts.models import Counterpart
+from contacts.models import Counterpart, Post
 from contacts.selectors import visible_organizations
 from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
@@ -187,6 +187,23 @@ def exercises_in_planning(user, post, today: dt.date) -> Section:
     for exercise in section.rows:
         exercise.next_conference = exercise_next_conference(exercise, today)
     return section
+
+
+def pack_post(user, wanted=None, *, request=None) -> Post:
+    """The post of a pack: `wanted` (an id), else the first post where the reader may read content.
+
+    NotFound (404) for a post where they hold no role, as for an absent one; Denied (403, audited)
+    where their role reads no content (a post's admin).
+    """
+    if wanted:
+        post = policy.get_visible_or_404(user, Post, pk=wanted)
+    else:
+        readable = policy.posts_with(user, policy.CONTENT_READERS) or list(policy.roles(user))
+        post = Post.objects.filter(pk__in=readable).order_by("code").first()
+        if post is None:
+            raise policy.NotFound(policy.NO_SUCH_POST)
+    policy.require(user, "view_content", post=post, request=request)
+    return post
 
 
 def handover_pack(user, post) -> HandoverPack:

@@ -6,30 +6,14 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from attache_crm import audit, policy
-from contacts.models import Post
+from attache_crm import audit
 
 from . import selectors
 from .pdf import render_pdf
 
 
-def _pack_post(request) -> Post:
-    """?post=<id>, else the first post where the reader may read content: 404 for a post where they
-    hold no role (as an absent one), 403 where their role reads no content (a post's admin)."""
-    user, wanted = request.user, request.GET.get("post")
-    if wanted:
-        post = policy.get_visible_or_404(user, Post, pk=wanted)
-    else:
-        readable = policy.posts_with(user, policy.CONTENT_READERS) or list(policy.roles(user))
-        post = Post.objects.filter(pk__in=readable).order_by("code").first()
-        if post is None:
-            raise policy.NotFound(policy.NO_SUCH_POST)
-    policy.require(user, "view_content", post=post, request=request)
-    return post
-
-
 def _pack(request, form: str) -> selectors.HandoverPack:
-    post = _pack_post(request)
+    post = selectors.pack_post(request.user, request.GET.get("post"), request=request)
     with timezone.override(post.tzinfo):  # dates as the post lives them, whoever prints the pack
         pack = selectors.handover_pack(request.user, post)
     audit.record(

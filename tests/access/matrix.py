@@ -398,6 +398,7 @@ ROWS: list[Row] = [
     Row("api-cable-return-for-edits", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
     Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
+    Row("api-handover-pack-list", api(CONTENT)),
 ]
 
 # URL names deliberately outside the matrix, with the reason and where they are tested.
