@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from attache_crm import policy
@@ -106,29 +106,38 @@ def cadence_status(last_contact: dt.datetime | None, today: dt.date) -> str:
 
 
 def key_counterparts(user, post, today: dt.date) -> Section:
-    """Active counterparts the reader keeps, and flag and general officers, with their last contact.
-
-    The last contact is the latest conducted meeting the reader may see: a hidden meeting neither
-    shows nor moves the date.
-    """
-    met = MeetingParticipant.objects.filter(
-        counterpart=OuterRef("pk"),
-        meeting__in=policy.visible(user, Meeting).filter(post=post, status=MeetingStatus.CONDUCTED).values("pk"),
-    ).order_by("-meeting__starts_at")
+    """Active counterparts the reader keeps, and flag and general officers, with their last contact."""
     queryset = (
         policy.visible(user, Counterpart)
         .filter(post=post, status=CounterpartStatus.ACTIVE)
         .filter(Q(owner=user) | Q(grade_seniority__gte=KEY_SENIORITY))
-        .annotate(last_contact=Subquery(met.values("meeting__starts_at")[:1]))
         .prefetch_related(
             Prefetch("organization", queryset=visible_organizations(user), to_attr="visible_organization")
         )
         .order_by("-grade_seniority", "family_name", "given_names", "id")
     )
     section = _section(queryset)
+    last = last_contacts(user, post, [counterpart.pk for counterpart in section.rows])
     for counterpart in section.rows:
+        counterpart.last_contact = last.get(counterpart.pk)
         counterpart.cadence = cadence_status(counterpart.last_contact, today)
     return section
+
+
+def last_contacts(user, post, counterpart_ids: list[int]) -> dict[int, dt.datetime]:
+    """{counterpart id: start of the latest conducted meeting with them that the reader may see}.
+
+    A hidden meeting neither shows nor moves the date. One grouped query for the whole section (a
+    subquery per counterpart row costs a scan of the post's meetings each).
+    """
+    meetings = policy.visible(user, Meeting).filter(post=post, status=MeetingStatus.CONDUCTED)
+    rows = (
+        MeetingParticipant.objects.filter(counterpart_id__in=counterpart_ids, meeting__in=meetings.values("pk"))
+        .values("counterpart_id")
+        .annotate(last=Max("meeting__starts_at"))
+        .order_by()
+    )
+    return {row["counterpart_id"]: row["last"] for row in rows}
 
 
 def open_follow_ups(user, post) -> Section:
