@@ -62,8 +62,6 @@ def clearance_update(*, clearance, by, **fields) -> Clearance:
     policy.check_write(by, "change", stored)
     changed = _assign(clearance, fields, CLEARANCE_FIELDS)
     _set_submit_by(clearance)
-    if {"kind", "starts_on"} & set(changed):
-        clearance.late_alert_sent_on = clearance.travel_alert_sent_on = None  # a new deadline, a new alert
     _save(clearance, by, stored)
     audit.record(action="update", user=by, obj=clearance, detail="changed: " + ", ".join(changed))
     return clearance
@@ -157,8 +155,6 @@ def gift_update(*, gift, by, **fields) -> Gift:
     changed = _assign(gift, fields, GIFT_FIELDS)
     _check_gift_links(gift, by, stored)
     _set_report_terms(gift)
-    if gift.report_due_on != stored.report_due_on:
-        gift.reminder_sent_on = None
     _save(gift, by, stored)
     audit.record(action="update", user=by, obj=gift, detail="changed: " + ", ".join(changed))
     return gift

@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.agreement_expiry_alerts",
         "schedule": crontab(hour=5, minute=15),
     },
+    "clearance-alerts": {"task": "office.tasks.clearance_alerts", "schedule": crontab(hour=5, minute=30)},
+    "gift-reminders": {"task": "office.tasks.gift_reminders", "schedule": crontab(hour=5, minute=45)},
     "clear-sessions": {"task": "reports.tasks.clear_sessions", "schedule": crontab(hour=3, minute=30)},
 }
 
