@@ -369,6 +369,10 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "engagements.choices.ActionStatus",
         "CableKindEnum": "reports.models.CableKind",
         "CableStatusEnum": "reports.models.CableStatus",
+        "ClearanceKindEnum": "office.choices.ClearanceKind",
+        "ClearanceStatusEnum": "office.choices.ClearanceStatus",
+        "GiftDirectionEnum": "office.choices.GiftDirection",
+        "GiftDispositionEnum": "office.choices.GiftDisposition",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
