@@ -110,7 +110,11 @@ def report_terms(direction: str, received_on: dt.date | None, value_usd) -> tupl
     in force that day is reported GIFT_REPORT_DAYS after receipt; others are not reported."""
     if received_on is None or value_usd is None:
         return None, None
-    threshold = GiftThreshold.in_force_on(received_on)
+    return report_terms_with(GiftThreshold.in_force_on(received_on), direction, received_on, value_usd)
+
+
+def report_terms_with(threshold, direction: str, received_on: dt.date, value_usd) -> tuple:
+    """report_terms for the minimal value in force on the day, already read."""
     if direction != GiftDirection.RECEIVED or threshold is None or value_usd <= threshold:
         return threshold, None
     return threshold, received_on + dt.timedelta(days=GIFT_REPORT_DAYS)
