@@ -9,6 +9,7 @@ from attache_crm import policy
 from attache_crm.markings import highest_marking
 from engagements import selectors as engagement_selectors
 from engagements.views import in_home_timezone
+from office import alerts as office_alerts
 from operations import health
 from reports import selectors as report_selectors
 
@@ -18,6 +19,11 @@ from reports import selectors as report_selectors
 @require_GET
 def dashboard(request):
     context = engagement_selectors.dashboard_for(request.user)
+    office = office_alerts.dashboard(request.user, today=context["today"])
+    context |= office
+    context["page_marking"] = highest_marking(
+        [context["page_marking"], engagement_selectors.page_marking(*office.values())]
+    )
     # The cable panel is drawn below the top banner, so its cable's marking is counted here.
     if policy.has_role(request.user, policy.CABLE_EDITORS):
         cable = report_selectors.current_weekly_summary(request.user)

@@ -106,6 +106,10 @@ def seed() -> SeedResult:
         created = not Counterpart.objects.filter(post=post).exists()
         if created:
             _Builder(post, users).build()
+        # Before the cables: the weekly summaries speak of the clearances.
+        from office import demo as office_demo
+
+        office_demo.seed(post, users[Role.ATTACHE])
         # Idempotent on its side; run every time so a database seeded before the cables existed
         # gets them too.
         from reports import demo as reports_demo
@@ -737,6 +741,7 @@ def _agreement_path(status: str) -> list[str]:
 
 def counts(post: Post) -> dict[str, int]:
     """Rows of each kind at the post (what `seed_demo` reports, and what tests compare)."""
+    from office.models import Clearance, Gift
     from reports.models import Cable
 
     return {
@@ -749,5 +754,7 @@ def counts(post: Post) -> dict[str, int]:
         "exercises": Exercise.objects.filter(post=post).count(),
         "follow-ups": ActionItem.objects.filter(post=post).count(),
         "cables": Cable.objects.filter(post=post).count(),
+        "clearances": Clearance.objects.filter(post=post).count(),
+        "gifts": Gift.objects.filter(post=post).count(),
         "users": Membership.objects.filter(post=post).count(),
     }

@@ -57,7 +57,7 @@ class GiftFilter(filters.FilterSet):
 class GiftReportForm(forms.Form):
     """Which annual report: the post (one of the user's), the year and the file format."""
 
-    post = forms.ModelChoiceField(queryset=None)
+    post = forms.ModelChoiceField(queryset=None, required=False, help_text="Default: the first of the user's posts.")
     year = forms.IntegerField(min_value=2000, max_value=2100)
     format = forms.ChoiceField(choices=[("csv", "CSV"), ("xlsx", "Excel (XLSX)")], initial="xlsx")
 

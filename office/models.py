@@ -68,10 +68,7 @@ class Clearance(Record):
     host_reply = models.TextField("host-nation reply", blank=True)
     # The last day the request meets the host nation's lead time (set by the services from the table).
     submit_by = models.DateField(null=True, blank=True, editable=False)
-    # When each alert was e-mailed, so that the daily task sends it once.
-    late_alert_sent_on = models.DateField(null=True, blank=True, editable=False)
-    travel_alert_sent_on = models.DateField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["late_alert_sent_on", "travel_alert_sent_on"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["starts_on", "id"]
@@ -146,8 +143,7 @@ class Gift(Record):
     # Set by the services from the threshold table: the minimal value on the day, and the report due.
     threshold_usd = models.DecimalField(max_digits=8, decimal_places=2, null=True, blank=True, editable=False)
     report_due_on = models.DateField(null=True, blank=True, editable=False)
-    reminder_sent_on = models.DateField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["reminder_sent_on"])
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-received_on", "-id"]

@@ -62,8 +62,6 @@ def clearance_update(*, clearance, by, **fields) -> Clearance:
     policy.check_write(by, "change", stored)
     changed = _assign(clearance, fields, CLEARANCE_FIELDS)
     _set_submit_by(clearance)
-    if {"kind", "starts_on"} & set(changed):
-        clearance.late_alert_sent_on = clearance.travel_alert_sent_on = None  # a new deadline, a new alert
     _save(clearance, by, stored)
     audit.record(action="update", user=by, obj=clearance, detail="changed: " + ", ".join(changed))
     return clearance
@@ -112,7 +110,11 @@ def report_terms(direction: str, received_on: dt.date | None, value_usd) -> tupl
     in force that day is reported GIFT_REPORT_DAYS after receipt; others are not reported."""
     if received_on is None or value_usd is None:
         return None, None
-    threshold = GiftThreshold.in_force_on(received_on)
+    return report_terms_with(GiftThreshold.in_force_on(received_on), direction, received_on, value_usd)
+
+
+def report_terms_with(threshold, direction: str, received_on: dt.date, value_usd) -> tuple:
+    """report_terms for the minimal value in force on the day, already read."""
     if direction != GiftDirection.RECEIVED or threshold is None or value_usd <= threshold:
         return threshold, None
     return threshold, received_on + dt.timedelta(days=GIFT_REPORT_DAYS)
@@ -157,8 +159,6 @@ def gift_update(*, gift, by, **fields) -> Gift:
     changed = _assign(gift, fields, GIFT_FIELDS)
     _check_gift_links(gift, by, stored)
     _set_report_terms(gift)
-    if gift.report_due_on != stored.report_due_on:
-        gift.reminder_sent_on = None
     _save(gift, by, stored)
     audit.record(action="update", user=by, obj=gift, detail="changed: " + ", ".join(changed))
     return gift

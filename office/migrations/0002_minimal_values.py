@@ -1,17 +1,10 @@
-"""The minimal values in force when the register opened; an operator enters later ones in the admin."""
-
-import datetime as dt
-from decimal import Decimal
-
 from django.db import migrations
 
-MINIMAL_VALUES = [(dt.date(2020, 1, 1), Decimal("415.00")), (dt.date(2023, 1, 1), Decimal("480.00"))]
+from office.migrations._minimal_values import MINIMAL_VALUES, ensure
 
 
 def add(apps, schema_editor):
-    GiftThreshold = apps.get_model("office", "GiftThreshold")
-    for effective_on, value in MINIMAL_VALUES:
-        GiftThreshold.objects.get_or_create(effective_on=effective_on, defaults={"value_usd": value})
+    ensure(apps.get_model("office", "GiftThreshold"))
 
 
 def remove(apps, schema_editor):

@@ -13,6 +13,7 @@ hidden or absent, LOGIN redirect to the login page (anonymous).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -327,6 +328,24 @@ ROWS: list[Row] = [
     Row("action_edit", WRITE, "actionitem"),
     Row("action_edit", WRITE_POST, "actionitem", "POST"),
     Row("action_close", WRITE_POST, "actionitem", "POST"),
+    # ---- clearances and gifts
+    Row("clearance_list", EVERY_MEMBER),
+    Row("clearance_list", EVERY_MEMBER, query="q=mk&status=draft&sort=-submit_by"),
+    Row("clearance_new", CREATE),
+    Row("clearance_new", CREATE_POST, method="POST"),
+    Row("clearance_detail", READ, "clearance"),
+    Row("clearance_edit", WRITE, "clearance"),
+    Row("clearance_edit", WRITE_POST, "clearance", "POST"),
+    Row("clearance_change_status", WRITE_POST, "clearance", "POST"),
+    Row("gift_list", EVERY_MEMBER),
+    Row("gift_list", EVERY_MEMBER, query="q=mk&undisposed=true"),
+    Row("gift_new", CREATE),
+    Row("gift_new", CREATE_POST, method="POST"),
+    Row("gift_detail", READ, "gift"),
+    Row("gift_edit", WRITE, "gift"),
+    Row("gift_edit", WRITE_POST, "gift", "POST"),
+    # The annual report of the reader's (first) post: the gifts they may see, in the file.
+    Row("gift_report", EVERY_MEMBER, query=f"year={dt.date.today().year}&format=csv"),
     # ---- cables
     Row("cable_list", EVERY_MEMBER),
     Row("cable_detail", READ_CABLE, "cable"),
@@ -350,6 +369,8 @@ ROWS: list[Row] = [
             ("agreement", "agreement_edit", "agreement_new"),
             ("exercise", "exercise_edit", "exercise_new"),
             ("actionitem", "action_edit", "action_new"),
+            ("clearance", "clearance_edit", "clearance_new"),
+            ("gift", "gift_edit", "gift_new"),
         ]
         for row in (
             Row(edit, WRITE_SAVE, resource, "POST", data=_resubmitted(resource)),
@@ -369,6 +390,8 @@ ROWS: list[Row] = [
             ("agreement", "engagements.agreement"),
             ("exercise", "engagements.exercise"),
             ("actionitem", "engagements.actionitem"),
+            ("clearance", "office.clearance"),
+            ("gift", "office.gift"),
         ]
     ],
     Row("record_grants", GRANT_CABLE, "cable", kwargs={"label": "reports.cable"}),
@@ -382,6 +405,8 @@ ROWS: list[Row] = [
             ("agreement", "api-agreement"),
             ("exercise", "api-exercise"),
             ("actionitem", "api-action-item"),
+            ("clearance", "api-clearance"),
+            ("gift", "api-gift"),
         ]
         for row in (
             Row(f"{basename}-list", api(EVERY_MEMBER)),
@@ -394,6 +419,7 @@ ROWS: list[Row] = [
     Row("api-agreement-change-status", api(WRITE_POST), "agreement", "POST"),
     Row("api-exercise-change-phase", api(WRITE_POST), "exercise", "POST"),
     Row("api-action-item-close", api(WRITE_POST), "actionitem", "POST"),
+    Row("api-clearance-change-status", api(WRITE_POST), "clearance", "POST"),
     Row("api-cable-release", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-return-for-edits", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),

@@ -28,6 +28,10 @@ CONTENT_MODELS = [
     "engagements_exercise",
     "engagements_actionitem",
     "reports_cable",
+    "office_clearance",
+    "office_gift",
+    "office_clearanceleadtime",
+    "office_giftthreshold",
 ]
 PEOPLE_MODELS = ["auth_user", "contacts_membership", "contacts_post", "reports_auditevent"]
 NEW_PASSWORD = "Taken-over-at-another-post-1"

@@ -18,8 +18,10 @@ from tests.factories import (
     ActionItemFactory,
     AgreementFactory,
     CableFactory,
+    ClearanceFactory,
     CounterpartFactory,
     ExerciseFactory,
+    GiftFactory,
     MeetingFactory,
     MeetingParticipantFactory,
     OrganizationFactory,
@@ -167,6 +169,8 @@ API_CASES = {
     ("api-counterpart-list", "owner"): counterpart_owner,
     ("api-counterpart-list", "post"): post_of(CounterpartFactory),
     ("api-cable-list", "post"): post_of(CableFactory),
+    ("api-clearance-list", "post"): post_of(ClearanceFactory),
+    ("api-gift-list", "post"): post_of(GiftFactory),
 }
 
 

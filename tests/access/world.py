@@ -26,8 +26,10 @@ from ..factories import (
     AppointmentFactory,
     CableFactory,
     CableParagraphFactory,
+    ClearanceFactory,
     CounterpartFactory,
     ExerciseFactory,
+    GiftFactory,
     MeetingFactory,
     MeetingParticipantFactory,
     MembershipFactory,
@@ -41,7 +43,9 @@ from ..factories import (
 # attaché and given one by one to the matrix's attaché and diplomat.
 RECORD_VARIANTS = ("post", "attache", "restricted", "restricted_own", "restricted_granted")
 CABLE_VARIANTS = ("draft", "released_post", "released_attache")
-RECORD_RESOURCES = ("organization", "counterpart", "meeting", "agreement", "exercise", "actionitem")
+RECORD_RESOURCES = (
+    "organization", "counterpart", "meeting", "agreement", "exercise", "actionitem", "clearance", "gift",
+)  # fmt: skip
 ROLES = ("attache", "diplomat", "chief", "admin", "outsider", "anonymous")
 
 _CHANNEL = {
@@ -134,6 +138,16 @@ def build_world() -> World:
         )
         rec("agreement", AgreementFactory, title=marker("agreement", variant), summary=marker("agreement", variant))
         rec("exercise", ExerciseFactory, name=marker("exercise", variant), summary=marker("exercise", variant))
+        # Travel soon and past its lead time, a gift above the minimal value: both on the dashboard too.
+        rec(
+            "clearance",
+            ClearanceFactory,
+            mission=marker("clearance", variant),
+            itinerary=marker("clearance", variant),
+            starts_on=timezone.localdate() + dt.timedelta(days=5),
+            ends_on=timezone.localdate() + dt.timedelta(days=6),
+        )
+        rec("gift", GiftFactory, description=marker("gift", variant), value_usd=900)
 
     # Links: every record points at the post-channel ones, and the post-channel ones point at
     # every variant, so both directions of a cross-channel link are on some page.
@@ -158,6 +172,13 @@ def build_world() -> World:
         world.get("exercise", variant).counterparts.add(cp_post)
         world.get("agreement", variant).parties.add(org_post)
         world.get("meeting", variant).attendees.add(attache)
+        gift = world.get("gift", variant)
+        gift.counterpart, gift.meeting = cp_post, world.get("meeting", variant)
+        gift.save()
+        if variant != "post":  # the post-channel gift names records of every channel in turn
+            gift_post = world.get("gift", "post")
+            gift_post.counterpart, gift_post.meeting = counterpart, world.get("meeting", variant)
+            gift_post.save()
         owner = attache if variant == "restricted_own" else keeper
         world.records[("actionitem", variant)] = ActionItemFactory(
             post=post,
@@ -240,4 +261,6 @@ def build_world() -> World:
         **other, assignee=outsider, description=marker("actionitem", "post", "other")
     )
     world.other_records["cable"] = CableFactory(**other, subject=marker("cable", "post", "other"))
+    world.other_records["clearance"] = ClearanceFactory(**other, mission=marker("clearance", "post", "other"))
+    world.other_records["gift"] = GiftFactory(**other, description=marker("gift", "post", "other"), value_usd=900)
     return world

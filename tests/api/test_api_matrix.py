@@ -48,12 +48,15 @@ BASENAMES = {
     "agreement": "api-agreement",
     "exercise": "api-exercise",
     "actionitem": "api-action-item",
+    "clearance": "api-clearance",
+    "gift": "api-gift",
     "cable": "api-cable",
 }
 ACTIONS = {
     "agreement": "change-status",
     "exercise": "change-phase",
     "actionitem": "close",
+    "clearance": "change-status",
 }
 
 

@@ -18,3 +18,8 @@ def meeting(post, attache, counterpart):
     meeting = MeetingFactory(post=post, created_by=attache, title="Office call on exercise planning")
     MeetingParticipantFactory(meeting=meeting, counterpart=counterpart)
     return meeting
+
+
+@pytest.fixture(autouse=True)
+def _minimal_values(minimal_values):
+    """Every office test runs with the minimal values of the register."""

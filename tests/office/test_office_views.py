@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from attache_crm.markings import Channel
+from engagements.models import Meeting
 from office.models import Clearance, Gift
 from reports.models import AuditEvent
 from tests.conftest import client_for
@@ -173,3 +174,29 @@ def test_annual_report_of_another_post_is_404_and_bad_input_400(post, other_post
     assert client.get(reverse("gift_report"), {"post": other_post.pk, "year": 2026}).status_code == 404
     assert client.get(reverse("gift_report"), {"post": post.pk, "year": "x"}).status_code == 400
     assert client.get(reverse("gift_report"), {"post": post.pk, "year": 2026, "format": "pdf"}).status_code == 400
+
+
+def test_gift_exchanged_at_a_meeting_opens_the_prefilled_register_entry(post, attache, counterpart):
+    client = client_for(attache)
+    data = {
+        "title": "Office call with the Director of Plans",
+        "kind": "office_call",
+        "status": "conducted",
+        "starts_at": "2026-11-20T10:00",
+        "counterparts": [counterpart.pk],
+        "marking": "U",
+        "channel": "post",
+        "include_in_weekly": "on",
+        "gift_exchanged": "on",
+        "followups-TOTAL_FORMS": "0",
+        "followups-INITIAL_FORMS": "0",
+    }
+    response = client.post(reverse("meeting_new") + f"?post={post.pk}", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    meeting = Meeting.objects.get(title="Office call with the Director of Plans")
+    assert response["Location"] == f"{reverse('gift_new')}?post={post.pk}&meeting={meeting.pk}"
+    form = client.get(response["Location"]).content.decode()
+    assert f'<option value="{meeting.pk}" selected>' in form
+    assert 'value="2026-11-20"' in form
+    without = client.post(reverse("meeting_edit", args=[meeting.pk]), data | {"gift_exchanged": ""})
+    assert without["Location"] == meeting.get_absolute_url()
