@@ -14,7 +14,7 @@ from datetime import timedelta
 from axes.handlers.proxy import AxesProxyHandler
 from django.utils import timezone
 
-from attache_crm import audit
+from tenancy import audit
 
 from .models import PersonalAccessToken, TokenScope
 

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from attache_crm.markings import Marking
+from tenancy.markings import Marking
 
 from .selectors import Entry
 

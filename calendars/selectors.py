@@ -17,12 +17,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm import policy
-from attache_crm.markings import Channel
 from engagements.choices import ActionStatus, ExercisePhase, MeetingStatus
 from engagements.models import ActionItem, Exercise, Meeting
 from office.choices import ClearanceStatus
 from office.models import Clearance
+from tenancy import policy
+from tenancy.markings import Channel
 
 # The span a feed covers around today, and at most how many entries of each kind it holds.
 FEED_PAST = dt.timedelta(days=90)

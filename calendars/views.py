@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apitokens.models import TokenScope
 from apitokens.verify import TokenRefused, verify
-from attache_crm import audit
+from tenancy import audit
 
 from . import selectors, services
 from .forms import FeedForm

@@ -8,7 +8,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from attache_crm import audit
+from tenancy import audit
 
 from . import selectors
 

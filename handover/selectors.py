@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from attache_crm import policy
-from attache_crm.markings import highest_marking
 from contacts.choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade
-from contacts.models import Counterpart, Post
+from contacts.models import Counterpart
 from contacts.selectors import visible_organizations
 from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
 from office.selectors import pending_clearances, undisposed_gifts
+from tenancy import policy
+from tenancy.markings import highest_marking
+from tenancy.models import Post
 
 SECTION_LIMIT = 200
 # Flag and general officers are key counterparts whoever keeps them.

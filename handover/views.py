@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from attache_crm import audit
+from tenancy import audit
 
 from . import selectors
 from .pdf import render_pdf

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, Q
 
-from attache_crm import policy
+from tenancy import policy
 
 from .choices import ClearanceStatus
 from .models import Clearance

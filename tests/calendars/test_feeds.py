@@ -10,10 +10,10 @@ from icalendar import Calendar
 
 from apitokens.models import PersonalAccessToken
 from apitokens.services import token_issue
-from attache_crm.markings import Channel, Marking
 from calendars.models import CalendarFeed
 from calendars.services import feed_issue
-from reports.models import AuditEvent
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import ActionItemFactory, ClearanceFactory, ExerciseFactory, MeetingFactory
 

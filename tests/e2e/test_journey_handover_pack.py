@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from attache_crm.markings import Marking
+from tenancy.markings import Marking
 from tests.factories import (
     PASSWORD,
     ActionItemFactory,

@@ -8,8 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from attache_crm.markings import Channel, Marking
-from reports.models import AuditEvent
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import (
     ActionItemFactory,

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import ClearanceFactory, CounterpartFactory, GiftFactory
 
