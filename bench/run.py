@@ -552,7 +552,22 @@ def targets(args) -> dict:
         "typical_meetings": busy[len(busy) // 2]["n"],
         "organization": organization.pk,
         "counterparts_visible_total": Counterpart.objects.count(),
+        **_office_targets(post),
     }
+
+
+def _office_targets(post) -> dict:
+    """Clearances and gifts of the post's channel to open (those of the middle of its list)."""
+    from office.models import Clearance, Gift
+
+    clearances = list(
+        Clearance.objects.filter(post=post, channel="post").order_by("starts_on", "pk").values_list("pk", flat=True)
+    )
+    gifts = list(
+        Gift.objects.filter(post=post, channel="post").order_by("-received_on", "pk").values_list("pk", flat=True)
+    )
+    middle = lambda ids: ids[len(ids) // 2 : len(ids) // 2 + 5]  # noqa: E731
+    return {"clearances": middle(clearances), "gifts": middle(gifts)}
 
 
 def scenarios(t: dict) -> list[dict]:
@@ -580,6 +595,12 @@ def scenarios(t: dict) -> list[dict]:
         "/meetings/?status=planned&sort=starts_at",
         f"/meetings/?date_from={dt.date.today() - dt.timedelta(days=90)}&date_to={dt.date.today()}",
     ]
+    clearance_list = [f"/clearances/?page={n}" for n in range(1, 6)] + [
+        "/clearances/?status=submitted",
+        "/clearances/?kind=ship_visit&sort=-submit_by",
+        "/clearances/?q=reach&status=approved",
+    ]
+    gift_list = [f"/gifts/?page={n}" for n in range(1, 5)] + ["/gifts/?undisposed=true", "/gifts/?sort=-value_usd"]
     search = [f"/counterparts/?q={q(text)}" for text in SEARCH_QUERIES]
     typeahead = [f"/counterparts/typeahead/?q={q(text)}" for text in TYPEAHEAD_PREFIXES]
     api = {
@@ -591,6 +612,8 @@ def scenarios(t: dict) -> list[dict]:
         "API exercises": ["/api/v1/exercises/"],
         "API action-items": ["/api/v1/action-items/"],
         "API cables": ["/api/v1/cables/"],
+        "API clearances": ["/api/v1/clearances/", "/api/v1/clearances/?status=approved&page=2"],
+        "API gifts": ["/api/v1/gifts/", "/api/v1/gifts/?undisposed=true"],
     }
     rows = [
         (BARE, ["/bench/bare"], None, False),
@@ -614,6 +637,11 @@ def scenarios(t: dict) -> list[dict]:
         ("meeting list, filtered", meetings_filtered, BUDGET_PAGE_MS, True),
         ("fuzzy search (list ?q=)", search, BUDGET_SEARCH_MS, True),
         ("type-ahead", typeahead, BUDGET_SEARCH_MS, False),
+        ("handover pack", ["/handover/"], BUDGET_PAGE_MS, True),
+        ("clearance list", clearance_list, BUDGET_PAGE_MS, True),
+        ("clearance page", [f"/clearances/{pk}/" for pk in t["clearances"]], BUDGET_PAGE_MS, True),
+        ("gift list", gift_list, BUDGET_PAGE_MS, True),
+        ("gift page", [f"/gifts/{pk}/" for pk in t["gifts"]], BUDGET_PAGE_MS, True),
     ]
     rows += [(name, paths, None, False) for name, paths in api.items()]
     return [
@@ -652,6 +680,8 @@ HQ_SCENARIOS = {
     "type-ahead",
     "meeting list",
     "API counterparts ?q=",
+    "clearance list",
+    "gift list",
 }
 
 
