@@ -43,7 +43,8 @@ CHILD_MODELS = {
     "engagements.exercisephasechange": ("exercise", "engagements.exercise"),
     "reports.cableparagraph": ("cable", "reports.cable"),
 }
-# Grant tables (guardian direct foreign keys), by the model they grant.
+# Grant tables (guardian direct foreign keys), by the model they grant. Cables have none: who
+# reads a cable follows from its status and channel alone.
 GRANT_MODELS = {
     "contacts.counterpart": "contacts.CounterpartUserObjectPermission",
     "contacts.organization": "contacts.OrganizationUserObjectPermission",
@@ -51,7 +52,6 @@ GRANT_MODELS = {
     "engagements.agreement": "engagements.AgreementUserObjectPermission",
     "engagements.exercise": "engagements.ExerciseUserObjectPermission",
     "engagements.actionitem": "engagements.ActionItemUserObjectPermission",
-    "reports.cable": "reports.CableUserObjectPermission",
 }
 
 NOTHING = Q(pk__in=[])

@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from attache_crm.markings import Channel, highest_marking, narrowest_channel
@@ -171,10 +170,6 @@ class CableParagraph(SpillGuarded, models.Model):
     def _refuse_if_frozen(self):
         if self.cable_id and Cable.objects.filter(pk=self.cable_id, status=CableStatus.RELEASED).exists():
             raise CableFrozen()
-
-
-class CableUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Cable, on_delete=models.CASCADE)
 
 
 class Notice(models.Model):

@@ -89,7 +89,8 @@ GRANT = derive(
         else None
     ),
 )
-GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
+# Cables are never given one by one: their grants page is no page at all.
+NO_GRANTS = {**{role: HIDDEN for role in MEMBERS}, "anonymous": LOGIN}
 # A contact report drafted from a meeting: attachés and the chief; never from restricted material.
 CONTACT_REPORT = derive(
     READ,
@@ -347,7 +348,7 @@ ROWS: list[Row] = [
             ("actionitem", "engagements.actionitem"),
         ]
     ],
-    Row("record_grants", GRANT_CABLE, "cable", kwargs={"label": "reports.cable"}),
+    Row("record_grants", NO_GRANTS, "cable", kwargs={"label": "reports.cable"}),
     # ---- API (JSON): the same table, 401 for anonymous
     *[
         row
