@@ -6,10 +6,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
-from attache_crm import policy, spill
-from attache_crm.limits import check_date_in_range, check_ids
-from attache_crm.markings import Marking, validate_marking
-from attache_crm.records import MAX_LINKS
+from tenancy import policy, spill
+from tenancy.limits import check_date_in_range, check_ids
+from tenancy.markings import Marking, validate_marking
+from tenancy.records import MAX_LINKS
 
 
 class SpillGuardMixin:
@@ -19,7 +19,7 @@ class SpillGuardMixin:
     field's own checks count: a long form in a short field, or a look-alike spelling that is "not a
     valid choice", is refused as classified, with the guard's message, and audited — once per
     refused form, whichever fields carried it. The model's `full_clean()` applies the same guard
-    to what the form hands the service (see attache_crm/records.py).
+    to what the form hands the service (see tenancy/records.py).
 
     Give the form `request=` (and `user=`, `post=` where it has them) for the audit event.
     """
@@ -119,7 +119,7 @@ class RecordForm(SpillGuardMixin, forms.ModelForm):
     - `marking` is free text under the hood so a classified value reaches the spill guard and is
       refused with its own message (and an audit event) rather than "not a valid choice";
     - `restricted_notes` disappears for anyone the policy does not let read it;
-    - dates and times are refused outside MIN_DATE..MAX_DATE (attache_crm/limits.py).
+    - dates and times are refused outside MIN_DATE..MAX_DATE (tenancy/limits.py).
     """
 
     marking = forms.CharField(

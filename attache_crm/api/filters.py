@@ -12,9 +12,9 @@ from django.core.exceptions import ValidationError
 from django_filters.constants import EMPTY_VALUES
 from rest_framework.filters import OrderingFilter
 
-from attache_crm import policy
-from attache_crm.limits import MAX_ID, BoundedDateField, check_date_in_range
-from attache_crm.markings import Channel, Marking
+from tenancy import policy
+from tenancy.limits import MAX_ID, BoundedDateField, check_date_in_range
+from tenancy.markings import Channel, Marking
 
 
 class IdField(forms.IntegerField):
@@ -133,7 +133,7 @@ class RecordFilterSet(django_filters.FilterSet):
     class Meta:
         form = StrictFilterForm
 
-    post = VisibleIdFilter(field_name="post_id", model="contacts.Post", help_text="Only records of this post (id).")
+    post = VisibleIdFilter(field_name="post_id", model="tenancy.Post", help_text="Only records of this post (id).")
     marking = django_filters.ChoiceFilter(choices=Marking.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     updated_since = DateTimeFilter(

@@ -7,7 +7,7 @@ from rest_framework.exceptions import APIException, ParseError
 from rest_framework.parsers import JSONParser
 from rest_framework.utils.json import strict_constant
 
-from attache_crm.limits import MAX_JSON_DEPTH
+from tenancy.limits import MAX_JSON_DEPTH
 
 
 class PayloadTooLarge(APIException):

@@ -89,8 +89,18 @@ GRANT = derive(
         else None
     ),
 )
-# Cables are never given one by one: their grants page is no page at all.
-NO_GRANTS = {**{role: HIDDEN for role in MEMBERS}, "anonymous": LOGIN}
+# Merging two records of one person: the chief, or the attaché who keeps the record.
+MERGE = derive(
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: OK if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
+)
+MERGE_POST = derive(  # an empty POST names no record to merge: past authorization, 400
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: BAD if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
+)
+GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
 # A contact report drafted from a meeting: attachés and the chief; never from restricted material.
 CONTACT_REPORT = derive(
     READ,
@@ -244,16 +254,16 @@ ROWS: list[Row] = [
     Row("admin:auth_user_change", NO_ADMIN, "person", kwarg="object_id"),
     Row("admin:auth_user_password_change", NO_ADMIN, "person", kwarg="id"),
     Row("admin:auth_user_password_change", NO_ADMIN, "person", "POST", kwarg="id", data=ADMIN_PASSWORD_ATTACK),
-    Row("admin:contacts_membership_changelist", NO_ADMIN),
-    Row("admin:contacts_membership_add", NO_ADMIN),
+    Row("admin:tenancy_membership_changelist", NO_ADMIN),
+    Row("admin:tenancy_membership_add", NO_ADMIN),
     Row(
-        "admin:contacts_membership_add",
+        "admin:tenancy_membership_add",
         NO_ADMIN,
         method="POST",
         data={"user": "{other}", "post": "{post}", "role": "chief"},
     ),
-    Row("admin:contacts_post_changelist", NO_ADMIN),
-    Row("admin:reports_auditevent_changelist", NO_ADMIN),
+    Row("admin:tenancy_post_changelist", NO_ADMIN),
+    Row("admin:tenancy_auditevent_changelist", NO_ADMIN),
     Row("admin:contacts_counterpart_changelist", NO_ADMIN),
     Row("admin:apitokens_personalaccesstoken_changelist", NO_ADMIN),
     Row("token_list", EVERY_MEMBER),
@@ -271,6 +281,13 @@ ROWS: list[Row] = [
     Row("counterpart_detail", READ, "counterpart"),
     Row("counterpart_edit", WRITE, "counterpart"),
     Row("counterpart_edit", WRITE_POST, "counterpart", "POST"),
+    Row("counterpart_import", CREATE),
+    Row("counterpart_import", CREATE_POST, method="POST"),
+    Row("counterpart_export", EVERY_MEMBER, query="as=csv"),
+    Row("counterpart_export", EVERY_MEMBER, query="as=xlsx&q=mk"),
+    Row("counterpart_vcard", READ, "counterpart"),
+    Row("counterpart_merge", MERGE, "counterpart"),
+    Row("counterpart_merge", MERGE_POST, "counterpart", "POST"),
     Row("counterpart_meeting_new", ADD_UNDER, "counterpart"),
     Row("organization_list", EVERY_MEMBER),
     Row("organization_list", EVERY_MEMBER, query="q=mk"),
@@ -348,7 +365,7 @@ ROWS: list[Row] = [
             ("actionitem", "engagements.actionitem"),
         ]
     ],
-    Row("record_grants", NO_GRANTS, "cable", kwargs={"label": "reports.cable"}),
+    Row("record_grants", GRANT_CABLE, "cable", kwargs={"label": "reports.cable"}),
     # ---- API (JSON): the same table, 401 for anonymous
     *[
         row

@@ -15,14 +15,14 @@ import json
 from html.parser import HTMLParser
 
 import pytest
+from attache_crm.records import MAX_LINKS
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
-from attache_crm.limits import MAX_JSON_DEPTH
-from attache_crm.records import MAX_LINKS
+from tenancy.limits import MAX_JSON_DEPTH
 
 from ..api.conftest import issue_token
 from ..conftest import client_for
