@@ -15,7 +15,6 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from attache_crm.records import MAX_LINKS
 from django.conf import settings
 from django.db import transaction
 from django.test import Client
@@ -23,6 +22,7 @@ from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 
 from tenancy.limits import MAX_JSON_DEPTH
+from tenancy.records import MAX_LINKS
 
 from ..api.conftest import issue_token
 from ..conftest import client_for
