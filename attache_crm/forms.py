@@ -7,7 +7,9 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from tenancy import policy, spill
+from tenancy.limits import check_date_in_range, check_ids
 from tenancy.markings import Marking, validate_marking
+from tenancy.records import MAX_LINKS
 
 
 class SpillGuardMixin:
@@ -100,12 +102,24 @@ def save_through(form, service, /, **kwargs):
         return None
 
 
+class LinksField(forms.ModelMultipleChoiceField):
+    """Links to other records or people, by id: at most MAX_LINKS of them, each a whole number
+    that a database id can be, counted and checked before the one lookup of them all. Every
+    multiple choice of a RecordForm is one (tests/access/test_bounded_input.py checks)."""
+
+    def clean(self, value):
+        if isinstance(value, (list, tuple)):
+            check_ids(value, max_count=MAX_LINKS)
+        return super().clean(value)
+
+
 class RecordForm(SpillGuardMixin, forms.ModelForm):
     """A ModelForm for a Record at one post, for one user.
 
     - `marking` is free text under the hood so a classified value reaches the spill guard and is
       refused with its own message (and an audit event) rather than "not a valid choice";
-    - `restricted_notes` disappears for anyone the policy does not let read it.
+    - `restricted_notes` disappears for anyone the policy does not let read it;
+    - dates and times are refused outside MIN_DATE..MAX_DATE (tenancy/limits.py).
     """
 
     marking = forms.CharField(
@@ -118,6 +132,8 @@ class RecordForm(SpillGuardMixin, forms.ModelForm):
         if "restricted_notes" in self.fields and not policy.can_see_restricted_notes(user, post):
             del self.fields["restricted_notes"]
         for field in self.fields.values():
+            if isinstance(field, (forms.DateField, forms.DateTimeField)):
+                field.validators.append(check_date_in_range)
             if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
                 # A hidden id is answered as an absent one, in the words of the API.
                 people = getattr(field.queryset, "model", None) is get_user_model()

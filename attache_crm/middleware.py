@@ -1,21 +1,60 @@
-"""Session hardening that Django does not provide out of the box."""
+"""Request bounds and session hardening that Django does not provide out of the box."""
 
 import time
 
 from django.conf import settings
 from django.contrib.auth import logout
-from django.http import JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from attache_crm.api.errors import is_api_request, json_error
 from attache_crm.session_store import TOUCH_SECONDS
+
+FORM_CONTENT_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 SESSION_STARTED_AT = "_started_at"
 SESSION_LAST_SEEN = "_last_seen"
 # Requests that a page makes on its own (htmx polling) send this header: they must not keep an
 # idle session alive, or a dashboard left open would never time out.
 BACKGROUND_HEADER = "X-Background-Request"
+
+
+class BoundedInputMiddleware:
+    """Refuse, before anything reads them, requests that no page or endpoint can honestly need.
+
+    - a body announced larger than DATA_UPLOAD_MAX_MEMORY_SIZE: 413 (Django itself would read up
+      to that size and then answer 400; DRF reads the stream past Django's check);
+    - a NUL character in the query string or a submitted form: 400. PostgreSQL refuses NUL in
+      text, so it could only end as a server error; no browser sends one.
+
+    Under /api/ the answer is in the API's JSON error shape, elsewhere a plain 400 page.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads no body at all then
+        if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            limit = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)} MiB"
+            return self._refuse(request, 413, "payload_too_large", f"The request body is larger than {limit}.")
+        if _has_nul(request.GET) or (request.content_type in FORM_CONTENT_TYPES and _has_nul(request.POST)):
+            return self._refuse(request, 400, "invalid", "The request contains a NUL character.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _refuse(request, status: int, code: str, message: str):
+        if is_api_request(request):
+            return json_error(status, code, message)
+        return render(request, "400.html", {"message": message}, status=status)
+
+
+def _has_nul(query) -> bool:
+    return any("\x00" in key or any("\x00" in value for value in values) for key, values in query.lists())
 
 
 class AbsoluteSessionLimitMiddleware:
@@ -83,6 +122,8 @@ class SecondFactorMiddleware:
         if not otp.is_required(user, request.session):
             return None
         if request.path.startswith("/api/"):
-            return JsonResponse({"detail": "A second factor is required: sign in through the web page."}, status=403)
+            return json_error(
+                403, "second_factor_required", "A second factor is required: sign in through the web page."
+            )
         step = "otp_verify" if otp.confirmed_devices(user).exists() else "otp_setup"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

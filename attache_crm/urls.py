@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "attache_crm.views.bad_request"
 handler404 = "attache_crm.views.page_not_found"
 handler500 = "attache_crm.views.server_error"
 handler403 = "attache_crm.views.permission_denied"

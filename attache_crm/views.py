@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from attache_crm.api.errors import is_api_request, json_error
 from engagements import selectors as engagement_selectors
 from office import alerts as office_alerts
 from operations import health
@@ -53,13 +54,31 @@ def _refusal(exception, kinds) -> str:
     return str(exception) if isinstance(exception, kinds) else ""
 
 
+# Under /api/ every error, including those Django answers before or after DRF's views (an
+# oversized body, a session that needs a second factor, a server error), keeps the API's JSON shape.
+
+
+def bad_request(request, exception=None):
+    if is_api_request(request):
+        return json_error(400, "bad_request", "The request could not be read.")
+    return render(request, "400.html", {"message": "The request could not be read."}, status=400)
+
+
 def page_not_found(request, exception=None):
-    return render(request, "404.html", {"refusal": _refusal(exception, policy.NotFound)}, status=404)
+    refusal = _refusal(exception, policy.NotFound)
+    if is_api_request(request):
+        return json_error(404, "not_found", refusal or policy.NO_SUCH_RECORD)
+    return render(request, "404.html", {"refusal": refusal}, status=404)
 
 
 def permission_denied(request, exception=None):
-    return render(request, "403.html", {"refusal": _refusal(exception, policy.Denied)}, status=403)
+    refusal = _refusal(exception, policy.Denied)
+    if is_api_request(request):
+        return json_error(403, "permission_denied", refusal or "You do not have permission to do this.")
+    return render(request, "403.html", {"refusal": refusal}, status=403)
 
 
 def server_error(request):
+    if is_api_request(request):
+        return json_error(500, "server_error", "Something went wrong; the error has been logged.")
     return render(request, "500.html", status=500)

@@ -6,9 +6,11 @@ import django_filters as filters
 from django import forms
 from django.utils import timezone
 
+from attache_crm.api.filters import DateFilter
 from contacts.models import Counterpart
 from contacts.search import search_counterparts
 from tenancy import policy
+from tenancy.limits import MAX_ID
 from tenancy.markings import Channel
 
 from . import selectors
@@ -44,8 +46,8 @@ def _day_start(day: dt.date) -> dt.datetime:
 class MeetingFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=MeetingKind.choices, empty_label="Any kind")
     status = filters.ChoiceFilter(choices=MeetingStatus.choices, empty_label="Any status")
-    date_from = filters.DateFilter(label="From", method="filter_from", widget=DATE)
-    date_to = filters.DateFilter(label="To", method="filter_to", widget=DATE)
+    date_from = DateFilter(label="From", method="filter_from", widget=DATE)
+    date_to = DateFilter(label="To", method="filter_to", widget=DATE)
     counterpart = filters.CharFilter(label="Counterpart", method="filter_counterpart")
     channel = filters.ChoiceFilter(choices=Channel.choices, empty_label="Any channel")
     sort = filters.OrderingFilter(
@@ -68,9 +70,11 @@ class MeetingFilter(filters.FilterSet):
         """A counterpart id (links from a counterpart page) or a name, forgiving transliteration."""
         counterparts = policy.visible(self.request.user, Counterpart)
         value = value.strip()
-        counterparts = (
-            counterparts.filter(pk=int(value)) if value.isdigit() else search_counterparts(counterparts, value)
-        )
+        if value.isascii() and value.isdigit():
+            # An id larger than any the database holds names nobody (and must not reach it).
+            counterparts = counterparts.filter(pk=int(value)) if int(value) <= MAX_ID else counterparts.none()
+        else:
+            counterparts = search_counterparts(counterparts, value)
         meeting_ids = MeetingParticipant.objects.filter(counterpart__in=counterparts.values("pk")).values("meeting_id")
         return queryset.filter(pk__in=meeting_ids)
 
@@ -79,7 +83,7 @@ class AgreementFilter(filters.FilterSet):
     q = filters.CharFilter(label="Title", field_name="title", lookup_expr="icontains")
     kind = filters.ChoiceFilter(choices=AgreementKind.choices, empty_label="Any kind")
     status = filters.ChoiceFilter(choices=AgreementStatus.choices, empty_label="Any status")
-    expires_before = filters.DateFilter(label="Expires before", field_name="expires_on", lookup_expr="lt", widget=DATE)
+    expires_before = DateFilter(label="Expires before", field_name="expires_on", lookup_expr="lt", widget=DATE)
     channel = filters.ChoiceFilter(choices=Channel.choices, empty_label="Any channel")
     sort = filters.OrderingFilter(
         fields=(("title", "title"), ("status", "status"), ("signed_on", "signed_on"), ("expires_on", "expires_on")),
@@ -95,8 +99,8 @@ class ExerciseFilter(filters.FilterSet):
     kind = filters.ChoiceFilter(choices=ExerciseKind.choices, empty_label="Any kind")
     phase = filters.ChoiceFilter(choices=ExercisePhase.choices, empty_label="Any phase")
     # Exercises that overlap the range at all.
-    date_from = filters.DateFilter(label="From", field_name="ends_on", lookup_expr="gte", widget=DATE)
-    date_to = filters.DateFilter(label="To", field_name="starts_on", lookup_expr="lte", widget=DATE)
+    date_from = DateFilter(label="From", field_name="ends_on", lookup_expr="gte", widget=DATE)
+    date_to = DateFilter(label="To", field_name="starts_on", lookup_expr="lte", widget=DATE)
     channel = filters.ChoiceFilter(choices=Channel.choices, empty_label="Any channel")
     sort = filters.OrderingFilter(
         fields=(("starts_on", "starts_on"), ("name", "name"), ("phase", "phase")), empty_label="Latest first"

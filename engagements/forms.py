@@ -8,9 +8,10 @@ offers what its user may not see. The links the user cannot see are kept on edit
 from django import forms
 from django.utils import timezone
 
-from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
+from attache_crm.forms import LinksField, RecordForm, SpillGuardMixin, offer_only
 from contacts.models import Counterpart
 from tenancy import policy
+from tenancy.limits import BoundedDateField
 from tenancy.markings import highest_marking
 
 from . import selectors
@@ -21,7 +22,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class CounterpartChoiceField(forms.ModelMultipleChoiceField):
+class CounterpartChoiceField(LinksField):
     def label_from_instance(self, obj):
         return f"{obj.rank_and_name} — {obj.position}" if obj.position else obj.rank_and_name
 
@@ -31,7 +32,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return obj.get_full_name() or obj.get_username()
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
+class PeopleChoiceField(LinksField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
@@ -89,7 +90,7 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
             "attendees": "Our attendees",
             "include_in_weekly": "Include in the weekly summary",
         }
-        field_classes = {"attendees": PeopleChoiceField}
+        field_classes = {"attendees": PeopleChoiceField, "agreements": LinksField, "exercises": LinksField}
         widgets = {
             "title": forms.TextInput(attrs={"autofocus": True}),
             "starts_at": DATETIME,
@@ -127,7 +128,7 @@ class FollowUpForm(SpillGuardMixin, forms.Form):
 
     description = forms.CharField(max_length=500, label="Follow-up")
     assignee = PersonChoiceField(queryset=None, required=False, label="Assignee")
-    due_on = forms.DateField(required=False, label="Due", widget=DATE)
+    due_on = BoundedDateField(required=False, label="Due", widget=DATE)
 
     spill_model = ActionItem
 
@@ -159,6 +160,7 @@ class AgreementForm(LinkedRecordsMixin, RecordForm):
             "marking", "channel",
         ]  # fmt: skip
         labels = {"status": "Status when recorded"}
+        field_classes = {"parties": LinksField}
         widgets = {
             "title": forms.TextInput(attrs={"autofocus": True}),
             "signed_on": DATE,
@@ -224,7 +226,7 @@ class AgreementStatusForm(SpillGuardMixin, forms.Form):
     spill_model = Agreement
 
     to_status = forms.ChoiceField(label="New status")
-    on = forms.DateField(label="Dated", widget=DATE)
+    on = BoundedDateField(label="Dated", widget=DATE)
     note = forms.CharField(max_length=300, required=False, label="Note")
 
     def __init__(self, *args, agreement, allowed, **kwargs):
@@ -239,7 +241,7 @@ class ExercisePhaseForm(forms.Form):
     """One step of an exercise's planning cycle: only the phases allowed from where it stands."""
 
     to_phase = forms.ChoiceField(label="New phase")
-    on = forms.DateField(label="Dated", widget=DATE)
+    on = BoundedDateField(label="Dated", widget=DATE)
 
     def __init__(self, *args, exercise, allowed, **kwargs):
         super().__init__(*args, **kwargs)

@@ -110,10 +110,6 @@ class Cable(Record):
     def is_released(self) -> bool:
         return self.status == CableStatus.RELEASED
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status != CableStatus.RELEASED
-
     def save(self, *args, **kwargs):
         # The last line of defence under the services and the admin: a stored released cable
         # is never written again (the release itself writes a row that was not released yet).

@@ -46,7 +46,8 @@ CHILD_MODELS = {
     "engagements.exercisephasechange": ("exercise", "engagements.exercise"),
     "reports.cableparagraph": ("cable", "reports.cable"),
 }
-# Grant tables (guardian direct foreign keys), by the model they grant.
+# Grant tables (guardian direct foreign keys), by the model they grant. Cables have none: who
+# reads a cable follows from its status and channel alone.
 GRANT_MODELS = {
     "contacts.counterpart": "contacts.CounterpartUserObjectPermission",
     "contacts.organization": "contacts.OrganizationUserObjectPermission",

@@ -88,7 +88,3 @@ class Record(SpillGuarded, models.Model):
                 errors.setdefault(field.name, []).extend(exc.error_list)
         if errors:
             raise ValidationError(errors)
-
-    @property
-    def owner_id_value(self):
-        return getattr(self, f"{self.OWNER_FIELD}_id")

@@ -157,7 +157,16 @@ def api_exception_handler(exc, context):
     return response
 
 
+def is_api_request(request) -> bool:
+    return request.path_info.startswith("/api/")
+
+
+def json_error(status_code: int, code: str, detail: str) -> JsonResponse:
+    """An error answered outside DRF's views (middleware, Django's error handlers) in the same shape."""
+    return JsonResponse(error_body(status_code, code, detail), status=status_code)
+
+
 @csrf_exempt  # a JSON 404 whatever the method: there is nothing here to protect
 def not_found_view(request, *args, **kwargs):
     """JSON 404 for any address under /api/ that names no endpoint."""
-    return JsonResponse(error_body(404, "not_found", "No such address in the API."), status=404)
+    return json_error(404, "not_found", "No such address in the API.")

@@ -13,14 +13,8 @@ from django_filters.constants import EMPTY_VALUES
 from rest_framework.filters import OrderingFilter
 
 from tenancy import policy
+from tenancy.limits import MAX_ID, BoundedDateField, check_date_in_range
 from tenancy.markings import Channel, Marking
-
-# The largest id any supported database stores (bigint); larger numbers name nothing.
-MAX_ID = 2**63 - 1
-# Dates accepted anywhere in the API: wide enough for any real record, narrow enough that no
-# time-zone conversion or date arithmetic can overflow.
-MIN_DATE = dt.date(1900, 1, 1)
-MAX_DATE = dt.date(2199, 12, 31)
 
 
 class IdField(forms.IntegerField):
@@ -99,35 +93,13 @@ class CountryFilter(django_filters.CharFilter):
 
 class BoundedDateTimeField(forms.DateTimeField):
     def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None:
-            try:
-                in_utc = result.astimezone(dt.UTC) if result.tzinfo else result
-            except OverflowError as exc:
-                raise ValidationError("Date and time out of range.", code="out_of_range") from exc
-            if not MIN_DATE <= in_utc.date() <= MAX_DATE:
-                raise ValidationError(
-                    f"Use a date between {MIN_DATE.year} and {MAX_DATE.year}.",
-                    code="out_of_range",
-                )
-            # In UTC: ISO 8601 allows offsets (+22:13) that PostgreSQL refuses to parse.
-            return in_utc
-        return result
+        result = check_date_in_range(super().to_python(value))
+        # In UTC: ISO 8601 allows offsets (+22:13) that PostgreSQL refuses to parse.
+        return result.astimezone(dt.UTC) if result is not None and result.tzinfo else result
 
 
 class BoundedIsoDateTimeField(django_filters.fields.IsoDateTimeField, BoundedDateTimeField):
     pass
-
-
-class BoundedDateField(forms.DateField):
-    def to_python(self, value):
-        result = super().to_python(value)
-        if result is not None and not MIN_DATE <= result <= MAX_DATE:
-            raise ValidationError(
-                f"Use a date between {MIN_DATE.year} and {MAX_DATE.year}.",
-                code="out_of_range",
-            )
-        return result
 
 
 class DateTimeFilter(django_filters.IsoDateTimeFilter):

@@ -24,6 +24,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from tenancy import policy, spill
+from tenancy.limits import DATE_RANGE_MESSAGE, MAX_DATE, MAX_ID, MIN_DATE
 from tenancy.markings import (
     Channel,
     ClassifiedMarkingError,
@@ -33,8 +34,6 @@ from tenancy.markings import (
 )
 from tenancy.models import Post
 from tenancy.records import MAX_LINKS
-
-from .filters import MAX_DATE, MAX_ID, MIN_DATE
 
 COUNTRY_CHOICES = [(code, str(name)) for code, name in countries]
 
@@ -98,11 +97,27 @@ def optional_text_field(**kwargs):
 
 
 class StrictInputSerializer(serializers.Serializer):
-    """Refuses keys it does not know (a typo must not be silently dropped), and text fields given
-    anything but a string (DRF would quietly turn 12 into "12")."""
+    """Refuses keys it does not know (a typo must not be silently dropped), text fields given
+    anything but a string (DRF would quietly turn 12 into "12"), and lists longer than their
+    field's `max_length` before a single item is read (DRF validates, and looks up, every item
+    first: 10,000 ids cost 10,000 queries before the length was checked)."""
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
+            oversized = {
+                name: [
+                    serializers.ErrorDetail(
+                        f"Ensure this field has no more than {field.max_length} elements.", code="max_length"
+                    )
+                ]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.ListField)
+                and field.max_length is not None
+                and isinstance(data.get(name), list)
+                and len(data[name]) > field.max_length
+            }
+            if oversized:
+                raise serializers.ValidationError(oversized)
             writable = {name for name, field in self.fields.items() if not field.read_only}
             errors = {
                 str(key): [serializers.ErrorDetail("Unknown field.", code="unknown_field")]
@@ -177,21 +192,19 @@ class BoundedDateField(serializers.DateField):
     def to_internal_value(self, value):
         result = super().to_internal_value(value)
         if not MIN_DATE <= result <= MAX_DATE:
-            raise serializers.ValidationError(
-                f"Use a date between {MIN_DATE.year} and {MAX_DATE.year}.",
-                code="out_of_range",
-            )
+            raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="out_of_range")
         return result
 
 
 class BoundedDateTimeField(serializers.DateTimeField):
     def to_internal_value(self, value):
         result = super().to_internal_value(value)
-        if not MIN_DATE <= result.astimezone(dt.UTC).date() <= MAX_DATE:
-            raise serializers.ValidationError(
-                f"Use a date between {MIN_DATE.year} and {MAX_DATE.year}.",
-                code="out_of_range",
-            )
+        try:
+            day = result.astimezone(dt.UTC).date()
+        except OverflowError:
+            day = None  # at the very edge of what Python holds: far out of range anyway
+        if day is None or not MIN_DATE <= day <= MAX_DATE:
+            raise serializers.ValidationError(DATE_RANGE_MESSAGE, code="out_of_range")
         return result
 
 

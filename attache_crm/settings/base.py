@@ -55,6 +55,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before anything reads the body: an oversized body or a NUL character is refused unread.
+    "attache_crm.middleware.BoundedInputMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +75,10 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "attache_crm.urls"
+
+# The one size limit of request bodies, for the pages and the API: a larger one is refused (413)
+# before it is read (attache_crm.middleware.BoundedInputMiddleware, the API's JSON parser).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 WSGI_APPLICATION = "attache_crm.wsgi.application"
 
 TEMPLATES = [

@@ -32,3 +32,17 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 # seed_demo creates accounts, and resets their passwords, to one printed in the README: never here.
 DEMO_SEED_ALLOWED = False
+
+# One JSON object per line on standard error (time, level, logger, message and any `extra=`
+# fields), for the log collector of the host: a traceback stays inside its line.
+LOGGING = {
+    **LOGGING,  # noqa: F405 (from base)
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
+}

@@ -1,5 +1,6 @@
 """Production settings: refuse to start half-configured; pass check --deploy with no warning."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -81,3 +82,16 @@ def test_prod_hardening_values():
         "Lax",
         "False",
     ], result.stderr
+
+
+def test_prod_logs_one_json_object_per_line():
+    script = (
+        "import logging;"
+        "logging.getLogger('attache_crm.audit').warning('Sign-in refused for %s', 'jdoe', extra={'post': 'BANDAR'})"
+    )
+    result = _manage("shell", "-c", script, env=PROD_ENV)
+    assert result.returncode == 0, result.stderr
+    line = json.loads(result.stderr.strip().splitlines()[-1])
+    assert line["level"] == "WARNING" and line["logger"] == "attache_crm.audit"
+    assert line["message"] == "Sign-in refused for jdoe" and line["post"] == "BANDAR"
+    assert "time" in line
