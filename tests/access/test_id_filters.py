@@ -258,13 +258,13 @@ def test_every_html_id_filter_is_in_the_cases():
 TOKENS = re.compile(r'(name="csrfmiddlewaretoken" value=|nonce=|data-csrf=)"[^"]*"')
 
 
-def _page(response, chosen_id) -> tuple:
+def _page(response, param, chosen_id) -> tuple:
     """What a list page tells: its status, the filter's errors, the rows, and the page's text
     with the id typed in and the per-request tokens taken out."""
     rows = [obj.pk for obj in response.context["page"].object_list]
-    # Only where the typed id is echoed (the input's value, an error message, a link's query):
+    # Only where the typed id is echoed (the filter input's value, an error message, a link's query):
     # the same digits elsewhere on the page (a date, a count) are part of what the page tells.
-    echoed = re.compile(rf"(value=\"|: |=){chosen_id}(?!\d)")
+    echoed = re.compile(rf"(name=\"{param}\"[^>]*value=\"|: |[?&;]{param}=){chosen_id}(?!\d)")
     body = echoed.sub(r"\1<id>", TOKENS.sub(r"\1", response.content.decode()))
     return response.status_code, dict(response.context["filter"].errors), rows, body
 
@@ -293,8 +293,8 @@ def test_html_hidden_id_is_answered_like_an_absent_id(scene_for, monkeypatch, ur
     response = client.get(url, {param: hidden_id})
     if compact:
         assert response.context["filter"].form.fields[param].widget.input_type == "number"
-    hidden = _page(response, hidden_id)
-    absent = _page(client.get(url, {param: ABSENT_ID}), ABSENT_ID)
+    hidden = _page(response, param, hidden_id)
+    absent = _page(client.get(url, {param: ABSENT_ID}), param, ABSENT_ID)
     assert hidden == absent
-    shown_status, shown_errors, shown_rows, _ = _page(client.get(url, {param: shown_id}), shown_id)
+    shown_status, shown_errors, shown_rows, _ = _page(client.get(url, {param: shown_id}), param, shown_id)
     assert (shown_status, shown_errors) == (200, {}) and shown_rows
