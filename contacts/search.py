@@ -1,4 +1,4 @@
-"""Counterpart search that forgives transliteration and typos (DESIGN §1 journey 2, PITFALLS).
+"""Counterpart search that forgives transliteration and typos ("Mohamed" finds "Muhammad").
 
 One function serves the list page, the type-ahead and the API. Every word of the query must match
 one of the counterpart's names (family, given, native script, aliases) in one of these ways,
@@ -14,7 +14,7 @@ best first:
 
 A counterpart ranks by its worst-matching word, then by the sum over its words, then by name:
 every word exact before any phonetic match, phonetic before trigram. Trigram similarity is never
-lowered to make transliterations pass (PITFALLS: "Mohamed"/"Muhammad" is 0.13): phonetic keys
+lowered to make transliterations pass ("Mohamed"/"Muhammad" scores 0.13 on pg_trgm): phonetic keys
 bridge those, so the trigram tier stays strict and unrelated names stay out.
 
 On PostgreSQL, GIN trigram indexes on name_folded and name_phonetic (migration

@@ -20,7 +20,7 @@ from attache_crm import audit, policy, spill
 
 from .models import Appointment, Counterpart, Organization, Post
 
-# A change to any of these is a new step in the counterpart's career (DESIGN §2 Appointment).
+# A change to any of these is a new step in the counterpart's career: a new `Appointment`.
 APPOINTMENT_FIELDS = ("organization", "position", "rank_title", "nato_grade")
 
 # Fields a caller may set; everything else (post, authorship, derived search columns) is ours.
