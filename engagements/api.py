@@ -63,9 +63,7 @@ from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from .models import (
     ActionItem,
     Agreement,
-    AgreementStatusChange,
     Exercise,
-    ExercisePhaseChange,
     Meeting,
     MeetingParticipant,
 )
@@ -485,10 +483,7 @@ class AgreementViewSet(WritableRecordViewSet):
                 "parties",
                 queryset=policy.visible(user, Organization).order_by("name", "id"),
             ),
-            Prefetch(
-                AGREEMENT_LIFECYCLE.log_related_name,
-                queryset=AgreementStatusChange.objects.select_related("changed_by"),
-            ),
+            AGREEMENT_LIFECYCLE.prefetch_log(),
         )
 
     def perform_service_create(self, *, post, data):
@@ -531,10 +526,7 @@ class ExerciseViewSet(WritableRecordViewSet):
                 "counterparts",
                 queryset=policy.visible(user, Counterpart).only("id", "family_name", "given_names").order_by("id"),
             ),
-            Prefetch(
-                EXERCISE_LIFECYCLE.log_related_name,
-                queryset=ExercisePhaseChange.objects.select_related("changed_by"),
-            ),
+            EXERCISE_LIFECYCLE.prefetch_log(),
         )
 
     def perform_service_create(self, *, post, data):

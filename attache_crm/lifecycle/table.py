@@ -93,6 +93,11 @@ class Lifecycle:
         """The record's steps, newest first, with who took them."""
         return self.log_model._default_manager.filter(**{self.log_link: record}).select_related("changed_by")
 
+    def prefetch_log(self) -> models.Prefetch:
+        """The logs of a page of records in one query (API lists and details)."""
+        queryset = self.log_model._default_manager.select_related("changed_by")
+        return models.Prefetch(self.log_related_name, queryset=queryset)
+
     def history(self, record) -> list:
         """The record's steps as a page shows them: newest first, each with `from_label` and `to_label`."""
         steps = list(self.log(record))
