@@ -15,11 +15,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit, policy
 from attache_crm.lifecycle import services as lifecycle
-from attache_crm.records import MAX_LINKS
-from contacts.choices import Role
-from contacts.models import Counterpart, Membership, Organization
+from contacts.models import Counterpart, Organization
+from tenancy import audit, policy
+from tenancy.choices import Role
+from tenancy.models import Membership
+from tenancy.records import MAX_LINKS
 
 from .choices import ActionStatus
 from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE

@@ -2,7 +2,7 @@ from django.urls import path
 
 from attache_crm.lifecycle.views import step
 
-from . import selectors, views
+from . import contact_pages, selectors, views
 from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 
 # A lifecycle step refused shows the record's page again, with the form's errors.
@@ -18,6 +18,8 @@ EXERCISE_STEP = {
 }
 
 urlpatterns = [
+    path("counterparts/<int:pk>/", contact_pages.counterpart_detail, name="counterpart_detail"),
+    path("organizations/<int:pk>/", contact_pages.organization_detail, name="organization_detail"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit, policy
+from tenancy import audit, policy
 
 from .table import Lifecycle
 

@@ -6,8 +6,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from attache_crm import policy
 from attache_crm.forms import save_through
+from tenancy import policy
 
 from . import services
 from .forms import StepForm

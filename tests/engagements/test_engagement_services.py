@@ -7,11 +7,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from attache_crm.lifecycle.services import step
-from attache_crm.markings import Channel, Marking
 from engagements import services
 from engagements.lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from engagements.models import ActionItem, AgreementStatusChange, ExercisePhaseChange, Meeting, MeetingParticipant
-from reports.models import AuditEvent
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.factories import CounterpartFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

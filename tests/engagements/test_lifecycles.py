@@ -10,7 +10,7 @@ from attache_crm.lifecycle.services import step
 from engagements.choices import AgreementStatus, ExercisePhase
 from engagements.lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from engagements.models import Agreement, AgreementStatusChange, Exercise
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 
 # ---------------------------------------------------------------- declarations
