@@ -11,6 +11,7 @@ class PersonalAccessTokenAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
 
     list_display = [
         "name",
+        "scope",
         "user",
         "prefix",
         "created_at",

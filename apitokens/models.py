@@ -7,6 +7,8 @@ password hash, compared at every use, so any way of changing the password (the u
 an administrator's reset, `set_password` in a command or a shell) ends it, as it ends sessions.
 The token text is `att_<prefix>_<secret>`: the prefix finds the row without scanning, the
 secret (256 bits) is what is hashed and compared in constant time.
+A token has one scope: the API (a script's Bearer header), or a calendar feed (the secret part of
+the feed's address, calendars/): a token of one scope never opens the other.
 """
 
 from __future__ import annotations
@@ -41,6 +43,11 @@ def credential_fingerprint(password_hash: str, secret: str | None = None) -> str
     return salted_hmac(FINGERPRINT_SALT, password_hash, secret=secret, algorithm="sha256").hexdigest()
 
 
+class TokenScope(models.TextChoices):
+    API = "api", "API"
+    CALENDAR = "calendar", "Calendar feed"
+
+
 class PersonalAccessTokenQuerySet(models.QuerySet):
     def active(self, at=None):
         """Tokens that authenticate now: neither revoked nor expired."""
@@ -51,6 +58,7 @@ class PersonalAccessTokenQuerySet(models.QuerySet):
 class PersonalAccessToken(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=80, help_text="What the token is for, e.g. 'weekly export script'.")
+    scope = models.CharField(max_length=10, choices=TokenScope.choices, default=TokenScope.API)
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     hashed_key = models.CharField(max_length=64, editable=False)
     credential_fingerprint = models.CharField(max_length=64, editable=False, default="")
@@ -101,13 +109,14 @@ class PersonalAccessToken(models.Model):
         )
 
     @classmethod
-    def issue(cls, *, user, name: str, expires_at) -> tuple[PersonalAccessToken, str]:
+    def issue(cls, *, user, name: str, expires_at, scope: str = TokenScope.API) -> tuple[PersonalAccessToken, str]:
         """Create a token and return it with its full text, which is never stored nor shown again."""
         prefix = secrets.token_hex(PREFIX_LENGTH // 2)
         secret = secrets.token_urlsafe(32)
         token = cls(
             user=user,
             name=name,
+            scope=scope,
             prefix=prefix,
             hashed_key=hash_secret(secret),
             credential_fingerprint=credential_fingerprint(user.password),

@@ -9,21 +9,23 @@ from django.utils import timezone
 
 from tenancy import audit
 
-from .models import PersonalAccessToken
+from .models import PersonalAccessToken, TokenScope
 
 
 @transaction.atomic
-def token_issue(*, user, name: str, lifetime_days: int, request=None) -> tuple[PersonalAccessToken, str]:
+def token_issue(
+    *, user, name: str, lifetime_days: int, scope: str = TokenScope.API, request=None
+) -> tuple[PersonalAccessToken, str]:
     """Issue a token for `user`; returns (token, full token text shown once)."""
     token, text = PersonalAccessToken.issue(
-        user=user, name=name, expires_at=timezone.now() + timedelta(days=lifetime_days)
+        user=user, name=name, scope=scope, expires_at=timezone.now() + timedelta(days=lifetime_days)
     )
     audit.record(
         action="create",
         user=user,
         request=request,
         obj=token,
-        detail=f"API token {token.prefix}",
+        detail=f"{token.get_scope_display()} token {token.prefix}",
     )
     return token, text
 
@@ -39,7 +41,7 @@ def token_revoke(*, token: PersonalAccessToken, by, request=None) -> PersonalAcc
             user=by,
             request=request,
             obj=token,
-            detail=f"API token {token.prefix}",
+            detail=f"{token.get_scope_display()} token {token.prefix}",
         )
     return token
 

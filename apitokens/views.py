@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .forms import TokenForm
-from .models import PersonalAccessToken
+from .models import PersonalAccessToken, TokenScope
 
 
 @never_cache
@@ -26,7 +26,7 @@ def token_list(request):
             {"token": token, "token_text": text},
             status=201,
         )
-    tokens = PersonalAccessToken.objects.filter(user=request.user)
+    tokens = PersonalAccessToken.objects.filter(user=request.user, scope=TokenScope.API)
     status = 400 if form.is_bound else 200
     return render(
         request,
@@ -39,7 +39,8 @@ def token_list(request):
 @login_required
 @require_POST
 def token_revoke(request, pk):
-    token = get_object_or_404(PersonalAccessToken, pk=pk, user=request.user)  # others' tokens: 404
+    # Others' tokens, and calendar feeds (revoked on their own page): 404.
+    token = get_object_or_404(PersonalAccessToken, pk=pk, user=request.user, scope=TokenScope.API)
     services.token_revoke(token=token, by=request.user, request=request)
     messages.success(request, f"Token “{token.name}” revoked.")
     return redirect("token_list")

@@ -16,6 +16,8 @@ from engagements.api import (
     ExerciseViewSet,
     MeetingViewSet,
 )
+from handover.api import HandoverPackViewSet
+from office.api import ClearanceViewSet, GiftViewSet
 from reports.api import CableViewSet
 
 
@@ -31,6 +33,9 @@ router.register("agreements", AgreementViewSet, basename="api-agreement")
 router.register("exercises", ExerciseViewSet, basename="api-exercise")
 router.register("action-items", ActionItemViewSet, basename="api-action-item")
 router.register("cables", CableViewSet, basename="api-cable")
+router.register("handover", HandoverPackViewSet, basename="api-handover-pack")
+router.register("clearances", ClearanceViewSet, basename="api-clearance")
+router.register("gifts", GiftViewSet, basename="api-gift")
 
 
 class SchemaView(SpectacularAPIView):

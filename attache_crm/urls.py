@@ -16,6 +16,9 @@ urlpatterns = [
     path("", include("contacts.urls")),
     path("", include("engagements.urls")),
     path("", include("reports.urls")),
+    path("", include("handover.urls")),
+    path("", include("calendars.urls")),
+    path("", include("office.urls")),
     path("api/", include("attache_crm.api_urls")),
     # The admin signs in through the one login page (notice and consent, lockout, second factor).
     path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from engagements import selectors as engagement_selectors
+from office import alerts as office_alerts
 from operations import health
 from reports import selectors as report_selectors
 from tenancy import policy
@@ -22,6 +23,11 @@ def dashboard(request):
 
 def _dashboard(request):
     context = engagement_selectors.dashboard_for(request.user)
+    office = office_alerts.dashboard(request.user, today=context["today"])
+    context |= office
+    context["page_marking"] = highest_marking(
+        [context["page_marking"], engagement_selectors.page_marking(*office.values())]
+    )
     # The cable panel is drawn below the top banner, so its cable's marking is counted here.
     if policy.has_role(request.user, policy.CABLE_EDITORS):
         cable = report_selectors.current_weekly_summary(request.user)

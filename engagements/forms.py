@@ -69,6 +69,11 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
         help_text="Host-nation participants. Their position and rank are kept as they are today.",
         widget=forms.SelectMultiple(attrs={"size": 8}),
     )
+    gift_exchanged = forms.BooleanField(
+        required=False,
+        label="Gift exchanged",
+        help_text="Opens the gift register with this meeting filled in once the meeting is saved.",
+    )
 
     class Meta:
         model = Meeting
@@ -107,6 +112,13 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
         self.offer_people("attendees")
         if self.instance.pk:
             self.initial["counterparts"] = list(self.instance.counterparts.values_list("pk", flat=True))
+        self.gift_exchanged = False
+
+    def clean(self):
+        data = super().clean()
+        # Not a field of the meeting: the page goes on to the gift register when it is ticked.
+        self.gift_exchanged = data.pop("gift_exchanged", False)
+        return data
 
 
 class FollowUpForm(SpillGuardMixin, forms.Form):

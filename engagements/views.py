@@ -11,9 +11,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attache_crm.forms import save_through
@@ -174,10 +175,17 @@ def _log_meeting(request, post, counterpart):
     )
     if meeting is not None:
         messages.success(request, f"Meeting logged: {meeting.title}.")
-        return redirect(counterpart or meeting)
+        return redirect(_gift_entry(form, meeting) or counterpart or meeting)
     context = {"form": form, "follow_ups": follow_ups, "post": post, "counterpart": counterpart}
     context["page_marking"] = form.page_marking(counterpart)
     return _form_page(request, "engagements/meeting_form.html", context)
+
+
+def _gift_entry(form, meeting) -> str | None:
+    """The gift register's new entry for this meeting, when the form says a gift was exchanged."""
+    if not form.gift_exchanged:
+        return None
+    return f"{reverse('gift_new')}?{urlencode({'post': meeting.post_id, 'meeting': meeting.pk})}"
 
 
 @login_required
@@ -196,7 +204,7 @@ def _edit_meeting(request, meeting):
     form = MeetingForm(data, instance=meeting, user=request.user, post=meeting.post, request=request)
     if _save(request, form, lambda d: services.meeting_update(meeting=meeting, by=request.user, **d)):
         messages.success(request, "Meeting saved.")
-        return redirect(meeting)
+        return redirect(_gift_entry(form, meeting) or meeting)
     page_marking = form.page_marking(marking)
     context = {
         "form": form,

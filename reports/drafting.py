@@ -24,6 +24,7 @@ HEADING_ENGAGEMENTS = "KEY LEADER ENGAGEMENTS"
 HEADING_AGREEMENTS = "AGREEMENTS"
 HEADING_EXERCISES = "EXERCISES AND LOOK-AHEAD"
 HEADING_FOLLOW_UPS = "FOLLOW-UPS"
+HEADING_CLEARANCES = "CLEARANCES"
 COMMENT_PLACEHOLDER = "DATT assessment to be added before release."
 
 AGREEMENT_NAMES = {
@@ -233,6 +234,30 @@ def overdue_paragraph(actions) -> DraftParagraph:
     return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_FOLLOW_UPS)
 
 
+def clearances_paragraph(week) -> DraftParagraph:
+    """Clearances answered in the week (approved, denied) and pending past their lead time."""
+
+    def listed(clearances, say_deadline=False) -> str:
+        return "; ".join(
+            f"{c.get_kind_display().lower()} {clean_text(c.mission)} ({date_range(c.starts_on, c.ends_on)}"
+            + (f", due to the host nation by {day_month(c.submit_by)})" if say_deadline else ")")
+            for c in clearances
+        )
+
+    parts = []
+    if week.approved:
+        parts.append(f"{_plural(len(week.approved), 'request')} approved: {listed(week.approved)}.")
+    if week.late:
+        verb = "is" if len(week.late) == 1 else "are"
+        parts.append(
+            f"{_plural(len(week.late), 'request')} {verb} pending past the lead time: {listed(week.late, True)}."
+        )
+    if week.denied:
+        parts.append(f"{_plural(len(week.denied), 'request')} denied: {listed(week.denied)}.")
+    marking, channel = _sources_mark(week.records)
+    return DraftParagraph(text=" ".join(parts), marking=marking, channel=channel, heading=HEADING_CLEARANCES)
+
+
 def _most_senior(meetings) -> str:
     best, best_rank = "", -1
     for meeting in meetings:
@@ -279,6 +304,8 @@ def weekly_summary(post, period: Period, sources: WeeklySources) -> Draft:
         body.append(upcoming_meetings_paragraph(sources.upcoming_meetings, tz))
     if sources.overdue_actions:
         body.append(overdue_paragraph(sources.overdue_actions))
+    if sources.clearances:
+        body.append(clearances_paragraph(sources.clearances))
 
     summary = []
     if sources.meetings:

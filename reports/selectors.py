@@ -17,6 +17,7 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
+from office.weekly import ClearanceWeek, clearance_week
 from tenancy import policy
 
 from .models import Cable, CableKind, CableStatus
@@ -36,6 +37,7 @@ class WeeklySources:
     upcoming_exercises: list = field(default_factory=list)
     upcoming_meetings: list = field(default_factory=list)
     overdue_actions: list = field(default_factory=list)
+    clearances: ClearanceWeek = field(default_factory=ClearanceWeek)
 
 
 def participants_prefetch() -> Prefetch:
@@ -95,6 +97,7 @@ def weekly_sources(*, post, period: Period) -> WeeklySources:
             .filter(Q(status=ActionStatus.OPEN) | Q(completed_at__gt=period.window_end))
             .order_by("due_on", "id")
         ),
+        clearances=clearance_week(post, since=period.date_after, until=period.end),
     )
 
 

@@ -39,6 +39,8 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
+from office import demo as office_demo
+from office.models import Clearance, Gift
 from reports.models import Cable
 from tenancy.choices import Role, Weekday
 from tenancy.markings import Channel, Marking
@@ -110,6 +112,8 @@ def seed() -> SeedResult:
         created = not Counterpart.objects.filter(post=post).exists()
         if created:
             _Builder(post, users).build()
+        # Before the cables: the weekly summaries speak of the clearances.
+        office_demo.seed(post, users[Role.ATTACHE])
         # Idempotent on its side; run every time so a database seeded before the cables existed
         # gets them too.
         cables.seed_cables(post)
@@ -749,5 +753,7 @@ def counts(post: Post) -> dict[str, int]:
         "exercises": Exercise.objects.filter(post=post).count(),
         "follow-ups": ActionItem.objects.filter(post=post).count(),
         "cables": Cable.objects.filter(post=post).count(),
+        "clearances": Clearance.objects.filter(post=post).count(),
+        "gifts": Gift.objects.filter(post=post).count(),
         "users": Membership.objects.filter(post=post).count(),
     }

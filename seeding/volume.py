@@ -208,7 +208,7 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
     with transaction.atomic():
         plans = _posts_and_users(spec, sink)
     log(f"posts and users: {time.monotonic() - started:.1f}s")
-    for step in (_organizations, _counterparts, _agreements, _exercises, _meetings):
+    for step in (_organizations, _counterparts, _agreements, _exercises, _meetings, _office):
         with transaction.atomic():
             step(spec, sink, plans)
     sink.finish()
@@ -748,3 +748,9 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
         actions,
     ):
         buffer.flush()
+
+
+def _office(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
+    from office import volume as office_volume
+
+    office_volume.write(spec, sink, plans, record=_record, rng_for=_rng, weighted=_weighted, at=_at)

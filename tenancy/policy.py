@@ -35,6 +35,8 @@ CHANNEL_MODELS = {
     "engagements.agreement",
     "engagements.exercise",
     "engagements.actionitem",
+    "office.clearance",
+    "office.gift",
 }
 # Records that exist only inside a parent record: visible when the parent is.
 CHILD_MODELS = {
@@ -53,6 +55,8 @@ GRANT_MODELS = {
     "engagements.exercise": "engagements.ExerciseUserObjectPermission",
     "engagements.actionitem": "engagements.ActionItemUserObjectPermission",
     "reports.cable": "reports.CableUserObjectPermission",
+    "office.clearance": "office.ClearanceUserObjectPermission",
+    "office.gift": "office.GiftUserObjectPermission",
 }
 
 NOTHING = Q(pk__in=[])
@@ -74,6 +78,8 @@ ACTION_ITEM_WRITERS = {Role.ATTACHE}
 CABLE_EDITORS = {Role.ATTACHE, Role.CHIEF}
 CABLE_RELEASERS = {Role.CHIEF}
 RESTRICTED_NOTES_READERS = {Role.ATTACHE, Role.CHIEF}
+# Who may read a post's content as a whole (a digest such as the handover pack): never its admin.
+CONTENT_READERS = {Role.ATTACHE, Role.DIPLOMAT, Role.CHIEF}
 AUDIT_READERS = {Role.CHIEF, Role.ADMIN}
 USER_MANAGERS = {Role.ADMIN}
 # Who is shown on the dashboard when the scheduler last ran (not post data: no channel applies).
@@ -296,8 +302,9 @@ def _owns(user, obj) -> bool:
 def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -> bool:
     """May this user do `action` to `obj` (or, for `add`, to a new `model` at `post`)?
 
-    Actions: view, add, change, delete, grant, release, widen, view_restricted_notes,
-    view_audit, manage_users. `obj` must already be visible for anything but `add`.
+    Actions: view, add, change, delete, grant, merge, release, widen, view_restricted_notes,
+    view_content (a post's records as a whole, e.g. the handover pack), view_audit, manage_users.
+    `obj` must already be visible for anything but `add`.
     """
     if obj is not None:
         model = type(obj)
@@ -315,6 +322,8 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
         return obj is None or is_visible(user, obj)
     if action == "view_restricted_notes":
         return role in RESTRICTED_NOTES_READERS
+    if action == "view_content":
+        return role in CONTENT_READERS
     if label == "reports.cable":
         if action in {"add", "change", "delete"}:
             return role in CABLE_EDITORS and (obj is None or not obj.is_released)
@@ -328,6 +337,11 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
         return can(user, "change", parent) if parent is not None else role in CONTENT_WRITERS
     if action == "grant":
         return obj is not None and obj.channel == Channel.RESTRICTED and (role == Role.CHIEF or _owns(user, obj))
+    if action == "merge":
+        # Two records of one person become one: the chief, or the attaché who keeps the record.
+        return label == "contacts.counterpart" and (
+            role == Role.CHIEF or (role in CONTENT_WRITERS and _owns(user, obj))
+        )
     if action in {"add", "change", "delete"}:
         writers = ACTION_ITEM_WRITERS if label == "engagements.actionitem" else CONTENT_WRITERS
         if role not in writers:
@@ -345,7 +359,7 @@ def denial_message(action: str, obj: Model | None = None, model=None) -> str:
         return "Your role does not allow this action."
     if action == "add":
         return f"You may not add {model._meta.verbose_name_plural} at this post."
-    if action in {"change", "delete", "grant", "release"}:
+    if action in {"change", "delete", "grant", "release", "merge"}:
         return f"You may not {action} this {model._meta.verbose_name}."
     return "Your role does not allow this action."
 

@@ -125,3 +125,11 @@ def pytest_terminal_summary(terminalreporter, config):
             f"{not_run} production-stack tests not run: they need PostgreSQL and Redis "
             "(DATABASE_URL=postgres://…, REDIS_URL=redis://…), which .ci/run starts and sets."
         )
+
+
+@pytest.fixture
+def minimal_values(db):
+    """The gift minimal values the migration enters (a transactional test's flush empties the table)."""
+    from office.migrations import _minimal_values
+
+    _minimal_values.ensure()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from contacts.choices import NatoGrade, Service
 from contacts.models import Appointment, Counterpart, Organization
 from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
+from office.models import Clearance, Gift
 from reports.models import Cable, CableParagraph
 from tenancy.choices import Role
 from tenancy.markings import Channel, Marking
@@ -121,6 +122,50 @@ class AgreementFactory(RecordFactory):
     title = factory.Sequence(lambda n: f"Technical arrangement {n}")
     kind = "technical"
     status = "negotiating"
+
+
+class ClearanceFactory(RecordFactory):
+    """A draft request; its submit-by day computed as the services do."""
+
+    class Meta:
+        model = Clearance
+
+    kind = "overflight"
+    mission = factory.Sequence(lambda n: f"REACH {n:03d}")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=40))
+    ends_on = factory.LazyAttribute(lambda c: c.starts_on + dt.timedelta(days=2))
+    submit_by = factory.LazyAttribute(lambda c: _submit_by(c.post, c.kind, c.starts_on))
+
+
+def _submit_by(post, kind, starts_on):
+    from office.leadtimes import submit_by
+
+    return submit_by(post, kind, starts_on)
+
+
+class GiftFactory(RecordFactory):
+    """A gift received; its report terms computed as the services do."""
+
+    class Meta:
+        model = Gift
+
+    direction = "received"
+    official = "Brigadier General Example, Director of Plans"
+    received_on = factory.LazyFunction(timezone.localdate)
+    description = factory.Sequence(lambda n: f"Engraved dagger {n}")
+    value_usd = 120
+    value_basis = "Retail price of a comparable item"
+    recipient = "The defense attaché"
+    threshold_usd = factory.LazyAttribute(lambda g: _report_terms(g)[0])
+    report_due_on = factory.LazyAttribute(lambda g: _report_terms(g)[1])
+
+
+def _report_terms(gift):
+    from decimal import Decimal
+
+    from office.services import report_terms
+
+    return report_terms(gift.direction, gift.received_on, Decimal(gift.value_usd))
 
 
 class ExerciseFactory(RecordFactory):

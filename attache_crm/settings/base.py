@@ -46,6 +46,9 @@ INSTALLED_APPS = [
     "reports",
     "apitokens",
     "operations",
+    "office",
+    "handover",
+    "calendars",
     "seeding",
 ]
 
@@ -311,6 +314,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.agreement_expiry_alerts",
         "schedule": crontab(hour=5, minute=15),
     },
+    "clearance-alerts": {"task": "office.tasks.clearance_alerts", "schedule": crontab(hour=5, minute=30)},
+    "gift-reminders": {"task": "office.tasks.gift_reminders", "schedule": crontab(hour=5, minute=45)},
     "clear-sessions": {"task": "reports.tasks.clear_sessions", "schedule": crontab(hour=3, minute=30)},
 }
 
@@ -370,6 +375,10 @@ SPECTACULAR_SETTINGS = {
         "ActionStatusEnum": "engagements.choices.ActionStatus",
         "CableKindEnum": "reports.models.CableKind",
         "CableStatusEnum": "reports.models.CableStatus",
+        "ClearanceKindEnum": "office.choices.ClearanceKind",
+        "ClearanceStatusEnum": "office.choices.ClearanceStatus",
+        "GiftDirectionEnum": "office.choices.GiftDirection",
+        "GiftDispositionEnum": "office.choices.GiftDisposition",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -13,6 +13,7 @@ hidden or absent, LOGIN redirect to the login page (anonymous).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -89,6 +90,17 @@ GRANT = derive(
         else None
     ),
 )
+# Merging two records of one person: the chief, or the attaché who keeps the record.
+MERGE = derive(
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: OK if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
+)
+MERGE_POST = derive(  # an empty POST names no record to merge: past authorization, 400
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: BAD if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
+)
 GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
 # A contact report drafted from a meeting: attachés and the chief; never from restricted material.
 CONTACT_REPORT = derive(
@@ -120,6 +132,8 @@ EVERY_MEMBER = {**{role: OK for role in MEMBERS}, "anonymous": LOGIN}
 CREATE = {"attache": OK, "outsider": OK, "diplomat": DENIED, "chief": DENIED, "admin": DENIED, "anonymous": LOGIN}
 CREATE_POST = {**CREATE, "attache": BAD, "outsider": BAD}
 CREATE_SAVE = {**CREATE, "attache": FOUND, "outsider": FOUND}  # a valid new record
+# A post's content as a whole (the handover pack): every content role, at its own post; never the admin.
+CONTENT = {**EVERY_MEMBER, "admin": DENIED}
 AUDIT = {"chief": OK, "admin": OK, "attache": DENIED, "diplomat": DENIED, "outsider": DENIED, "anonymous": LOGIN}
 # People pages: the post's admin, for the members of its own posts only ("member"); anyone else's
 # account ("other": the outsider, at another post) answers as absent. Other roles: 403 whatever the id.
@@ -172,9 +186,13 @@ class Row:
     def variants(self):
         if self.resource is None:
             return (None,)
-        return {"cable": CABLE_VARIANTS, "token": ("own",), "person": ("member", "other")}.get(
-            self.resource, RECORD_VARIANTS
-        )
+        return {
+            "cable": CABLE_VARIANTS,
+            "token": ("own",),
+            "calendarfeed": ("own",),
+            "calendar_address": ("own",),
+            "person": ("member", "other"),
+        }.get(self.resource, RECORD_VARIANTS)
 
     def expected(self, role: str, variant: str | None):
         return code(self.expect, role, variant)
@@ -186,6 +204,12 @@ class Row:
     def id(self) -> str:
         valid = " valid" if callable(self.data) else ""
         return f"{self.method}{valid} {self.name}{'?' + self.query if self.query else ''}{' ' + str(self.headers) if self.headers else ''}"
+
+
+# Resources every role holds one of its own: a cell reads the role's own (world.get(resource, role)).
+# A calendar feed's address is its own credential: each role reads its own feed (opted in to every
+# channel, so that the leak search covers them all); "anonymous" holds a revoked one.
+BY_ROLE = {"calendar_address"}
 
 
 def _resubmitted(resource: str):
@@ -257,6 +281,15 @@ ROWS: list[Row] = [
     Row("admin:apitokens_personalaccesstoken_changelist", NO_ADMIN),
     Row("token_list", EVERY_MEMBER),
     Row("token_revoke", {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN}, "token", "POST"),
+    Row("calendar_feeds", EVERY_MEMBER),
+    Row("calendar_feeds", {**{r: BAD for r in MEMBERS}, "anonymous": LOGIN}, method="POST"),
+    Row(
+        "calendar_feed_revoke",
+        {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN},
+        "calendarfeed",
+        "POST",
+    ),
+    Row("calendar_feed", {**{r: OK for r in MEMBERS}, "anonymous": HIDDEN}, "calendar_address", kwarg="token"),
     Row("audit_list", AUDIT),
     Row("audit_list", AUDIT, query="user=attache&action=view&outcome=success&date_from=2026-01-01"),
     # ---- counterparts and organizations
@@ -270,6 +303,13 @@ ROWS: list[Row] = [
     Row("counterpart_detail", READ, "counterpart"),
     Row("counterpart_edit", WRITE, "counterpart"),
     Row("counterpart_edit", WRITE_POST, "counterpart", "POST"),
+    Row("counterpart_import", CREATE),
+    Row("counterpart_import", CREATE_POST, method="POST"),
+    Row("counterpart_export", EVERY_MEMBER, query="as=csv"),
+    Row("counterpart_export", EVERY_MEMBER, query="as=xlsx&q=mk"),
+    Row("counterpart_vcard", READ, "counterpart"),
+    Row("counterpart_merge", MERGE, "counterpart"),
+    Row("counterpart_merge", MERGE_POST, "counterpart", "POST"),
     Row("counterpart_meeting_new", ADD_UNDER, "counterpart"),
     Row("organization_list", EVERY_MEMBER),
     Row("organization_list", EVERY_MEMBER, query="q=mk"),
@@ -306,6 +346,24 @@ ROWS: list[Row] = [
     Row("action_edit", WRITE, "actionitem"),
     Row("action_edit", WRITE_POST, "actionitem", "POST"),
     Row("action_close", WRITE_POST, "actionitem", "POST"),
+    # ---- clearances and gifts
+    Row("clearance_list", EVERY_MEMBER),
+    Row("clearance_list", EVERY_MEMBER, query="q=mk&status=draft&sort=-submit_by"),
+    Row("clearance_new", CREATE),
+    Row("clearance_new", CREATE_POST, method="POST"),
+    Row("clearance_detail", READ, "clearance"),
+    Row("clearance_edit", WRITE, "clearance"),
+    Row("clearance_edit", WRITE_POST, "clearance", "POST"),
+    Row("clearance_change_status", WRITE_POST, "clearance", "POST"),
+    Row("gift_list", EVERY_MEMBER),
+    Row("gift_list", EVERY_MEMBER, query="q=mk&undisposed=true"),
+    Row("gift_new", CREATE),
+    Row("gift_new", CREATE_POST, method="POST"),
+    Row("gift_detail", READ, "gift"),
+    Row("gift_edit", WRITE, "gift"),
+    Row("gift_edit", WRITE_POST, "gift", "POST"),
+    # The annual report of the reader's (first) post: the gifts they may see, in the file.
+    Row("gift_report", EVERY_MEMBER, query=f"year={dt.date.today().year}&format=csv"),
     # ---- cables
     Row("cable_list", EVERY_MEMBER),
     Row("cable_detail", READ_CABLE, "cable"),
@@ -329,12 +387,17 @@ ROWS: list[Row] = [
             ("agreement", "agreement_edit", "agreement_new"),
             ("exercise", "exercise_edit", "exercise_new"),
             ("actionitem", "action_edit", "action_new"),
+            ("clearance", "clearance_edit", "clearance_new"),
+            ("gift", "gift_edit", "gift_new"),
         ]
         for row in (
             Row(edit, WRITE_SAVE, resource, "POST", data=_resubmitted(resource)),
             Row(new, CREATE_SAVE, method="POST", data=_new_record(resource)),
         )
     ],
+    # ---- the handover pack (the outsider reads their own post's)
+    Row("handover_pack", CONTENT),
+    Row("handover_pack_pdf", CONTENT),
     # ---- single-record grants
     *[
         Row("record_grants", GRANT, resource, kwargs={"label": label})
@@ -345,6 +408,8 @@ ROWS: list[Row] = [
             ("agreement", "engagements.agreement"),
             ("exercise", "engagements.exercise"),
             ("actionitem", "engagements.actionitem"),
+            ("clearance", "office.clearance"),
+            ("gift", "office.gift"),
         ]
     ],
     Row("record_grants", GRANT_CABLE, "cable", kwargs={"label": "reports.cable"}),
@@ -358,6 +423,8 @@ ROWS: list[Row] = [
             ("agreement", "api-agreement"),
             ("exercise", "api-exercise"),
             ("actionitem", "api-action-item"),
+            ("clearance", "api-clearance"),
+            ("gift", "api-gift"),
         ]
         for row in (
             Row(f"{basename}-list", api(EVERY_MEMBER)),
@@ -370,10 +437,12 @@ ROWS: list[Row] = [
     Row("api-agreement-change-status", api(WRITE_POST), "agreement", "POST"),
     Row("api-exercise-change-phase", api(WRITE_POST), "exercise", "POST"),
     Row("api-action-item-close", api(WRITE_POST), "actionitem", "POST"),
+    Row("api-clearance-change-status", api(WRITE_POST), "clearance", "POST"),
     Row("api-cable-release", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-return-for-edits", api(CABLE_RELEASE), "cable", "POST"),
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
     Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
+    Row("api-handover-pack-list", api(CONTENT)),
 ]
 
 # URL names deliberately outside the matrix, with the reason and where they are tested.

@@ -27,6 +27,10 @@ CONTENT_MODELS = [
     "engagements_exercise",
     "engagements_actionitem",
     "reports_cable",
+    "office_clearance",
+    "office_gift",
+    "office_clearanceleadtime",
+    "office_giftthreshold",
 ]
 PEOPLE_MODELS = ["auth_user", "tenancy_membership", "tenancy_post", "tenancy_auditevent"]
 NEW_PASSWORD = "Taken-over-at-another-post-1"

@@ -18,8 +18,10 @@ from tests.factories import (
     ActionItemFactory,
     AgreementFactory,
     CableFactory,
+    ClearanceFactory,
     CounterpartFactory,
     ExerciseFactory,
+    GiftFactory,
     MeetingFactory,
     MeetingParticipantFactory,
     OrganizationFactory,
@@ -167,6 +169,8 @@ API_CASES = {
     ("api-counterpart-list", "owner"): counterpart_owner,
     ("api-counterpart-list", "post"): post_of(CounterpartFactory),
     ("api-cable-list", "post"): post_of(CableFactory),
+    ("api-clearance-list", "post"): post_of(ClearanceFactory),
+    ("api-gift-list", "post"): post_of(GiftFactory),
 }
 
 
@@ -179,12 +183,15 @@ def _id_filters(filterset_class) -> set[str]:
 
 
 def test_every_api_id_filter_is_in_the_cases():
-    """A new filter that takes an id must join the cases above."""
+    """A new filter that takes an id must join the cases above. (An endpoint without a filter set
+    has none: the handover pack's `?post=` is answered 404 alike for a hidden and an absent post,
+    tests/handover/test_pack_api.py.)"""
     from attache_crm.api_urls import router
 
     found = {
         (f"{basename}-list", name)
         for _, viewset, basename in router.registry
+        if getattr(viewset, "filterset_class", None) is not None
         for name in _id_filters(viewset.filterset_class)
     }
     assert found == set(API_CASES)

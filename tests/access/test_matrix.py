@@ -49,10 +49,10 @@ def _client(world, role) -> Client:
     return Client() if role == "anonymous" else client_for(world.users[role])
 
 
-def _url(world, row, variant) -> str:
+def _url(world, row, role, variant) -> str:
     kwargs = dict(row.kwargs)
     if row.resource is not None:
-        kwargs[row.kwarg] = world.get(row.resource, variant).pk
+        kwargs[row.kwarg] = world.get(row.resource, role if row.resource in matrix.BY_ROLE else variant).pk
     return reverse(row.name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
 
 
@@ -74,7 +74,7 @@ CELLS = list(matrix.cells())
     ids=[f"{row.id} [{role}{'/' + variant if variant else ''}]" for row, role, variant in CELLS],
 )
 def test_matrix_cell(world, db, row, role, variant):
-    url = _url(world, row, variant)
+    url = _url(world, row, role, variant)
     client = _client(world, role)
     if row.method == "POST":
         response = client.post(url, _data(world, row, role, variant), headers=row.headers)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from calendars.services import feed_issue, feed_revoke
 from reports.models import Cable, CableStatus
 from tenancy.choices import Role
 from tenancy.markings import Channel, Marking
@@ -25,8 +26,10 @@ from ..factories import (
     AppointmentFactory,
     CableFactory,
     CableParagraphFactory,
+    ClearanceFactory,
     CounterpartFactory,
     ExerciseFactory,
+    GiftFactory,
     MeetingFactory,
     MeetingParticipantFactory,
     MembershipFactory,
@@ -40,7 +43,9 @@ from ..factories import (
 # attaché and given one by one to the matrix's attaché and diplomat.
 RECORD_VARIANTS = ("post", "attache", "restricted", "restricted_own", "restricted_granted")
 CABLE_VARIANTS = ("draft", "released_post", "released_attache")
-RECORD_RESOURCES = ("organization", "counterpart", "meeting", "agreement", "exercise", "actionitem")
+RECORD_RESOURCES = (
+    "organization", "counterpart", "meeting", "agreement", "exercise", "actionitem", "clearance", "gift",
+)  # fmt: skip
 ROLES = ("attache", "diplomat", "chief", "admin", "outsider", "anonymous")
 
 _CHANNEL = {
@@ -60,6 +65,13 @@ def marker(resource: str, variant: str, post: str = "") -> str:
 
 def notes_marker(resource: str, variant: str, post: str = "") -> str:
     return "Rn" + marker(resource, variant, post)[2:]
+
+
+@dataclass(frozen=True)
+class Secret:
+    """A record addressed by a secret rather than by its id: `pk` is what its URL carries."""
+
+    pk: str
 
 
 @dataclass
@@ -126,6 +138,16 @@ def build_world() -> World:
         )
         rec("agreement", AgreementFactory, title=marker("agreement", variant), summary=marker("agreement", variant))
         rec("exercise", ExerciseFactory, name=marker("exercise", variant), summary=marker("exercise", variant))
+        # Travel soon and past its lead time, a gift above the minimal value: both on the dashboard too.
+        rec(
+            "clearance",
+            ClearanceFactory,
+            mission=marker("clearance", variant),
+            itinerary=marker("clearance", variant),
+            starts_on=timezone.localdate() + dt.timedelta(days=5),
+            ends_on=timezone.localdate() + dt.timedelta(days=6),
+        )
+        rec("gift", GiftFactory, description=marker("gift", variant), value_usd=900)
 
     # Links: every record points at the post-channel ones, and the post-channel ones point at
     # every variant, so both directions of a cross-channel link are on some page.
@@ -150,6 +172,13 @@ def build_world() -> World:
         world.get("exercise", variant).counterparts.add(cp_post)
         world.get("agreement", variant).parties.add(org_post)
         world.get("meeting", variant).attendees.add(attache)
+        gift = world.get("gift", variant)
+        gift.counterpart, gift.meeting = cp_post, world.get("meeting", variant)
+        gift.save()
+        if variant != "post":  # the post-channel gift names records of every channel in turn
+            gift_post = world.get("gift", "post")
+            gift_post.counterpart, gift_post.meeting = counterpart, world.get("meeting", variant)
+            gift_post.save()
         owner = attache if variant == "restricted_own" else keeper
         world.records[("actionitem", variant)] = ActionItemFactory(
             post=post,
@@ -197,6 +226,15 @@ def build_world() -> World:
         user=attache, name="matrix token", expires_at=timezone.now() + dt.timedelta(days=30)
     )
 
+    for role in ("attache", "diplomat", "chief", "admin", "outsider", "anonymous"):
+        holder = world.users.get(role, attache)
+        feed, text = feed_issue(user=holder, lifetime_days=30, all_channels=True)
+        world.records[("calendar_address", role)] = Secret(text)
+        if role == "attache":
+            world.records[("calendarfeed", "own")] = feed
+        if role == "anonymous":
+            feed_revoke(feed=feed, by=holder)
+
     # People pages: a member of BANDAR whom its admin manages, and the outsider, who is not theirs.
     member = UserFactory(username="member")
     MembershipFactory(user=member, post=post, role=Role.DIPLOMAT)
@@ -223,4 +261,6 @@ def build_world() -> World:
         **other, assignee=outsider, description=marker("actionitem", "post", "other")
     )
     world.other_records["cable"] = CableFactory(**other, subject=marker("cable", "post", "other"))
+    world.other_records["clearance"] = ClearanceFactory(**other, mission=marker("clearance", "post", "other"))
+    world.other_records["gift"] = GiftFactory(**other, description=marker("gift", "post", "other"), value_usd=900)
     return world

@@ -244,11 +244,13 @@ def edit_form_data(world, resource: str, variant: str) -> dict:
     chief for a record hidden from the attaché): a valid write wherever the role may write."""
     from contacts.forms import CounterpartForm, OrganizationForm
     from engagements.forms import ActionItemForm, AgreementForm, ExerciseForm, MeetingForm
+    from office.forms import ClearanceForm, GiftForm
     from tenancy import policy
 
     forms = {
         "counterpart": CounterpartForm, "organization": OrganizationForm, "meeting": MeetingForm,
         "agreement": AgreementForm, "exercise": ExerciseForm, "actionitem": ActionItemForm,
+        "clearance": ClearanceForm, "gift": GiftForm,
     }  # fmt: skip
     obj = world.get(resource, variant)
     writer = world.users["attache"] if policy.is_visible(world.users["attache"], obj) else world.users["chief"]
@@ -270,6 +272,11 @@ NEW_FORM_DATA = {
         "starts_on": "2026-06-01", "ends_on": "2026-06-02",
     },
     "actionitem": {"description": "Fresh"},
+    "clearance": {"kind": "overflight", "mission": "Fresh", "starts_on": "2026-06-01", "ends_on": "2026-06-02"},
+    "gift": {
+        "direction": "received", "received_on": "2026-06-01", "official": "Fresh", "description": "Fresh",
+        "value_usd": "500", "value_basis": "Fresh", "recipient": "Fresh",
+    },
 }  # fmt: skip
 NEW_API_DATA = {
     "counterpart": {"family_name": "Fresh"},
@@ -278,7 +285,12 @@ NEW_API_DATA = {
     "agreement": {"title": "Fresh"},
     "exercise": {"name": "Fresh", "host_country": "BN", "starts_on": "2026-06-01", "ends_on": "2026-06-02"},
     "actionitem": {"description": "Fresh"},
-}
+    "clearance": {"mission": "Fresh", "starts_on": "2026-06-01", "ends_on": "2026-06-02"},
+    "gift": {
+        "official": "Fresh", "received_on": "2026-06-01", "description": "Fresh", "value_usd": "500",
+        "value_basis": "Fresh", "recipient": "Fresh",
+    },
+}  # fmt: skip
 
 
 def new_form_data(resource: str) -> dict:

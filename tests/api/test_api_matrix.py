@@ -24,6 +24,7 @@ from tests.access.matrix import (
     CABLE_RELEASE,
     CABLE_RESUBMIT,
     CABLE_WIDEN_POST,
+    CONTENT,
     CREATE_POST,
     EVERY_MEMBER,
     READ,
@@ -47,12 +48,15 @@ BASENAMES = {
     "agreement": "api-agreement",
     "exercise": "api-exercise",
     "actionitem": "api-action-item",
+    "clearance": "api-clearance",
+    "gift": "api-gift",
     "cable": "api-cable",
 }
 ACTIONS = {
     "agreement": "change-status",
     "exercise": "change-phase",
     "actionitem": "close",
+    "clearance": "change-status",
 }
 
 
@@ -107,6 +111,7 @@ API_ROWS += [
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
     Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
     Row("api-cable-widen", _anonymous_401(CABLE_WIDEN_POST), "cable", "POST", headers=ANY_VERSION),
+    Row("api-handover-pack-list", api(CONTENT)),
 ]
 # Successful writes: a valid new record (201) and a valid change (200) wherever the role may write.
 CREATE_SAVE = {**_anonymous_401(CREATE_POST), "attache": matrix.CREATED, "outsider": matrix.CREATED}

@@ -52,6 +52,14 @@ def test_every_resource_is_there(schema):
     for resource in RESOURCES:
         assert f"/api/v1/{resource}/" in paths and f"/api/v1/{resource}/{{id}}/" in paths
     assert "/api/v1/agreements/{id}/status/" in paths and "/api/v1/cables/{id}/release/" in paths
+    assert "/api/v1/handover/" in paths
+
+
+def test_the_handover_pack_documents_its_sections_and_optional_notes(schema):
+    pack = schema["components"]["schemas"]["HandoverPack"]["properties"]
+    assert {"counterparts", "follow_ups", "agreements", "exercises", "clearances", "gifts"} <= set(pack)
+    counterpart = schema["components"]["schemas"]["PackCounterpart"]
+    assert "restricted_notes" not in counterpart["required"]
 
 
 def test_every_operation_documents_its_error_statuses(schema):

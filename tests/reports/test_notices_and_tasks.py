@@ -108,4 +108,6 @@ def test_celery_is_configured_for_at_least_once_delivery_of_json():
         "reports.tasks.agreement_expiry_alerts",
         "reports.tasks.clear_sessions",
         "operations.tasks.scheduler_tick",
+        "office.tasks.clearance_alerts",
+        "office.tasks.gift_reminders",
     }

@@ -1,0 +1,234 @@
+"""The handover pack: what a successor needs from one post's records, read through the access policy.
+
+Every section holds only what the reader may see (policy.visible), so a pack printed by a diplomat
+is a diplomat's pack. Sections are capped at SECTION_LIMIT rows; the page says how many more exist,
+counted among the visible ones only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from contacts.choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade
+from contacts.models import Counterpart
+from contacts.selectors import visible_organizations
+from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
+from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
+from office.selectors import pending_clearances, undisposed_gifts
+from tenancy import policy
+from tenancy.markings import highest_marking
+from tenancy.models import Post
+
+SECTION_LIMIT = 200
+# Flag and general officers are key counterparts whoever keeps them.
+KEY_SENIORITY = GRADE_SENIORITY[NatoGrade.OF6]
+# Stay-in-touch cadence of a key counterpart, and how early the pack warns that contact is due.
+CONTACT_CADENCE = dt.timedelta(days=90)
+CONTACT_DUE_WARNING = dt.timedelta(days=14)
+# Agreements that still need someone to watch them.
+LIVE_AGREEMENT_STATUSES = [
+    AgreementStatus.PROPOSED,
+    AgreementStatus.NEGOTIATING,
+    AgreementStatus.TEXT_AGREED,
+    AgreementStatus.SIGNED,
+    AgreementStatus.IN_FORCE,
+]
+PLANNING_PHASES = [ExercisePhase.CONCEPT, ExercisePhase.IPC, ExercisePhase.MPC, ExercisePhase.FPC]
+
+
+@dataclass
+class Section:
+    """Up to SECTION_LIMIT rows of one kind, and how many more the reader may see."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return max(self.total - len(self.rows), 0)
+
+
+@dataclass
+class Milestone:
+    label: str
+    on: dt.date | None
+
+
+@dataclass
+class HandoverPack:
+    post: object
+    reader: object
+    prepared_at: dt.datetime
+    today: dt.date
+    counterparts: Section
+    follow_ups: Section
+    agreements: Section
+    exercises: Section
+    clearances: Section
+    gifts: Section
+    show_restricted_notes: bool
+    cadence_days: int = CONTACT_CADENCE.days
+
+    @property
+    def marking(self) -> str:
+        """The highest marking of everything the pack shows (its banners and the PDF's)."""
+        shown = [
+            *self.counterparts.rows,
+            *[c.visible_organization for c in self.counterparts.rows if c.visible_organization],
+            *self.follow_ups.rows,
+            *self.agreements.rows,
+            *self.exercises.rows,
+            *self.clearances.rows,
+            *self.gifts.rows,
+        ]
+        return highest_marking(record.marking for record in shown)
+
+
+def _section(queryset: QuerySet) -> Section:
+    rows = list(queryset[:SECTION_LIMIT])
+    total = len(rows) if len(rows) < SECTION_LIMIT else queryset.count()
+    return Section(rows=rows, total=total)
+
+
+def cadence_status(last_contact: dt.datetime | None, today: dt.date) -> str:
+    """'never met', 'overdue', 'due soon' or 'in touch', against CONTACT_CADENCE."""
+    if last_contact is None:
+        return "never met"
+    due = timezone.localdate(last_contact) + CONTACT_CADENCE
+    if due < today:
+        return "overdue"
+    if due - CONTACT_DUE_WARNING <= today:
+        return "due soon"
+    return "in touch"
+
+
+def key_counterparts(user, post, today: dt.date) -> Section:
+    """Active counterparts the reader keeps, and flag and general officers, with their last contact."""
+    queryset = (
+        policy.visible(user, Counterpart)
+        .filter(post=post, status=CounterpartStatus.ACTIVE)
+        .filter(Q(owner=user) | Q(grade_seniority__gte=KEY_SENIORITY))
+        .prefetch_related(
+            Prefetch("organization", queryset=visible_organizations(user), to_attr="visible_organization")
+        )
+        .order_by("-grade_seniority", "family_name", "given_names", "id")
+    )
+    section = _section(queryset)
+    last = last_contacts(user, post, [counterpart.pk for counterpart in section.rows])
+    for counterpart in section.rows:
+        counterpart.last_contact = last.get(counterpart.pk)
+        counterpart.cadence = cadence_status(counterpart.last_contact, today)
+    return section
+
+
+def last_contacts(user, post, counterpart_ids: list[int]) -> dict[int, dt.datetime]:
+    """{counterpart id: start of the latest conducted meeting with them that the reader may see}.
+
+    A hidden meeting neither shows nor moves the date. One grouped query for the whole section (a
+    subquery per counterpart row costs a scan of the post's meetings each).
+    """
+    meetings = policy.visible(user, Meeting).filter(post=post, status=MeetingStatus.CONDUCTED)
+    rows = (
+        MeetingParticipant.objects.filter(counterpart_id__in=counterpart_ids, meeting__in=meetings.values("pk"))
+        .values("counterpart_id")
+        .annotate(last=Max("meeting__starts_at"))
+        .order_by()
+    )
+    return {row["counterpart_id"]: row["last"] for row in rows}
+
+
+def open_follow_ups(user, post) -> Section:
+    """Open follow-ups of the post the reader may see, soonest due first, with who holds them."""
+    queryset = (
+        policy.visible(user, ActionItem)
+        .filter(post=post, status=ActionStatus.OPEN)
+        .select_related("assignee")
+        .order_by("due_on", "id")
+    )
+    return _section(queryset)
+
+
+def agreement_milestone(agreement: Agreement, today: dt.date) -> Milestone:
+    """The next dated step of an agreement: its review, taking effect or expiry, whichever comes first."""
+    ahead = [
+        Milestone(label, on)
+        for label, on in (
+            ("review", agreement.review_on),
+            ("takes effect", agreement.effective_on),
+            ("expires", agreement.expires_on),
+        )
+        if on is not None and on >= today
+    ]
+    return min(ahead, key=lambda m: m.on, default=Milestone("no date ahead", None))
+
+
+def live_agreements(user, post, today: dt.date) -> Section:
+    """Agreements still in play, each with its next milestone or expiry."""
+    queryset = (
+        policy.visible(user, Agreement)
+        .filter(post=post, status__in=LIVE_AGREEMENT_STATUSES)
+        .order_by("expires_on", "title", "id")
+    )
+    section = _section(queryset)
+    for agreement in section.rows:
+        agreement.next_milestone = agreement_milestone(agreement, today)
+    return section
+
+
+def exercise_next_conference(exercise: Exercise, today: dt.date) -> Milestone:
+    """The next planning conference of an exercise (initial, main or final) not yet held."""
+    for name in ("ipc_on", "mpc_on", "fpc_on"):
+        on = getattr(exercise, name)
+        if on is not None and on >= today:
+            return Milestone(Exercise._meta.get_field(name).verbose_name, on)
+    return Milestone("no conference ahead", None)
+
+
+def exercises_in_planning(user, post, today: dt.date) -> Section:
+    """Exercises still being planned, soonest first, each with its next planning conference."""
+    queryset = (
+        policy.visible(user, Exercise).filter(post=post, phase__in=PLANNING_PHASES).order_by("starts_on", "name", "id")
+    )
+    section = _section(queryset)
+    for exercise in section.rows:
+        exercise.next_conference = exercise_next_conference(exercise, today)
+    return section
+
+
+def pack_post(user, wanted=None, *, request=None) -> Post:
+    """The post of a pack: `wanted` (an id), else the first post where the reader may read content.
+
+    NotFound (404) for a post where they hold no role, as for an absent one; Denied (403, audited)
+    where their role reads no content (a post's admin).
+    """
+    if wanted:
+        post = policy.get_visible_or_404(user, Post, pk=wanted)
+    else:
+        readable = policy.posts_with(user, policy.CONTENT_READERS) or list(policy.roles(user))
+        post = Post.objects.filter(pk__in=readable).order_by("code").first()
+        if post is None:
+            raise policy.NotFound(policy.NO_SUCH_POST)
+    policy.require(user, "view_content", post=post, request=request)
+    return post
+
+
+def handover_pack(user, post) -> HandoverPack:
+    """The pack of one post for this reader; the caller has checked the reader may read the post."""
+    today = timezone.localdate()
+    return HandoverPack(
+        post=post,
+        reader=user,
+        prepared_at=timezone.now(),
+        today=today,
+        counterparts=key_counterparts(user, post, today),
+        follow_ups=open_follow_ups(user, post),
+        agreements=live_agreements(user, post, today),
+        exercises=exercises_in_planning(user, post, today),
+        clearances=_section(pending_clearances(user, post)),
+        gifts=_section(undisposed_gifts(user, post)),
+        show_restricted_notes=policy.can_see_restricted_notes(user, post),
+    )

@@ -1,0 +1,231 @@
+"""/api/v1/ clearances (with their lifecycle step) and gifts.
+
+Reads through policy.visible(); a gift's counterpart and meeting are named only when the reader may
+see them. Writes call office.services; the clearance status has its own action, with If-Match.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Exists, OuterRef
+from rest_framework import serializers
+from rest_framework.decorators import action
+
+from attache_crm.api.filters import BooleanFilter, DateFilter, RecordFilterSet
+from attache_crm.api.serializers import (
+    BoundedDateField,
+    ChannelInputField,
+    CountryOutField,
+    MarkingInputField,
+    PostField,
+    RecordSerializer,
+    StrictInputSerializer,
+    StrictModelInputSerializer,
+    VisibleRecordField,
+)
+from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
+from contacts.models import Counterpart
+from engagements.api import CounterpartRefSerializer, TitledRefSerializer, visible_ref
+from engagements.models import Meeting
+from tenancy import policy
+
+from . import services
+from .choices import ClearanceKind, ClearanceStatus, GiftDirection, GiftDisposition
+from .models import Clearance, Gift
+
+HTTP_METHODS = ["get", "post", "put", "patch", "head", "options"]
+
+# ---------------------------------------------------------------- output
+
+
+class ClearanceSerializer(RecordSerializer):
+    next_statuses = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Clearance
+        fields = [
+            "id", "post", "kind", "mission", "itinerary", "starts_on", "ends_on", "submit_by", "status",
+            "next_statuses", "submitted_on", "host_reference", "replied_on", "host_reply",
+            "marking", "channel", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_next_statuses(self, obj) -> list[str]:
+        return services.allowed_statuses(obj)
+
+
+def _gift_ref(field_name: str, serializer_class):
+    """A visible-only reference named for gifts: the schema needs one component name per class."""
+    ref = visible_ref(field_name, serializer_class)
+    type(ref).__name__ = f"GiftVisible{field_name.title()}RefSerializer"
+    return ref
+
+
+class GiftSerializer(RecordSerializer):
+    counterpart = _gift_ref("counterpart", CounterpartRefSerializer)
+    meeting = _gift_ref("meeting", TitledRefSerializer)
+    government = CountryOutField()
+
+    class Meta:
+        model = Gift
+        fields = [
+            "id", "post", "direction", "official", "counterpart", "government", "received_on", "meeting",
+            "description", "value_usd", "value_basis", "recipient", "disposition", "disposed_on",
+            "threshold_usd", "report_due_on", "marking", "channel", "created_by", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+# ---------------------------------------------------------------- input
+
+CLEARANCE_INPUT_FIELDS = [
+    "kind", "mission", "itinerary", "starts_on", "ends_on", "host_reference", "host_reply", "marking", "channel",
+]  # fmt: skip
+GIFT_INPUT_FIELDS = [
+    "direction", "official", "counterpart", "government", "received_on", "meeting", "description", "value_usd",
+    "value_basis", "recipient", "disposition", "disposed_on", "marking", "channel",
+]  # fmt: skip
+
+
+class ClearanceUpdateSerializer(StrictModelInputSerializer):
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+    class Meta:
+        model = Clearance
+        fields = CLEARANCE_INPUT_FIELDS
+
+
+class ClearanceCreateSerializer(ClearanceUpdateSerializer):
+    post = PostField()
+
+    class Meta(ClearanceUpdateSerializer.Meta):
+        fields = ["post", *CLEARANCE_INPUT_FIELDS]
+
+
+class ClearanceStatusInputSerializer(StrictInputSerializer):
+    to_status = serializers.ChoiceField(choices=ClearanceStatus.choices)
+    on = BoundedDateField(required=False, allow_null=True, help_text="Date of the step (default: today at the post).")
+    host_reference = serializers.CharField(max_length=80, required=False)
+    host_reply = serializers.CharField(max_length=20_000, required=False)
+
+
+class GiftUpdateSerializer(StrictModelInputSerializer):
+    counterpart = VisibleRecordField(Counterpart, allow_null=True, required=False)
+    meeting = VisibleRecordField(Meeting, allow_null=True, required=False)
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+    class Meta:
+        model = Gift
+        fields = GIFT_INPUT_FIELDS
+
+
+class GiftCreateSerializer(GiftUpdateSerializer):
+    post = PostField()
+
+    class Meta(GiftUpdateSerializer.Meta):
+        fields = ["post", *GIFT_INPUT_FIELDS]
+
+
+# ---------------------------------------------------------------- filters
+
+
+class ClearanceFilter(RecordFilterSet):
+    kind = django_filters.ChoiceFilter(choices=ClearanceKind.choices)
+    status = django_filters.ChoiceFilter(choices=ClearanceStatus.choices)
+    starts_after = DateFilter(field_name="starts_on", lookup_expr="gte")
+    starts_before = DateFilter(field_name="starts_on", lookup_expr="lte")
+    search = django_filters.CharFilter(field_name="mission", lookup_expr="icontains", max_length=120)
+
+    class Meta(RecordFilterSet.Meta):
+        model = Clearance
+        fields: list[str] = []
+
+
+class GiftFilter(RecordFilterSet):
+    direction = django_filters.ChoiceFilter(choices=GiftDirection.choices)
+    disposition = django_filters.ChoiceFilter(choices=[c for c in GiftDisposition.choices if c[0]])
+    undisposed = BooleanFilter(
+        method="filter_undisposed", help_text="Received above the minimal value, not disposed of."
+    )
+    received_after = DateFilter(field_name="received_on", lookup_expr="gte")
+    received_before = DateFilter(field_name="received_on", lookup_expr="lte")
+
+    class Meta(RecordFilterSet.Meta):
+        model = Gift
+        fields: list[str] = []
+
+    def filter_undisposed(self, queryset, name, value):
+        undisposed = {"report_due_on__isnull": False, "disposition": GiftDisposition.UNDISPOSED}
+        return queryset.filter(**undisposed) if value else queryset.exclude(**undisposed)
+
+
+# ---------------------------------------------------------------- endpoints
+
+
+@record_schema(
+    output=ClearanceSerializer,
+    create=ClearanceCreateSerializer,
+    update=ClearanceUpdateSerializer,
+    tag="clearances",
+    actions={"change_status": (ClearanceStatusInputSerializer, "Move the request to its next status")},
+)
+class ClearanceViewSet(WritableRecordViewSet):
+    """Diplomatic clearance requests with their submit-by day (the host nation's lead time) and status."""
+
+    model = Clearance
+    serializer_class = ClearanceSerializer
+    create_serializer_class = ClearanceCreateSerializer
+    update_serializer_class = ClearanceUpdateSerializer
+    filterset_class = ClearanceFilter
+    ordering_fields = ["starts_on", "submit_by", "status", "updated_at", "created_at"]
+    default_ordering = ("starts_on", "pk")
+    http_method_names = HTTP_METHODS
+
+    def optimize(self, queryset):
+        return queryset.select_related("created_by")
+
+    def perform_service_create(self, *, post, data):
+        return services.clearance_create(post=post, by=self.request.user, **data)
+
+    def perform_service_update(self, *, instance, data):
+        return services.clearance_update(clearance=instance, by=self.request.user, **data)
+
+    @action(detail=True, methods=["post"], url_path="status")
+    def change_status(self, request, pk=None):
+        return self.state_change(
+            request,
+            action="change",
+            serializer_class=ClearanceStatusInputSerializer,
+            perform=lambda clearance, data: services.clearance_change_status(
+                clearance=clearance, by=request.user, **data
+            ),
+        )
+
+
+@record_schema(output=GiftSerializer, create=GiftCreateSerializer, update=GiftUpdateSerializer, tag="gifts")
+class GiftViewSet(WritableRecordViewSet):
+    """The foreign gift register: gifts received and given, with their report terms and disposition."""
+
+    model = Gift
+    serializer_class = GiftSerializer
+    create_serializer_class = GiftCreateSerializer
+    update_serializer_class = GiftUpdateSerializer
+    filterset_class = GiftFilter
+    ordering_fields = ["received_on", "value_usd", "report_due_on", "updated_at", "created_at"]
+    default_ordering = ("-received_on", "-pk")
+    http_method_names = HTTP_METHODS
+
+    def optimize(self, queryset):
+        user = self.request.user
+        return queryset.select_related("created_by", "counterpart", "meeting").annotate(
+            counterpart_visible=Exists(policy.visible(user, Counterpart).filter(pk=OuterRef("counterpart_id"))),
+            meeting_visible=Exists(policy.visible(user, Meeting).filter(pk=OuterRef("meeting_id"))),
+        )
+
+    def perform_service_create(self, *, post, data):
+        return services.gift_create(post=post, by=self.request.user, **data)
+
+    def perform_service_update(self, *, instance, data):
+        return services.gift_update(gift=instance, by=self.request.user, **data)
