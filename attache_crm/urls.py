@@ -1,4 +1,4 @@
-"""Addresses of DESIGN §6."""
+"""The addresses people, scripts and the API rely on (docs/design.md, "Addresses and names")."""
 
 from django.contrib import admin
 from django.urls import include, path

@@ -1,1 +1,1 @@
-"""Benchmark of DESIGN §7 (see bench/README.md): `make bench` or `.venv/bin/python -m bench.run`."""
+"""Benchmark of the performance budgets (docs/design.md; bench/README.md): `make bench` or `.venv/bin/python -m bench.run`."""

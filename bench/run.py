@@ -1,4 +1,4 @@
-"""The DESIGN §7 benchmark, end to end: `make bench` or `.venv/bin/python -m bench.run`.
+"""The benchmark of the performance budgets (docs/design.md), end to end: `make bench` or `.venv/bin/python -m bench.run`.
 
 1. PostgreSQL database `attache_bench` (created if missing), migrated; the headquarters volume
    loaded with `manage.py seed_volume` unless it is there already (a partial load is dropped).
@@ -41,7 +41,7 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 HOST = "127.0.0.1"
 
-# DESIGN §7 budgets (p95, milliseconds) by scenario group.
+# The budgets of docs/design.md (p95, milliseconds) by scenario group.
 BUDGET_PAGE_MS = 50
 BUDGET_SEARCH_MS = 100
 BUDGET_ONE_CABLE_S = 1.0

@@ -22,7 +22,7 @@ from tenancy.models import Post
 from .duplicates import Candidate, likely_duplicates
 from .models import Appointment, Counterpart, Organization
 
-# A change to any of these is a new step in the counterpart's career (DESIGN §2 Appointment).
+# A change to any of these is a new step in the counterpart's career: a new `Appointment`.
 APPOINTMENT_FIELDS = ("organization", "position", "rank_title", "nato_grade")
 
 # Fields a caller may set; everything else (post, authorship, derived search columns) is ours.

@@ -4,7 +4,8 @@ exercises (with their phase log) and action-items (follow-ups).
 Reads through policy.visible(); every reference to another record (a participant, a linked
 agreement, a follow-up, a party …) is listed only when the reader may see that record too, so a
 hidden record is never named. Writes call engagements.services; lifecycle steps have their own
-actions (agreement status, exercise phase, follow-up close), each with If-Match.
+actions (agreement status and exercise phase, the one lifecycle action of attache_crm.lifecycle;
+follow-up close), each with If-Match.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from attache_crm.api.serializers import (
     optional_text_field,
 )
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
+from attache_crm.lifecycle.api import NextStatesField, log_serializer, step_action, step_input_serializer
 from contacts.api import OrganizationRefSerializer
 from contacts.api import RestrictedNotesInputMixin as _RestrictedNotesInputMixin
 from contacts.models import Counterpart, Organization
@@ -57,12 +59,11 @@ from .choices import (
     MeetingKind,
     MeetingStatus,
 )
+from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from .models import (
     ActionItem,
     Agreement,
-    AgreementStatusChange,
     Exercise,
-    ExercisePhaseChange,
     Meeting,
     MeetingParticipant,
 )
@@ -113,39 +114,6 @@ class FollowUpSerializer(OutputModelSerializer):
         read_only_fields = fields
 
 
-class StatusChangeSerializer(OutputModelSerializer):
-    changed_by = UserRefSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = AgreementStatusChange
-        fields = [
-            "id",
-            "from_status",
-            "to_status",
-            "changed_on",
-            "changed_at",
-            "changed_by",
-            "note",
-        ]
-        read_only_fields = fields
-
-
-class PhaseChangeSerializer(OutputModelSerializer):
-    changed_by = UserRefSerializer(read_only=True, allow_null=True)
-
-    class Meta:
-        model = ExercisePhaseChange
-        fields = [
-            "id",
-            "from_phase",
-            "to_phase",
-            "changed_on",
-            "changed_at",
-            "changed_by",
-        ]
-        read_only_fields = fields
-
-
 def visible_ref(field_name: str, serializer_class):
     """A reference shown only when annotated `<field>_visible` is true (else null)."""
 
@@ -185,8 +153,8 @@ class MeetingSerializer(RecordSerializer):
 
 class AgreementSerializer(RecordSerializer):
     parties = OrganizationRefSerializer(many=True, read_only=True)
-    status_log = StatusChangeSerializer(many=True, read_only=True, source="status_changes")
-    next_statuses = serializers.SerializerMethodField()
+    status_log = log_serializer(AGREEMENT_LIFECYCLE)
+    next_statuses = NextStatesField(AGREEMENT_LIFECYCLE)
 
     class Meta:
         model = Agreement
@@ -197,16 +165,13 @@ class AgreementSerializer(RecordSerializer):
         ]  # fmt: skip
         read_only_fields = fields
 
-    def get_next_statuses(self, obj) -> list[str]:
-        return services.allowed_statuses(obj)
-
 
 class ExerciseSerializer(RecordSerializer):
     host_country = CountryOutField()
     participating_countries = CountryListOutField()
     counterparts = CounterpartRefSerializer(many=True, read_only=True)
-    phase_log = PhaseChangeSerializer(many=True, read_only=True, source="phase_changes")
-    next_phases = serializers.SerializerMethodField()
+    phase_log = log_serializer(EXERCISE_LIFECYCLE)
+    next_phases = NextStatesField(EXERCISE_LIFECYCLE)
 
     class Meta:
         model = Exercise
@@ -216,9 +181,6 @@ class ExerciseSerializer(RecordSerializer):
             "counterparts", "phase_log", "marking", "channel", "created_by", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_next_phases(self, obj) -> list[str]:
-        return [str(phase) for phase in services.allowed_phases(obj)]
 
 
 class ActionItemSerializer(RecordSerializer):
@@ -296,14 +258,7 @@ class AgreementCreateSerializer(AgreementUpdateSerializer):
         fields = ["post", *AGREEMENT_INPUT_FIELDS, "status"]
 
 
-class AgreementStatusInputSerializer(StrictInputSerializer):
-    to_status = serializers.ChoiceField(choices=AgreementStatus.choices)
-    on = BoundedDateField(
-        required=False,
-        allow_null=True,
-        help_text="Date of the step (default: today at the post).",
-    )
-    note = serializers.CharField(max_length=300, required=False, allow_blank=True)
+AgreementStatusInputSerializer = step_input_serializer(AGREEMENT_LIFECYCLE)
 
 
 EXERCISE_INPUT_FIELDS = [
@@ -330,13 +285,7 @@ class ExerciseCreateSerializer(ExerciseUpdateSerializer):
         fields = ["post", *EXERCISE_INPUT_FIELDS, "phase"]
 
 
-class ExercisePhaseInputSerializer(StrictInputSerializer):
-    to_phase = serializers.ChoiceField(choices=ExercisePhase.choices)
-    on = BoundedDateField(
-        required=False,
-        allow_null=True,
-        help_text="Date of the step (default: today at the post).",
-    )
+ExercisePhaseInputSerializer = step_input_serializer(EXERCISE_LIFECYCLE)
 
 
 ACTION_ITEM_INPUT_FIELDS = [
@@ -534,10 +483,7 @@ class AgreementViewSet(WritableRecordViewSet):
                 "parties",
                 queryset=policy.visible(user, Organization).order_by("name", "id"),
             ),
-            Prefetch(
-                "status_changes",
-                queryset=AgreementStatusChange.objects.select_related("changed_by"),
-            ),
+            AGREEMENT_LIFECYCLE.prefetch_log(),
         )
 
     def perform_service_create(self, *, post, data):
@@ -546,16 +492,7 @@ class AgreementViewSet(WritableRecordViewSet):
     def perform_service_update(self, *, instance, data):
         return services.agreement_update(agreement=instance, by=self.request.user, **data)
 
-    @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request, pk=None):
-        return self.state_change(
-            request,
-            action="change",
-            serializer_class=AgreementStatusInputSerializer,
-            perform=lambda agreement, data: services.agreement_change_status(
-                agreement=agreement, by=request.user, **data
-            ),
-        )
+    change_status = step_action(AGREEMENT_LIFECYCLE, AgreementStatusInputSerializer)
 
 
 @record_schema(
@@ -589,10 +526,7 @@ class ExerciseViewSet(WritableRecordViewSet):
                 "counterparts",
                 queryset=policy.visible(user, Counterpart).only("id", "family_name", "given_names").order_by("id"),
             ),
-            Prefetch(
-                "phase_changes",
-                queryset=ExercisePhaseChange.objects.select_related("changed_by"),
-            ),
+            EXERCISE_LIFECYCLE.prefetch_log(),
         )
 
     def perform_service_create(self, *, post, data):
@@ -601,14 +535,7 @@ class ExerciseViewSet(WritableRecordViewSet):
     def perform_service_update(self, *, instance, data):
         return services.exercise_update(exercise=instance, by=self.request.user, **data)
 
-    @action(detail=True, methods=["post"], url_path="phase")
-    def change_phase(self, request, pk=None):
-        return self.state_change(
-            request,
-            action="change",
-            serializer_class=ExercisePhaseInputSerializer,
-            perform=lambda exercise, data: services.exercise_change_phase(exercise=exercise, by=request.user, **data),
-        )
+    change_phase = step_action(EXERCISE_LIFECYCLE, ExercisePhaseInputSerializer)
 
 
 @record_schema(

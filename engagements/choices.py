@@ -1,4 +1,4 @@
-"""Choice lists and lifecycles of the engagements app."""
+"""Choice lists of the engagements app (the lifecycles that move between them: lifecycles.py)."""
 
 from django.db import models
 
@@ -38,20 +38,6 @@ class AgreementStatus(models.TextChoices):
     TERMINATED = "terminated", "Terminated"
     SUPERSEDED = "superseded", "Superseded"
     ABANDONED = "abandoned", "Abandoned"
-
-
-# Which status may follow which (DESIGN §2): forward along the lifecycle, or abandoned before signature.
-AGREEMENT_TRANSITIONS = {
-    AgreementStatus.PROPOSED: {AgreementStatus.NEGOTIATING, AgreementStatus.ABANDONED},
-    AgreementStatus.NEGOTIATING: {AgreementStatus.TEXT_AGREED, AgreementStatus.ABANDONED},
-    AgreementStatus.TEXT_AGREED: {AgreementStatus.SIGNED, AgreementStatus.NEGOTIATING, AgreementStatus.ABANDONED},
-    AgreementStatus.SIGNED: {AgreementStatus.IN_FORCE, AgreementStatus.TERMINATED},
-    AgreementStatus.IN_FORCE: {AgreementStatus.EXPIRED, AgreementStatus.TERMINATED, AgreementStatus.SUPERSEDED},
-    AgreementStatus.EXPIRED: set(),
-    AgreementStatus.TERMINATED: set(),
-    AgreementStatus.SUPERSEDED: set(),
-    AgreementStatus.ABANDONED: set(),
-}
 
 
 class ExerciseKind(models.TextChoices):

@@ -6,7 +6,6 @@ offers what its user may not see. The links the user cannot see are kept on edit
 """
 
 from django import forms
-from django.utils import timezone
 
 from attache_crm.forms import LinksField, RecordForm, SpillGuardMixin, offer_only
 from contacts.models import Counterpart
@@ -15,7 +14,7 @@ from tenancy.limits import BoundedDateField
 from tenancy.markings import highest_marking
 
 from . import selectors
-from .choices import ActionStatus, AgreementStatus, ExercisePhase
+from .choices import ActionStatus
 from .models import ActionItem, Agreement, Exercise, Meeting
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -218,36 +217,6 @@ class ActionItemForm(LinkedRecordsMixin, RecordForm):
         self.offer_people("assignee")
         if not self.instance.pk:
             del self.fields["status"]  # a new follow-up is open
-
-
-class AgreementStatusForm(SpillGuardMixin, forms.Form):
-    """One step of an agreement's lifecycle: only the statuses allowed from where it stands."""
-
-    spill_model = Agreement
-
-    to_status = forms.ChoiceField(label="New status")
-    on = BoundedDateField(label="Dated", widget=DATE)
-    note = forms.CharField(max_length=300, required=False, label="Note")
-
-    def __init__(self, *args, agreement, allowed, **kwargs):
-        self.post = agreement.post
-        super().__init__(*args, **kwargs)
-        labels = dict(AgreementStatus.choices)
-        self.fields["to_status"].choices = [(s, labels[s]) for s in allowed]
-        self.fields["on"].initial = timezone.localdate(timezone=agreement.post.tzinfo)
-
-
-class ExercisePhaseForm(forms.Form):
-    """One step of an exercise's planning cycle: only the phases allowed from where it stands."""
-
-    to_phase = forms.ChoiceField(label="New phase")
-    on = BoundedDateField(label="Dated", widget=DATE)
-
-    def __init__(self, *args, exercise, allowed, **kwargs):
-        super().__init__(*args, **kwargs)
-        labels = dict(ExercisePhase.choices)
-        self.fields["to_phase"].choices = [(p, labels[p]) for p in allowed]
-        self.fields["on"].initial = timezone.localdate(timezone=exercise.post.tzinfo)
 
 
 class CloseActionForm(forms.Form):

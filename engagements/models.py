@@ -9,6 +9,7 @@ from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from attache_crm.lifecycle.models import LifecycleStep
 from contacts.choices import NatoGrade
 from contacts.models import Counterpart, Organization
 from tenancy.records import Record, SpillGuarded
@@ -66,19 +67,13 @@ class Agreement(Record):
             raise ValidationError({"effective_on": "An agreement cannot take effect before it is signed."})
 
 
-class AgreementStatusChange(SpillGuarded, models.Model):
-    """One dated step of an agreement's lifecycle, with who made it."""
+class AgreementStatusChange(SpillGuarded, LifecycleStep):
+    """One dated step of an agreement's lifecycle (engagements/lifecycles.py), with who made it."""
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=12, choices=AgreementStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=AgreementStatus.choices)
-    changed_on = models.DateField()
-    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
     note = models.CharField(max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-changed_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.from_status or '—'} → {self.to_status} on {self.changed_on}"
@@ -132,18 +127,12 @@ class Exercise(Record):
                 raise ValidationError({later: f"This date comes before the {label} ({first:%d %b %Y})."})
 
 
-class ExercisePhaseChange(models.Model):
-    """One dated step of an exercise's planning cycle, with who made it."""
+class ExercisePhaseChange(LifecycleStep):
+    """One dated step of an exercise's planning cycle (engagements/lifecycles.py), with who made it."""
 
     exercise = models.ForeignKey(Exercise, on_delete=models.CASCADE, related_name="phase_changes")
     from_phase = models.CharField(max_length=14, choices=ExercisePhase.choices, blank=True)
     to_phase = models.CharField(max_length=14, choices=ExercisePhase.choices)
-    changed_on = models.DateField()
-    changed_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True)
-
-    class Meta:
-        ordering = ["-changed_on", "-id"]
 
     def __str__(self) -> str:
         return f"{self.from_phase or '—'} → {self.to_phase} on {self.changed_on}"

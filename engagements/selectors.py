@@ -138,7 +138,8 @@ def agreement_list(user) -> QuerySet:
 
 
 def agreement_detail(user, agreement: Agreement) -> dict:
-    """The agreement page: parties, status log, linked meetings and follow-ups, change history."""
+    """The agreement page: parties, linked meetings and follow-ups, change history (its status log:
+    attache_crm.lifecycle.views.with_step_form)."""
     parties = list(policy.visible(user, agreement.parties.all()))
     meetings = list(policy.visible(user, agreement.meetings.all()).order_by("-starts_at")[:50])
     follow_ups = list(policy.visible(user, agreement.action_items.select_related("assignee")))
@@ -147,11 +148,9 @@ def agreement_detail(user, agreement: Agreement) -> dict:
         "agreement": agreement,
         "obj": agreement,
         "parties": parties,
-        "status_changes": list(agreement.status_changes.select_related("changed_by")),
         "meetings": meetings,
         "follow_ups": follow_ups,
         "history": history,
-        "allowed_statuses": services.allowed_statuses(agreement),
         "can_edit": policy.can(user, "change", agreement),
         **_follow_up_context(user, agreement),
         "page_marking": page_marking(agreement, parties, meetings, follow_ups, [e["record"] for e in history]),
@@ -164,7 +163,8 @@ def exercise_list(user) -> QuerySet:
 
 
 def exercise_detail(user, exercise: Exercise) -> dict:
-    """The exercise page: counterparts involved, phase log, planning conferences, linked meetings."""
+    """The exercise page: counterparts involved, planning conferences, linked meetings (its phase log:
+    attache_crm.lifecycle.views.with_step_form)."""
     counterparts = list(policy.visible(user, exercise.counterparts.all()))
     meetings = list(policy.visible(user, exercise.meetings.all()).order_by("-starts_at")[:50])
     follow_ups = list(policy.visible(user, exercise.action_items.select_related("assignee")))
@@ -173,11 +173,9 @@ def exercise_detail(user, exercise: Exercise) -> dict:
         "exercise": exercise,
         "obj": exercise,
         "counterparts": counterparts,
-        "phase_changes": list(exercise.phase_changes.select_related("changed_by")),
         "meetings": meetings,
         "follow_ups": follow_ups,
         "history": history,
-        "allowed_phases": services.allowed_phases(exercise),
         "can_edit": policy.can(user, "change", exercise),
         **_follow_up_context(user, exercise),
         "page_marking": page_marking(exercise, counterparts, meetings, follow_ups, [e["record"] for e in history]),

@@ -9,29 +9,22 @@ the links they cannot see are kept whatever the request says), and the models' o
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from attache_crm.lifecycle import services as lifecycle
 from contacts.models import Counterpart, Organization
 from tenancy import audit, policy
 from tenancy.choices import Role
 from tenancy.models import Membership
 from tenancy.records import MAX_LINKS
 
-from .choices import AGREEMENT_TRANSITIONS, ActionStatus, AgreementStatus, ExercisePhase
-from .models import (
-    ActionItem,
-    Agreement,
-    AgreementStatusChange,
-    Exercise,
-    ExercisePhaseChange,
-    Meeting,
-    MeetingParticipant,
-)
+from .choices import ActionStatus
+from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
+from .models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
 
 # Fields a caller may set through the *_update services; everything else (post, authorship,
 # timestamps, lifecycle state) changes only through its own service or not at all.
@@ -58,28 +51,11 @@ ACTION_ITEM_FIELDS = {
     "channel",
 }
 
-# The planning cycle of an exercise, in order; `cancelled` may interrupt it at any point.
-EXERCISE_PHASE_ORDER = [
-    ExercisePhase.CONCEPT,
-    ExercisePhase.IPC,
-    ExercisePhase.MPC,
-    ExercisePhase.FPC,
-    ExercisePhase.EXECUTION,
-    ExercisePhase.AFTER_ACTION,
-    ExercisePhase.CLOSED,
-]
-EXERCISE_FINAL_PHASES = {ExercisePhase.CLOSED, ExercisePhase.CANCELLED}
-
 # Roles whose holders may take part in meetings and be assigned follow-ups (admins hold no content).
 CONTENT_ROLES = [Role.ATTACHE, Role.DIPLOMAT, Role.CHIEF]
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def _post_today(post) -> dt.date:
-    """Today at the post: status changes are dated in the post's own calendar."""
-    return timezone.localdate(timezone=post.tzinfo)
 
 
 def _assign(obj, fields: dict, allowed: set[str]) -> list[str]:
@@ -188,13 +164,6 @@ def _replace_attendees(obj, users: Iterable) -> bool:
     return {u.pk for u in users} != current - kept
 
 
-def _check_change_date(on: dt.date, post, last_on: dt.date | None) -> None:
-    if on > _post_today(post):
-        raise ValidationError({"on": "A change cannot be dated in the future."})
-    if last_on is not None and on < last_on:
-        raise ValidationError({"on": f"The previous change is dated {last_on:%d %b %Y}; this one cannot be earlier."})
-
-
 def _snapshot(meeting, counterpart) -> MeetingParticipant:
     """A participation that keeps the counterpart's position and rank as they are now."""
     return MeetingParticipant(
@@ -281,16 +250,14 @@ def agreement_create(*, post, by, parties=(), **fields) -> Agreement:
     agreement = Agreement(post=post, created_by=by, **fields)
     _save(agreement, by)
     agreement.parties.set(parties)
-    AgreementStatusChange.objects.create(
-        agreement=agreement, from_status="", to_status=agreement.status, changed_on=_post_today(post), changed_by=by
-    )
+    lifecycle.open_log(AGREEMENT_LIFECYCLE, agreement, by=by)
     audit.record(action="create", user=by, obj=agreement)
     return agreement
 
 
 @transaction.atomic
 def agreement_update(*, agreement, by, parties=None, **fields) -> Agreement:
-    """Change an agreement's details; a new status goes through agreement_change_status.
+    """Change an agreement's details; a new status is a step of its lifecycle.
     `parties` replaces the parties `by` can see; those they cannot see stay."""
     stored = _stored(agreement)
     policy.check_write(by, "change", stored)
@@ -303,56 +270,11 @@ def agreement_update(*, agreement, by, parties=None, **fields) -> Agreement:
         changed.append("parties")
     audit.record(action="update", user=by, obj=agreement, detail="changed: " + ", ".join(changed))
     if to_status != agreement.status:
-        agreement = agreement_change_status(agreement=agreement, by=by, to_status=to_status)
-    return agreement
-
-
-def allowed_statuses(agreement) -> list[str]:
-    """The statuses this agreement may move to next, in lifecycle order."""
-    allowed = AGREEMENT_TRANSITIONS.get(agreement.status, set())
-    return [s for s in AgreementStatus.values if s in allowed]
-
-
-@transaction.atomic
-def agreement_change_status(*, agreement, by, to_status, on=None, note="") -> Agreement:
-    """Move an agreement along its lifecycle (AGREEMENT_TRANSITIONS) and log the dated step."""
-    # Lock the row so that two people moving the same agreement cannot both pass the check.
-    agreement = _stored(agreement)
-    policy.check_write(by, "change", agreement)
-    if to_status not in allowed_statuses(agreement):
-        raise ValidationError(
-            {"to_status": f"An agreement that is {agreement.get_status_display().lower()} cannot become {to_status!s}."}
-        )
-    on = on or _post_today(agreement.post)
-    # The row written at creation dates the recording, not a step: a step may be older than it.
-    last = agreement.status_changes.exclude(from_status="").order_by("-changed_on", "-id").first()
-    _check_change_date(on, agreement.post, last.changed_on if last else None)
-    from_status = agreement.status
-    agreement.status = to_status
-    # The step's date is the signature or entry into force unless one was recorded already.
-    if to_status == AgreementStatus.SIGNED and not agreement.signed_on:
-        agreement.signed_on = on
-    if to_status == AgreementStatus.IN_FORCE and not agreement.effective_on:
-        agreement.effective_on = on
-    _save(agreement, by)
-    change = AgreementStatusChange(
-        agreement=agreement, from_status=from_status, to_status=to_status, changed_on=on, changed_by=by, note=note
-    )
-    change.full_clean()
-    change.save()
-    audit.record(action="update", user=by, obj=agreement, detail=f"status {from_status} -> {to_status}")
+        agreement = lifecycle.step(AGREEMENT_LIFECYCLE, record=agreement, by=by, to=to_status)
     return agreement
 
 
 # ---------------------------------------------------------------- exercises
-
-
-def allowed_phases(exercise) -> list[str]:
-    """The phases this exercise may move to: any later step of the cycle, or cancelled."""
-    if exercise.phase in EXERCISE_FINAL_PHASES:
-        return []
-    later = EXERCISE_PHASE_ORDER[EXERCISE_PHASE_ORDER.index(exercise.phase) + 1 :]
-    return [*later, ExercisePhase.CANCELLED]
 
 
 @transaction.atomic
@@ -363,16 +285,14 @@ def exercise_create(*, post, by, counterparts=(), **fields) -> Exercise:
     exercise = Exercise(post=post, created_by=by, **fields)
     _save(exercise, by)
     exercise.counterparts.set(counterparts)
-    ExercisePhaseChange.objects.create(
-        exercise=exercise, from_phase="", to_phase=exercise.phase, changed_on=_post_today(post), changed_by=by
-    )
+    lifecycle.open_log(EXERCISE_LIFECYCLE, exercise, by=by)
     audit.record(action="create", user=by, obj=exercise)
     return exercise
 
 
 @transaction.atomic
 def exercise_update(*, exercise, by, counterparts=None, **fields) -> Exercise:
-    """Change an exercise's details; a new phase goes through exercise_change_phase.
+    """Change an exercise's details; a new phase is a step of its lifecycle.
     `counterparts` replaces the counterparts `by` can see; those they cannot see stay."""
     stored = _stored(exercise)
     policy.check_write(by, "change", stored)
@@ -385,28 +305,7 @@ def exercise_update(*, exercise, by, counterparts=None, **fields) -> Exercise:
         changed.append("counterparts")
     audit.record(action="update", user=by, obj=exercise, detail="changed: " + ", ".join(changed))
     if to_phase != exercise.phase:
-        exercise = exercise_change_phase(exercise=exercise, by=by, to_phase=to_phase)
-    return exercise
-
-
-@transaction.atomic
-def exercise_change_phase(*, exercise, by, to_phase, on=None) -> Exercise:
-    """Move an exercise along its planning cycle and log the dated step."""
-    exercise = _stored(exercise)
-    policy.check_write(by, "change", exercise)
-    if to_phase not in allowed_phases(exercise):
-        raise ValidationError(
-            {"to_phase": f"An exercise in phase {exercise.get_phase_display().lower()} cannot move to {to_phase!s}."}
-        )
-    on = on or _post_today(exercise.post)
-    last = exercise.phase_changes.exclude(from_phase="").order_by("-changed_on", "-id").first()
-    _check_change_date(on, exercise.post, last.changed_on if last else None)
-    from_phase, exercise.phase = exercise.phase, to_phase
-    _save(exercise, by)
-    ExercisePhaseChange.objects.create(
-        exercise=exercise, from_phase=from_phase, to_phase=to_phase, changed_on=on, changed_by=by
-    )
-    audit.record(action="update", user=by, obj=exercise, detail=f"phase {from_phase} -> {to_phase}")
+        exercise = lifecycle.step(EXERCISE_LIFECYCLE, record=exercise, by=by, to=to_phase)
     return exercise
 
 

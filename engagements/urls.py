@@ -1,6 +1,21 @@
 from django.urls import path
 
-from . import contact_pages, views
+from attache_crm.lifecycle.views import step
+
+from . import contact_pages, selectors, views
+from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
+
+# A lifecycle step refused shows the record's page again, with the form's errors.
+AGREEMENT_STEP = {
+    "lifecycle": AGREEMENT_LIFECYCLE,
+    "template": "engagements/agreement_detail.html",
+    "page": selectors.agreement_detail,
+}
+EXERCISE_STEP = {
+    "lifecycle": EXERCISE_LIFECYCLE,
+    "template": "engagements/exercise_detail.html",
+    "page": selectors.exercise_detail,
+}
 
 urlpatterns = [
     path("counterparts/<int:pk>/", contact_pages.counterpart_detail, name="counterpart_detail"),
@@ -15,12 +30,12 @@ urlpatterns = [
     path("agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/<int:pk>/edit/", views.agreement_edit, name="agreement_edit"),
-    path("agreements/<int:pk>/status/", views.agreement_change_status, name="agreement_change_status"),
+    path("agreements/<int:pk>/status/", step, AGREEMENT_STEP, name="agreement_change_status"),
     path("exercises/", views.exercise_list, name="exercise_list"),
     path("exercises/new/", views.exercise_new, name="exercise_new"),
     path("exercises/<int:pk>/", views.exercise_detail, name="exercise_detail"),
     path("exercises/<int:pk>/edit/", views.exercise_edit, name="exercise_edit"),
-    path("exercises/<int:pk>/phase/", views.exercise_change_phase, name="exercise_change_phase"),
+    path("exercises/<int:pk>/phase/", step, EXERCISE_STEP, name="exercise_change_phase"),
     path("actions/", views.action_list, name="action_list"),
     path("actions/new/", views.action_new, name="action_new"),
     path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),

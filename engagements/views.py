@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from attache_crm.forms import save_through
+from attache_crm.lifecycle.views import with_step_form
 from contacts.models import Counterpart
 from tenancy import audit, policy
 from tenancy.models import Post
@@ -27,14 +28,13 @@ from .choices import MeetingStatus
 from .forms import (
     ActionItemForm,
     AgreementForm,
-    AgreementStatusForm,
     CloseActionForm,
     ExerciseForm,
-    ExercisePhaseForm,
     FollowUpFormSet,
     MeetingForm,
     follow_ups_of,
 )
+from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from .models import ActionItem, Agreement, Exercise, Meeting
 
 PAGE_SIZE = 25
@@ -232,13 +232,8 @@ def agreement_list(request):
     )
 
 
-def _agreement_page(user, agreement, status_form=None):
-    context = selectors.agreement_detail(user, agreement)
-    if context["can_edit"] and context["allowed_statuses"]:
-        context["status_form"] = status_form or AgreementStatusForm(
-            agreement=agreement, allowed=context["allowed_statuses"]
-        )
-    return context
+def _agreement_page(user, agreement):
+    return with_step_form(selectors.agreement_detail(user, agreement), AGREEMENT_LIFECYCLE, agreement)
 
 
 @login_required
@@ -278,24 +273,6 @@ def agreement_edit(request, pk):
     return _form_page(request, "engagements/agreement_form.html", context)
 
 
-@login_required
-@in_home_timezone
-@require_POST
-def agreement_change_status(request, pk):
-    agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
-    policy.require(request.user, "change", agreement, request=request)
-    form = AgreementStatusForm(
-        request.POST, agreement=agreement, allowed=services.allowed_statuses(agreement), request=request
-    )
-    save = lambda d: services.agreement_change_status(agreement=agreement, by=request.user, **d)  # noqa: E731
-    if _save(request, form, save):
-        messages.success(request, "Status changed.")
-        return redirect(agreement)
-    return render(
-        request, "engagements/agreement_detail.html", _agreement_page(request.user, agreement, form), status=400
-    )
-
-
 # ---------------------------------------------------------------- exercises
 
 
@@ -312,11 +289,8 @@ def exercise_list(request):
     )
 
 
-def _exercise_page(user, exercise, phase_form=None):
-    context = selectors.exercise_detail(user, exercise)
-    if context["can_edit"] and context["allowed_phases"]:
-        context["phase_form"] = phase_form or ExercisePhaseForm(exercise=exercise, allowed=context["allowed_phases"])
-    return context
+def _exercise_page(user, exercise):
+    return with_step_form(selectors.exercise_detail(user, exercise), EXERCISE_LIFECYCLE, exercise)
 
 
 @login_required
@@ -356,19 +330,6 @@ def exercise_edit(request, pk):
     page_marking = form.page_marking(marking)
     context = {"form": form, "post": exercise.post, "object_pk": pk, "title": title, "page_marking": page_marking}
     return _form_page(request, "engagements/exercise_form.html", context)
-
-
-@login_required
-@in_home_timezone
-@require_POST
-def exercise_change_phase(request, pk):
-    exercise = policy.get_visible_or_404(request.user, Exercise.objects.select_related("post"), pk=pk)
-    policy.require(request.user, "change", exercise, request=request)
-    form = ExercisePhaseForm(request.POST, exercise=exercise, allowed=services.allowed_phases(exercise))
-    if _save(request, form, lambda d: services.exercise_change_phase(exercise=exercise, by=request.user, **d)):
-        messages.success(request, "Phase changed.")
-        return redirect(exercise)
-    return render(request, "engagements/exercise_detail.html", _exercise_page(request.user, exercise, form), status=400)
 
 
 # ---------------------------------------------------------------- follow-ups

@@ -13,9 +13,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from attache_crm.lifecycle.services import post_today
 from contacts.models import Counterpart
 from engagements.models import Meeting
-from engagements.services import _assign, _chosen_links, _hidden_ids, _post_today, _save, _stored
+from engagements.services import _assign, _chosen_links, _hidden_ids, _save, _stored
 from tenancy import audit, policy
 
 from . import leadtimes
@@ -85,8 +86,8 @@ def clearance_change_status(
         raise ValidationError(
             {"to_status": f"A {clearance.get_status_display().lower()} request cannot become {to_status!s}."}
         )
-    on = on or _post_today(clearance.post)
-    if on > _post_today(clearance.post):
+    on = on or post_today(clearance.post)
+    if on > post_today(clearance.post):
         raise ValidationError({"on": "A change cannot be dated in the future."})
     from_status, clearance.status = clearance.status, to_status
     if to_status == ClearanceStatus.SUBMITTED:

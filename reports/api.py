@@ -60,7 +60,7 @@ class CableSerializer(RecordSerializer):
         read_only_fields = fields
 
     def get_text(self, obj) -> str:
-        """The plain-text cable (DESIGN §4): frozen once released, rendered now for a draft."""
+        """The plain-text cable (docs/design.md): frozen once released, rendered now for a draft."""
         return cable_text(obj)
 
 

@@ -35,7 +35,7 @@ AGREEMENT_NAMES = {
     AgreementKind.TECHNICAL: "technical arrangement",
     AgreementKind.OTHER: "agreement",
 }
-# Subject tags by the kind of item a cable includes (DESIGN §4).
+# Subject tags by the kind of item a cable includes (docs/design.md, "Reporting cables").
 TAG_ENGAGEMENTS, TAG_ARRANGEMENTS, TAG_SALES, TAG_OPERATIONS = "PREL", "MARR", "MASS", "MOPS"
 
 

@@ -1,4 +1,4 @@
-"""The plain-text cable of DESIGN §4, byte for byte.
+"""The plain-text cable of docs/design.md ("Reporting cables"), byte for byte.
 
 Rendering is a pure function of a `Document` (no database), so the format rules can be checked
 on any data. Decisions the design leaves open, written down here:

@@ -21,7 +21,6 @@ from taggit.models import Tag, TaggedItem
 from contacts.choices import CounterpartStatus, Service
 from contacts.models import Appointment, Counterpart, Organization
 from engagements.choices import (
-    AGREEMENT_TRANSITIONS,
     ActionStatus,
     AgreementKind,
     AgreementStatus,
@@ -30,6 +29,7 @@ from engagements.choices import (
     MeetingKind,
     MeetingStatus,
 )
+from engagements.lifecycles import AGREEMENT_TRANSITIONS
 from engagements.models import (
     ActionItem,
     Agreement,
@@ -268,7 +268,7 @@ class _Builder:
         )
         tags = rng.sample(TAG_POOL, k=rng.randint(0, 2))
         if any(school in counterpart.education for school in OUR_SCHOOLS):
-            tags = sorted(set(tags) | {"alumni"})  # alumni of our own schools matter (DESIGN §2)
+            tags = sorted(set(tags) | {"alumni"})  # alumni of our own schools matter to an attaché
         return counterpart, tags, self._career(counterpart)
 
     def _rank_title(self, grade: str, service: str) -> str:

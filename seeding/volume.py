@@ -1,4 +1,4 @@
-"""Benchmark volume (DESIGN §7 "headquarters"): many posts, each with its counterparts and years of meetings.
+"""Benchmark volume ("headquarters", docs/design.md): many posts, each with its counterparts and years of meetings.
 
 `load(spec)` writes everything in bulk — PostgreSQL COPY (the meetings streamed while they are
 generated, so the database ingests on one core while Python generates on the other), or

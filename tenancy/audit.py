@@ -1,4 +1,4 @@
-"""Writing the append-only audit log (DESIGN §2 AuditEvent)."""
+"""Writing the append-only audit log (`AuditEvent`; what is audited: docs/access.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Single restricted records shared with single users (DESIGN §3).
+"""Single restricted records shared with single users (the `restricted` channel, docs/access.md).
 
 Guardian's direct foreign-key tables (policy.GRANT_MODELS) hold one row per user and record, so a
 grant cascades away with its record. The record's owner or the post's chief grants and revokes,

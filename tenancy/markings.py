@@ -1,4 +1,4 @@
-"""Markings (what information is) and channels (who may see it), DESIGN §3."""
+"""Markings (what information is) and channels (who may see it): docs/design.md, "Markings and channels"."""
 
 from django.core.exceptions import ValidationError
 from django.db import models

@@ -1,4 +1,4 @@
-"""The one access policy (DESIGN §3).
+"""The one access policy (docs/access.md).
 
 Every HTML view, API endpoint, search, export, feed and Celery job asks this module:
 - `visible(user, Model)`: which objects of this model may this user see (a queryset);
@@ -27,7 +27,7 @@ from .choices import Role
 NO_SUCH_RECORD_ID = "No such record: {id}."
 NO_SUCH_PERSON_ID = "No such person: {id}."
 
-# Models governed by their own post and channel (DESIGN §2 "content records").
+# Models governed by their own post and channel: the content records (tenancy/records.py).
 CHANNEL_MODELS = {
     "contacts.organization",
     "contacts.counterpart",
@@ -73,7 +73,7 @@ class Denied(PermissionDenied):
     """The user may read here but not do this (403); the message says what was refused."""
 
 
-# Who may write what, per role (DESIGN §3 table). Restricted records: only their owner writes.
+# Who may write what, per role (the table of docs/access.md). Restricted records: only their owner writes.
 CONTENT_WRITERS = {Role.ATTACHE}
 ACTION_ITEM_WRITERS = {Role.ATTACHE}
 CABLE_EDITORS = {Role.ATTACHE, Role.CHIEF}
@@ -263,7 +263,7 @@ def reportable(model, post) -> QuerySet:
 
     Never the restricted channel: a draft's readers are the post's attachés and chief, and a
     restricted record is for its owner and named grantees only. The cable then takes the
-    narrowest channel of what it includes (DESIGN §3).
+    narrowest channel of what it includes, so nobody reads a cable whose sources they could not read.
     """
     label = _label(model)
     post_id = getattr(post, "pk", post)

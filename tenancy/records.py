@@ -1,4 +1,4 @@
-"""The fields every content record shares (DESIGN §2): post, authorship, marking and channel."""
+"""The fields every content record shares: post, authorship, marking and channel (docs/design.md)."""
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,7 +52,7 @@ class SpillGuarded:
 class Record(SpillGuarded, models.Model):
     """Abstract base of content records: one post, an author, a marking and a channel."""
 
-    # Name of the field that holds the record's owner (DESIGN §3: `owner` where it exists).
+    # Name of the field that holds the record's owner: `owner` where the model has one, else its author.
     OWNER_FIELD = "created_by"
 
     post = models.ForeignKey("tenancy.Post", on_delete=models.PROTECT, related_name="+")

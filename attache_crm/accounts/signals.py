@@ -1,4 +1,4 @@
-"""Framework plumbing: authentication events go to the audit log (DESIGN §2 AuditEvent)."""
+"""Framework plumbing: authentication events go to the audit log (`AuditEvent`)."""
 
 import time
 

@@ -268,7 +268,8 @@ BROKER_DIR = BASE_DIR / "var" / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # Redis redelivers an unacknowledged message after visibility_timeout, even one still
-    # running: keep it well above twice the longest time limit (PITFALLS), and no ETA beyond it.
+    # running (a second copy of a long task): keep it well above twice the longest time limit,
+    # and no ETA beyond it.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(4 * 3600, 2 * CELERY_TASK_TIME_LIMIT)}
 else:
     # kombu's filesystem transport with whole-file message writes (attache_crm/broker.py).
@@ -294,7 +295,7 @@ CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
-# Exactly one beat runs (DESIGN §5); the tasks are idempotent should a second one ever run.
+# Exactly one beat runs (docs/design.md, run modes); the tasks are idempotent should a second one ever run.
 # The scheduler's heartbeat (seconds): /healthz, the dashboard and the beat health check read it.
 SCHEDULER_TICK_SECONDS = env.int("SCHEDULER_TICK_SECONDS", default=60)
 # The dashboard warns, and /healthz says "late", when the tick or the sweep is older than this.
@@ -326,7 +327,8 @@ CELERY_BEAT_SCHEDULE = {
 
 # REST API (/api/v1/): JSON only; tokens first so that an unauthenticated request gets 401 with
 # a Bearer challenge; the session (with CSRF) for the browser. Lists are filtered by the access
-# policy in each viewset, never by a permission class (PITFALLS).
+# policy in each viewset, never by a permission class: DRF checks no object permission on GET,
+# nor on the rows of a list, so a permission class would let hidden records through.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -24,7 +24,7 @@ LOGIN = "login"
 ADMIN_LOGIN = "admin_login"  # a redirect to the admin's login (then the one login page): no admin page
 MEMBERS = ("attache", "diplomat", "chief", "admin", "outsider")
 
-# ---------------------------------------------------------------- who sees which variant (DESIGN §3)
+# ---------------------------------------------------------------- who sees which variant (docs/access.md)
 
 # Records (counterparts, organizations, meetings, agreements, exercises, follow-ups — the
 # follow-ups of the world are all assigned to the diplomat, who reads their own).

@@ -1,4 +1,4 @@
-"""Journey 2 (DESIGN §1): a diplomat searches a counterpart by a transliterated name ("Mohamed" finds
+"""Journey 2 (docs/design.md): a diplomat searches a counterpart by a transliterated name ("Mohamed" finds
 "Muhammad") and reads one page — position, rank and position history, every meeting, agreement and
 exercise they appear in, newest first — with attaché-channel material absent from the page source."""
 

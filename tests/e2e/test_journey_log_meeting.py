@@ -1,4 +1,4 @@
-"""Journey 1 (DESIGN §1): an attaché, back from an office call, opens the counterpart's page and logs
+"""Journey 1 (docs/design.md): an attaché, back from an office call, opens the counterpart's page and logs
 the meeting — participants, summary, outcome, a follow-up with a due date — keyboard only."""
 
 import datetime as dt

@@ -1,4 +1,4 @@
-"""Journey 3 (DESIGN §1): the chief opens the dashboard on Friday afternoon, reads the drafted
+"""Journey 3 (docs/design.md): the chief opens the dashboard on Friday afternoon, reads the drafted
 weekly summary, edits a paragraph and releases it; the released cable is frozen and numbered."""
 
 import re

@@ -6,7 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from attache_crm.lifecycle.services import step
 from engagements import services
+from engagements.lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from engagements.models import ActionItem, AgreementStatusChange, ExercisePhaseChange, Meeting, MeetingParticipant
 from tenancy.markings import Channel, Marking
 from tenancy.models import AuditEvent
@@ -125,7 +127,7 @@ def test_agreement_create_opens_the_status_log(post, attache):
 def test_agreement_allowed_transitions_are_logged(agreement, attache, start, target):
     agreement.status = start
     agreement.save()
-    changed = services.agreement_change_status(agreement=agreement, by=attache, to_status=target, note="per MOD letter")
+    changed = step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to=target, note="per MOD letter")
     assert changed.status == target
     log = AgreementStatusChange.objects.get(agreement=agreement)
     assert (log.from_status, log.to_status, log.changed_by, log.note) == (start, target, attache, "per MOD letter")
@@ -140,7 +142,7 @@ def test_agreement_refuses_transitions_outside_the_lifecycle(agreement, attache,
     agreement.status = start
     agreement.save()
     with pytest.raises(ValidationError) as exc:
-        services.agreement_change_status(agreement=agreement, by=attache, to_status=target)
+        step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to=target)
     assert "to_status" in exc.value.message_dict
     agreement.refresh_from_db()
     assert agreement.status == start and not agreement.status_changes.exists()
@@ -149,34 +151,38 @@ def test_agreement_refuses_transitions_outside_the_lifecycle(agreement, attache,
 def test_signing_and_entry_into_force_fill_their_dates_when_empty(agreement, attache):
     agreement.status = "text_agreed"
     agreement.save()
-    signed = services.agreement_change_status(agreement=agreement, by=attache, to_status="signed", on=_days_ago(30))
+    signed = step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to="signed", on=_days_ago(30))
     assert signed.signed_on == _days_ago(30) and signed.effective_on is None
-    in_force = services.agreement_change_status(agreement=signed, by=attache, to_status="in_force", on=_days_ago(2))
+    in_force = step(AGREEMENT_LIFECYCLE, record=signed, by=attache, to="in_force", on=_days_ago(2))
     assert in_force.effective_on == _days_ago(2) and in_force.signed_on == _days_ago(30)
 
 
 def test_signing_keeps_a_signature_date_already_recorded(agreement, attache):
     agreement.status, agreement.signed_on = "text_agreed", _days_ago(40)
     agreement.save()
-    signed = services.agreement_change_status(agreement=agreement, by=attache, to_status="signed", on=_days_ago(10))
+    signed = step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to="signed", on=_days_ago(10))
     assert signed.signed_on == _days_ago(40)
 
 
 def test_status_change_cannot_be_dated_in_the_future_or_before_the_last_one(agreement, attache):
     with pytest.raises(ValidationError) as exc:
-        services.agreement_change_status(
-            agreement=agreement, by=attache, to_status="text_agreed", on=timezone.localdate() + dt.timedelta(days=5)
+        step(
+            AGREEMENT_LIFECYCLE,
+            record=agreement,
+            by=attache,
+            to="text_agreed",
+            on=timezone.localdate() + dt.timedelta(days=5),
         )
     assert "on" in exc.value.message_dict
-    services.agreement_change_status(agreement=agreement, by=attache, to_status="text_agreed", on=_days_ago(10))
+    step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to="text_agreed", on=_days_ago(10))
     with pytest.raises(ValidationError) as exc:
-        services.agreement_change_status(agreement=agreement, by=attache, to_status="signed", on=_days_ago(20))
+        step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to="signed", on=_days_ago(20))
     assert "on" in exc.value.message_dict
 
 
 def test_a_step_may_be_older_than_the_recording_of_the_agreement(post, attache):
     agreement = services.agreement_create(post=post, by=attache, title="Legacy SOFA", status="text_agreed")
-    signed = services.agreement_change_status(agreement=agreement, by=attache, to_status="signed", on=_days_ago(400))
+    signed = step(AGREEMENT_LIFECYCLE, record=agreement, by=attache, to="signed", on=_days_ago(400))
     assert signed.signed_on == _days_ago(400)
 
 
@@ -200,18 +206,18 @@ def test_agreement_refuses_effect_before_signature(post, attache):
 
 
 def test_exercise_phase_moves_forward_or_cancels_and_is_logged(exercise, attache):
-    services.exercise_change_phase(exercise=exercise, by=attache, to_phase="ipc")
-    moved = services.exercise_change_phase(exercise=exercise, by=attache, to_phase="fpc")  # no MPC this time
+    step(EXERCISE_LIFECYCLE, record=exercise, by=attache, to="ipc")
+    moved = step(EXERCISE_LIFECYCLE, record=exercise, by=attache, to="fpc")  # no MPC this time
     assert moved.phase == "fpc"
     assert list(ExercisePhaseChange.objects.filter(exercise=exercise).values_list("from_phase", "to_phase")) == [
         ("ipc", "fpc"),
         ("concept", "ipc"),
     ]
     with pytest.raises(ValidationError):
-        services.exercise_change_phase(exercise=moved, by=attache, to_phase="concept")
-    cancelled = services.exercise_change_phase(exercise=moved, by=attache, to_phase="cancelled")
+        step(EXERCISE_LIFECYCLE, record=moved, by=attache, to="concept")
+    cancelled = step(EXERCISE_LIFECYCLE, record=moved, by=attache, to="cancelled")
     with pytest.raises(ValidationError):
-        services.exercise_change_phase(exercise=cancelled, by=attache, to_phase="execution")
+        step(EXERCISE_LIFECYCLE, record=cancelled, by=attache, to="execution")
 
 
 def test_exercise_planning_conferences_come_in_order_before_the_start(post, attache):

@@ -43,7 +43,7 @@ def meet(post, when, counterparts=(), **fields):
 
 @pytest.fixture
 def berlin(db):
-    """Post with a cable header like DESIGN §4's, in a country whose cable tag is not its ISO code."""
+    """Post with a cable header like the one of docs/design.md, in a country whose cable tag is not its ISO code."""
     return PostFactory(
         code="BANDAR",
         name="Embassy Bandar",

@@ -1,4 +1,4 @@
-"""Property tests: any data yields a cable that obeys the format rules of DESIGN §4."""
+"""Property tests: any data yields a cable that obeys the format rules of docs/design.md, "Reporting cables"."""
 
 import datetime as dt
 import re

@@ -1,4 +1,4 @@
-"""manage.py seed_volume: the benchmark volume of DESIGN §7 (headquarters: 150 posts × 1,000 × 10,000).
+"""manage.py seed_volume: the benchmark volume of docs/design.md, "Budgets" (headquarters: 150 posts × 1,000 × 10,000).
 
     manage.py seed_volume                                   # 150 posts, 150,000 counterparts, 1,500,000 meetings
     manage.py seed_volume --posts 2 --counterparts-per-post 50 --meetings-per-post 200 --anchor 2026-06-19
