@@ -254,7 +254,7 @@ def follow_ups_paragraph(actions, period: Period) -> DraftParagraph:
     )
     more = f"; and {len(actions) - len(listed)} more" if len(actions) > len(listed) else ""
     verb = "was" if len(actions) == 1 else "were"
-    text = f"{_plural(len(actions), 'follow-up action')} {verb} due this week: {items}{more}."
+    text = f"{_plural(len(actions), 'follow-up action')} {verb} due or became overdue this week: {items}{more}."
     marking, channel = _sources_mark(listed)
     return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_FOLLOW_UPS, source="follow-ups")
 
@@ -348,7 +348,9 @@ def follow_ups_section(post, period: Period, sources: WeeklySources) -> Section:
     count = len(sources.follow_ups)
     return Section(
         paragraphs=[follow_ups_paragraph(sources.follow_ups, period)],
-        summary=[f"{_plural(count, 'follow-up action')} {'was' if count == 1 else 'were'} due this week."],
+        summary=[
+            f"{_plural(count, 'follow-up action')} {'was' if count == 1 else 'were'} due or became overdue this week."
+        ],
     )
 
 
