@@ -17,7 +17,7 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from attache_crm import policy
+from tenancy import policy
 from attache_crm.api.filters import DateFilter, RecordFilterSet
 from attache_crm.api.schema import IF_MATCH
 from attache_crm.api.serializers import (
@@ -28,7 +28,7 @@ from attache_crm.api.serializers import (
     UserRefSerializer,
 )
 from attache_crm.api.viewsets import PartialUpdateMixin, RecordViewSet
-from attache_crm.markings import Channel
+from tenancy.markings import Channel
 
 from . import clearances, services
 from .models import (

@@ -12,9 +12,9 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from attache_crm import audit, policy
-from contacts.choices import Role
-from contacts.models import Membership
+from tenancy import audit, policy
+from tenancy.choices import Role
+from tenancy.models import Membership
 
 from .models import Cable, CableFrozen, Clearance
 

@@ -25,9 +25,9 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from attache_crm import policy
-from attache_crm.markings import PORTION_MARK, Marking, highest_marking
-from contacts.choices import Role
+from tenancy import policy
+from tenancy.choices import Role
+from tenancy.markings import PORTION_MARK, Marking, highest_marking
 
 WIDTH = 69
 CLASSIFICATION = "UNCLASSIFIED"

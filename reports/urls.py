@@ -18,5 +18,4 @@ urlpatterns = [
     path("cables/<int:pk>/clear/", views.cable_clear, name="cable_clear"),
     path("cables/<int:pk>/coordinator/", views.cable_coordinator, name="cable_coordinator"),
     path("meetings/<int:meeting_pk>/contact-report/", views.contact_report_create, name="contact_report_create"),
-    path("audit/", views.audit_list, name="audit_list"),
 ]

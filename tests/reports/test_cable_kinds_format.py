@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attache_crm.markings import MARKING_RANK, PORTION_MARK, Marking
+from tenancy.markings import MARKING_RANK, PORTION_MARK, Marking
 from reports.rendering import CAPTIONS, WIDTH, Document, Paragraph, clean_text, render
 
 DTG = re.compile(r"[RO] \d{6}Z (JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC) \d\d")

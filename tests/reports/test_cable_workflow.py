@@ -7,10 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.markings import Marking
+from tenancy.markings import Marking
 from contacts.models import Counterpart
 from reports import clearances, services, weeks
-from reports.models import AuditEvent, Cable, CableFrozen, CableStatus, Clearance, ParagraphOrigin, PostReporting
+from reports.models import Cable, CableFrozen, CableStatus, Clearance, ParagraphOrigin, PostReporting
+from tenancy.models import AuditEvent
 from reports.rendering import cable_text
 from tests.conftest import client_for
 from tests.factories import ActionItemFactory, MembershipFactory, UserFactory
