@@ -17,7 +17,6 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from tenancy import policy
 from attache_crm.api.filters import DateFilter, RecordFilterSet
 from attache_crm.api.schema import IF_MATCH
 from attache_crm.api.serializers import (
@@ -28,6 +27,7 @@ from attache_crm.api.serializers import (
     UserRefSerializer,
 )
 from attache_crm.api.viewsets import PartialUpdateMixin, RecordViewSet
+from tenancy import policy
 from tenancy.markings import Channel
 
 from . import clearances, services

@@ -7,8 +7,8 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenancy.markings import MARKING_RANK, PORTION_MARK, Marking
 from reports.rendering import CAPTIONS, WIDTH, Document, Paragraph, clean_text, render
+from tenancy.markings import MARKING_RANK, PORTION_MARK, Marking
 
 DTG = re.compile(r"[RO] \d{6}Z (JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC) \d\d")
 markings = st.sampled_from(Marking.values)

@@ -7,12 +7,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from tenancy.markings import Marking
 from contacts.models import Counterpart
 from reports import clearances, services, weeks
 from reports.models import Cable, CableFrozen, CableStatus, Clearance, ParagraphOrigin, PostReporting
-from tenancy.models import AuditEvent
 from reports.rendering import cable_text
+from tenancy.markings import Marking
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import ActionItemFactory, MembershipFactory, UserFactory
 
