@@ -374,15 +374,20 @@ def cable_redraft(*, cable: Cable, by, fingerprint: str = "") -> Cable:
 
 
 def _refresh(cable: Cable) -> Cable:
-    """The scheduler's redraft of a draft no person has touched (checked again under the lock)."""
+    """The scheduler's redraft of a draft no person has touched (checked again under the lock).
+
+    The plan is read first without a transaction: a repeated run that finds nothing new (the usual
+    case, and a redelivered message) takes no lock at all.
+    """
+    plan = redraft.plan(list(cable.paragraphs.all()), _draft_from_records(cable))
+    if not plan.changed and (cable.subject, cable.tags) == (plan.draft.subject, plan.draft.tags):
+        return cable
     with transaction.atomic():
         cable = Cable.objects.select_for_update().select_related("post").get(pk=cable.pk)
         if cable.status != CableStatus.DRAFT or cable.touched_by_person:
             return cable
-        plan = redraft.plan(list(cable.paragraphs.all()), _draft_from_records(cable))
-        if plan.changed or (cable.subject, cable.tags) != (plan.draft.subject, plan.draft.tags):
-            _apply(cable, plan)
-            audit.record(action="redraft", obj=cable, detail="refreshed by the scheduler")
+        _apply(cable, redraft.plan(list(cable.paragraphs.all()), _draft_from_records(cable)))
+        audit.record(action="redraft", obj=cable, detail="refreshed by the scheduler")
     return cable
 
 
