@@ -7,9 +7,10 @@
 3. For each page: sequential requests (p50, p95 — latency alone, no queueing) then a few seconds
    at a fixed concurrency (requests per second), as an attaché and as a diplomat of one post,
    and as an HQ chief who holds that role at every post (searches over every name).
-4. Weekly cables: one post's draft through the service, then every post's through Celery
+4. The duplicate check of a new counterpart (in this process, as the post's attaché): p50, p95.
+5. Weekly cables: one post's draft through the service, then every post's through Celery
    tasks on a worker with 2 processes (Redis broker).
-5. A table on stdout, the full results as JSON in bench/results/ (gitignored).
+6. A table on stdout, the full results as JSON in bench/results/ (gitignored).
 
 Loopback only; every loop is bounded; the whole run stays well under 20 minutes on 2 cores.
 """
@@ -46,6 +47,9 @@ BUDGET_SEARCH_MS = 100
 BUDGET_ONE_CABLE_S = 1.0
 BUDGET_ALL_CABLES_S = 60.0
 BUDGET_PAGE_KB = 150
+BUDGET_DUPLICATE_CHECK_MS = 100
+# Names the duplicate check is run for: the post's own people written otherwise, and strangers.
+DUPLICATE_CHECK_SAMPLE = 60
 # Ratios of p50 latencies measured in the same run, so that they mean the same on a slow machine
 # and on a fast one: our middleware over a bare Django view, a page over the "ok" view.
 BUDGET_OK_OVER_BARE = 1.5
@@ -745,6 +749,50 @@ def bench_cables(args, env, t) -> dict:
     return result
 
 
+def duplicate_check_names(counterparts) -> list[tuple[str, str]]:
+    """(family, given) to check: each person as on record, with the family name upper-cased and
+    its words joined (how a second clerk writes it), and a stranger's name."""
+    names = []
+    for index, person in enumerate(counterparts):
+        family = person.family_name
+        if index % 3 == 0:
+            family = family.upper()
+        elif index % 3 == 1:
+            family = family.replace(" ", "").replace("-", "")
+        names.append((family, person.given_names))
+        names.append((f"Zzyzx{index}", "Quentin"))
+    return names
+
+
+def bench_duplicate_check(t) -> dict:
+    """The duplicate check a new counterpart goes through (contacts.duplicates), as the post's
+    attaché, in this process: the queries and the matching, without the page around them."""
+    from django.contrib.auth import get_user_model
+
+    from contacts.duplicates import likely_duplicates
+    from contacts.models import Counterpart
+
+    user = get_user_model().objects.get(username=t["attache"])
+    people = list(Counterpart.objects.filter(post=t["post"], channel="post").order_by("pk")[:DUPLICATE_CHECK_SAMPLE])
+    timings, found = [], 0
+    for family, given in duplicate_check_names(people):
+        new = Counterpart(post=t["post"], family_name=family, given_names=given)
+        started = time.perf_counter()
+        found += bool(likely_duplicates(user, new))
+        timings.append((time.perf_counter() - started) * 1000)
+    result = {
+        "checks": len(timings),
+        "with_candidates": found,
+        "p50_ms": round(percentile(timings, 0.5), 1),
+        "p95_ms": round(percentile(timings, 0.95), 1),
+        "budget_ms": BUDGET_DUPLICATE_CHECK_MS,
+    }
+    log(
+        f"duplicate check: p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms ({found} of {len(timings)} with candidates)"
+    )
+    return result
+
+
 def _spec(args):
     from seeding import volume
 
@@ -790,7 +838,7 @@ def verdict(row) -> str:
     return "ok" if budget is not None or ratio else "—"
 
 
-def print_table(rows, cables, meta) -> None:
+def print_table(rows, cables, meta, duplicates=None) -> None:
     header = (
         f"{'scenario':<52} {'user':<9} {'p50 ms':>7} {'×ok':>5} {'×bare':>5} {'p95 ms':>7} {'quiet95':>7} "
         f"{'load':>5} {'req/s':>7} {'queries':>8} {'KB gz':>6} {'budget':>7}  verdict"
@@ -833,6 +881,13 @@ def print_table(rows, cables, meta) -> None:
             f"{row['name'][:52]:<52} {row['user']:<9} {row['p50_ms']:>7.1f} {to_ok:>5} {to_bare:>5} {row['p95_ms']:>7.1f} "
             f"{row['best_round']['p95_ms']:>7.1f} {row['load_avg']:>5.1f} "
             f"{row['req_per_s']:>7.1f} {queries:>8} {kb:>6} {budget:>7}  {verdict(row)}"
+        )
+    if duplicates:
+        print()
+        print(
+            f"duplicate check on create (service, {duplicates['checks']} names, {duplicates['with_candidates']} with "
+            f"candidates): p50 {duplicates['p50_ms']:.1f} ms, p95 {duplicates['p95_ms']:.1f} ms — budget "
+            f"{duplicates['budget_ms']} ms: {'ok' if duplicates['p95_ms'] <= duplicates['budget_ms'] else 'OVER'}"
         )
     if cables:
         print()
@@ -1023,6 +1078,7 @@ def main(argv=None) -> int:
                 f"queries {row['queries_min']}-{row['queries_max']}"
             )
     add_ratios(rows)
+    duplicates = bench_duplicate_check(t)
     cables = None
     if not args.skip_cables:
         try:
@@ -1031,10 +1087,10 @@ def main(argv=None) -> int:
             cables = {"error": f"reports services/tasks not available ({exc})"}
     meta["seconds_total"] = round(time.monotonic() - run_started, 1)
     meta["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
-    print_table(rows, cables, meta)
+    print_table(rows, cables, meta, duplicates)
     RESULTS.mkdir(parents=True, exist_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    payload = {"meta": meta, "scenarios": rows, "cables": cables}
+    payload = {"meta": meta, "scenarios": rows, "duplicate_check": duplicates, "cables": cables}
     for path in (RESULTS / f"bench-{stamp}.json", RESULTS / "latest.json"):
         path.write_text(json.dumps(payload, indent=2, default=str))
     log(f"results written to {RESULTS / f'bench-{stamp}.json'} (total {meta['seconds_total']:.0f}s)")

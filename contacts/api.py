@@ -6,10 +6,14 @@ only when the reader may see that organization too. Writes call contacts.service
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import django_filters
 from django.db.models import Exists, OuterRef, Prefetch
+from django.urls import reverse
 from rest_framework import serializers
 
+from attache_crm.api.errors import Conflict
 from attache_crm.api.filters import (
     CountryFilter,
     DateTimeFilter,
@@ -140,7 +144,7 @@ COUNTERPART_INPUT_FIELDS = [
     "family_name", "given_names", "native_name", "aliases", "country", "service", "rank_title",
     "nato_grade", "position", "organization", "languages", "education", "email", "phone",
     "biography", "protocol_notes", "restricted_notes", "status", "last_verified_on", "owner",
-    "tags", "marking", "channel",
+    "tags", "marking", "channel", "confirm_duplicate",
 ]  # fmt: skip
 
 
@@ -154,6 +158,11 @@ class CounterpartUpdateSerializer(RestrictedNotesInputMixin, StrictModelInputSer
     )
     marking = MarkingInputField(required=False)
     channel = ChannelInputField(required=False)
+    confirm_duplicate = serializers.BooleanField(
+        required=False,
+        write_only=True,
+        help_text="Save even though the counterpart may already be on record (the 409 `duplicate` answer).",
+    )
 
     class Meta:
         model = Counterpart
@@ -243,6 +252,26 @@ class OrganizationFilter(RecordFilterSet):
 # ---------------------------------------------------------------- endpoints
 
 
+@contextmanager
+def duplicate_conflict():
+    """A suspected duplicate answers 409 `duplicate` with the candidates the writer may see."""
+    try:
+        yield
+    except services.DuplicateSuspected as exc:
+        candidates = [
+            {
+                "id": candidate.counterpart.pk,
+                "display_name": candidate.counterpart.display_name,
+                "url": reverse("api-counterpart-detail", args=[candidate.counterpart.pk]),
+                "reasons": list(candidate.reasons),
+            }
+            for candidate in exc.candidates
+        ]
+        raise Conflict(
+            exc.messages[0], code=services.DuplicateSuspected.code, extra={"candidates": candidates}
+        ) from exc
+
+
 @record_schema(
     output=CounterpartSerializer,
     create=CounterpartCreateSerializer,
@@ -280,10 +309,12 @@ class CounterpartViewSet(WritableRecordViewSet):
         )
 
     def perform_service_create(self, *, post, data):
-        return services.counterpart_create(post=post, by=self.request.user, **data)
+        with duplicate_conflict():
+            return services.counterpart_create(post=post, by=self.request.user, **data)
 
     def perform_service_update(self, *, instance, data):
-        return services.counterpart_update(counterpart=instance, by=self.request.user, **data)
+        with duplicate_conflict():
+            return services.counterpart_update(counterpart=instance, by=self.request.user, **data)
 
 
 @record_schema(

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from attache_crm.forms import RecordForm, offer_only
 from tenancy import policy
 
+from .merge import MERGE_FIELDS
 from .models import Counterpart, Organization
 
 # Fieldsets of the counterpart form, in the order an attaché fills them in after a meeting.
@@ -41,6 +42,11 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
     is decided by the service: the picker only offers the attachés and the chief)."""
 
     fieldset_layout = COUNTERPART_FIELDSETS
+
+    # Shown with the likely duplicates once the service has named them (not a fieldset's field).
+    confirm_duplicate = forms.BooleanField(required=False, label="None of these is the same person: save anyway")
+    # The counterparts the last save was refused for (services.DuplicateSuspected), for the template.
+    duplicates: list = []
 
     class Meta:
         model = Counterpart
@@ -78,7 +84,7 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
         self.fields["tags"].help_text = "Comma-separated, e.g. alumni, maritime."
 
     def service_kwargs(self) -> dict:
-        """cleaned_data split for the services: (fields, tags)."""
+        """cleaned_data split for the services: (fields, tags, confirm_duplicate)."""
         data = dict(self.cleaned_data)
         tags = data.pop("tags", [])
         return {"tags": tags, **data}
@@ -109,3 +115,45 @@ class OrganizationForm(FieldsetsMixin, RecordForm):
 
     def service_kwargs(self) -> dict:
         return dict(self.cleaned_data)
+
+
+class CounterpartMergeForm(forms.Form):
+    """For each field where two records of one person differ: keep this record's value or take the
+    other's. Restricted notes are offered only to those who may read them; a hidden organization
+    is named as such."""
+
+    KEEP, TAKE = "keep", "take"
+
+    def __init__(self, *args, survivor, other, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in MERGE_FIELDS:
+            if name == "restricted_notes" and not policy.can_see_restricted_notes(user, survivor.post):
+                continue
+            field = Counterpart._meta.get_field(name)
+            mine, theirs = getattr(survivor, field.attname), getattr(other, field.attname)
+            if mine == theirs:
+                continue
+            self.fields[name] = forms.ChoiceField(
+                label=field.verbose_name.capitalize(),
+                choices=[(self.KEEP, _shown(survivor, name, user)), (self.TAKE, _shown(other, name, user))],
+                initial=self.KEEP,
+                required=False,  # a field left unanswered keeps this record's value
+                widget=forms.RadioSelect,
+            )
+
+    def taken(self) -> list[str]:
+        return [name for name, choice in self.cleaned_data.items() if choice == self.TAKE]
+
+
+def _shown(counterpart: Counterpart, name: str, user) -> str:
+    """A field's value as the merge page shows it."""
+    if name == "organization":
+        organization = counterpart.organization
+        if organization is None:
+            return "—"
+        return str(organization) if policy.is_visible(user, organization) else "(an organization you may not see)"
+    display = getattr(counterpart, f"get_{name}_display", None)
+    value = display() if display else getattr(counterpart, name)
+    if name == "country":
+        value = counterpart.country.name
+    return str(value) if value not in (None, "") else "—"

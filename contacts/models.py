@@ -146,6 +146,42 @@ class Counterpart(Record):
         super().save(*args, **kwargs)
 
 
+class CounterpartMerge(models.Model):
+    """A counterpart merged into another and deleted: its old address leads to the survivor."""
+
+    merged_id = models.PositiveBigIntegerField(unique=True, help_text="The id the merged counterpart had.")
+    merged_name = models.CharField(max_length=260)
+    survivor = models.ForeignKey("Counterpart", on_delete=models.CASCADE, related_name="merged_from")
+    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_name} (#{self.merged_id}) merged into #{self.survivor_id}"
+
+
+class ImportBatch(models.Model):
+    """A spreadsheet of counterparts uploaded for import: its rows, the column mapping chosen, and
+    what became of it. The latest batch of a post gives the next one its mapping."""
+
+    post = models.ForeignKey("tenancy.Post", on_delete=models.CASCADE, related_name="import_batches")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=200)
+    headers = models.JSONField(default=list)
+    rows = models.JSONField(default=list, help_text="[line number, [cell, …]] per row.")
+    mapping = models.JSONField(default=dict, help_text="Column header → counterpart field.")
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} ({self.post.code})"
+
+
 class Appointment(models.Model):
     """A dated position in a counterpart's career; the one without an end is the current one."""
 

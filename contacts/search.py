@@ -1,4 +1,4 @@
-"""Counterpart search that forgives transliteration and typos (DESIGN §1 journey 2, PITFALLS).
+"""Counterpart search that forgives transliteration, run-together particles and typos.
 
 One function serves the list page, the type-ahead and the API. Every word of the query must match
 one of the counterpart's names (family, given, native script, aliases) in one of these ways,
@@ -6,6 +6,8 @@ best first:
 
     exact     the folded word ("jose" for "José")                        name_folded LIKE '% jose %'
     prefix    the start of a folded word (type-ahead: "muh")             name_folded LIKE '% muh%'
+    folded    the same spelling key (names.spelling_key: "Almansoori" for "Al-Mansouri",
+              "Kowalenko" for "Kovalenko"), words of 4+ letters         name_phonetic LIKE '% ~almansuri %'
     phonetic  a Double Metaphone code or, for Arabic script, the consonant skeleton
                                                                         name_phonetic LIKE '% MHMT %'
     trigram   (PostgreSQL only, words of 4+ letters) a typo:            name_folded %>> 'ivanob'
@@ -13,8 +15,8 @@ best first:
               pg_trgm.strict_word_similarity_threshold
 
 A counterpart ranks by its worst-matching word, then by the sum over its words, then by name:
-every word exact before any phonetic match, phonetic before trigram. Trigram similarity is never
-lowered to make transliterations pass (PITFALLS: "Mohamed"/"Muhammad" is 0.13): phonetic keys
+every word exact before any folded one, folded before phonetic, phonetic before trigram. Trigram
+similarity is never lowered to make transliterations pass ("Mohamed"/"Muhammad" is 0.13): phonetic keys
 bridge those, so the trigram tier stays strict and unrelated names stay out.
 
 On PostgreSQL, GIN trigram indexes on name_folded and name_phonetic (migration
@@ -29,7 +31,7 @@ from django.db.models.functions import Greatest
 from . import names
 
 # Rank of a word by how it matched; the gaps keep the sum over a few words in tier order.
-EXACT, PREFIX, PHONETIC, TRIGRAM = 0, 1, 4, 16
+EXACT, PREFIX, FOLDED, PHONETIC, TRIGRAM = 0, 1, 2, 4, 16
 # Below this a word has too few trigrams for similarity to mean anything.
 TRIGRAM_MIN_LENGTH = 4
 # A pasted paragraph must not become a 100-way join of LIKEs.
@@ -42,6 +44,11 @@ def _word_conditions(token: names.QueryToken, postgres: bool) -> list[tuple[int,
         (EXACT, Q(name_folded__contains=f" {token.text} ")),
         (PREFIX, Q(name_folded__contains=f" {token.text}")),
     ]
+    if token.spelling:
+        folded = Q(name_phonetic__contains=f" {names.SPELLING_MARK}{token.spelling} ")
+        if token.spelling != token.text:
+            folded |= Q(name_folded__contains=f" {token.spelling} ")
+        conditions.append((FOLDED, folded))
     if token.keys:
         phonetic = Q()
         for key in token.keys:

@@ -15,7 +15,7 @@ from tenancy.markings import highest_marking
 
 from . import names, search
 from .filters import CounterpartFilter
-from .models import Appointment, Counterpart, Organization
+from .models import Appointment, Counterpart, CounterpartMerge, Organization
 
 PAGE_SIZE = 25
 TYPEAHEAD_LIMIT = 10
@@ -49,6 +49,21 @@ def counterpart_detail(user, pk) -> Counterpart:
     """One visible counterpart (404 otherwise), with its visible organization and owner."""
     queryset = _with_visible_organization(Counterpart.objects.select_related("owner", "post"), user)
     return policy.get_visible_or_404(user, queryset.prefetch_related("tags"), pk=pk)
+
+
+def merged_survivor(user, pk) -> Counterpart | None:
+    """The counterpart a merged record's id now leads to, when `user` may see it."""
+    survivor_id = CounterpartMerge.objects.filter(merged_id=pk).values_list("survivor_id", flat=True).first()
+    if survivor_id is None:
+        return None
+    return policy.visible(user, Counterpart).filter(pk=survivor_id).first()
+
+
+def merge_choices(user, counterpart: Counterpart, query: str) -> list[Counterpart]:
+    """Counterparts of the same post `user` may see and merge with `counterpart`, by name."""
+    candidates = policy.visible(user, Counterpart).filter(post_id=counterpart.post_id, channel=counterpart.channel)
+    candidates = candidates.exclude(pk=counterpart.pk)
+    return list(search.search_counterparts(candidates, query)[:TYPEAHEAD_LIMIT]) if query.strip() else []
 
 
 def counterpart_appointments(user, counterpart: Counterpart) -> list[Appointment]:

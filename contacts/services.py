@@ -19,6 +19,7 @@ from django.utils import timezone
 from tenancy import audit, policy, spill
 from tenancy.models import Post
 
+from .duplicates import Candidate, likely_duplicates
 from .models import Appointment, Counterpart, Organization
 
 # A change to any of these is a new step in the counterpart's career (DESIGN §2 Appointment).
@@ -51,10 +52,35 @@ COUNTERPART_FIELDS = frozenset(
         "channel",
     }
 )
+# A change to any of these is a rename: the duplicate check runs again.
+NAME_FIELDS = ("family_name", "given_names", "native_name")
 ORGANIZATION_FIELDS = frozenset({"name", "acronym", "kind", "parent", "country", "marking", "channel"})
 # Single links to other records, checked against what the writer may see.
 COUNTERPART_LINKS = (("organization", Organization),)
 ORGANIZATION_LINKS = (("parent", Organization),)
+
+
+class DuplicateSuspected(ValidationError):
+    """The counterpart may already be on record; nothing was saved. The writer looks at the
+    candidates and sends the write again with `confirm_duplicate=True` if it is someone else."""
+
+    code = "duplicate"
+
+    def __init__(self, candidates: list[Candidate]):
+        self.candidates = candidates
+        super().__init__(
+            "This person may already be on record: check the counterparts listed, and confirm to "
+            "save anyway if this is someone else.",
+            code=self.code,
+        )
+
+
+def _check_duplicates(by, counterpart: Counterpart, confirmed: bool) -> None:
+    if confirmed:
+        return
+    candidates = likely_duplicates(by, counterpart)
+    if candidates:
+        raise DuplicateSuspected(candidates)
 
 
 def post_today(post: Post) -> dt.date:
@@ -103,6 +129,13 @@ def _validate(obj, by, stored=None, *, links: tuple[tuple[str, type], ...]) -> N
     policy.check_handling(by, obj, before=policy.handling(stored) if stored else None)
 
 
+def validate_counterpart(counterpart: Counterpart, by) -> None:
+    """The checks of a counterpart update (links, model rules, owner rule) for a record changed
+    by another service (the merge)."""
+    stored = Counterpart.objects.get(pk=counterpart.pk)
+    _validate(counterpart, by, stored, links=COUNTERPART_LINKS)
+
+
 def _open_appointment(counterpart: Counterpart, start_on: dt.date) -> Appointment:
     appointment = Appointment(
         counterpart=counterpart,
@@ -122,10 +155,13 @@ def _has_appointment_data(counterpart: Counterpart) -> bool:
 
 
 @transaction.atomic
-def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) -> Counterpart:
+def counterpart_create(
+    *, post: Post, by, tags: Iterable[str] = (), confirm_duplicate: bool = False, **fields
+) -> Counterpart:
     """Create a counterpart at `post`; opens the first appointment when a position or rank is given.
 
-    The owner defaults to the author (the attaché who keeps the relationship).
+    The owner defaults to the author (the attaché who keeps the relationship). Refused with
+    DuplicateSuspected when it may be someone already on record, unless `confirm_duplicate`.
     """
     policy.check_write(by, "add", model=Counterpart, post=post)
     _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
@@ -134,6 +170,7 @@ def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) ->
     counterpart = Counterpart(post=post, created_by=by, **fields)
     spill.check(tags=list(tags))  # tags are not a column: full_clean() does not see them
     _validate(counterpart, by, links=COUNTERPART_LINKS)
+    _check_duplicates(by, counterpart, confirm_duplicate)
     counterpart._history_user = by
     counterpart.save()
     counterpart.tags.set(list(tags))
@@ -144,9 +181,17 @@ def counterpart_create(*, post: Post, by, tags: Iterable[str] = (), **fields) ->
 
 
 @transaction.atomic
-def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | None = None, **fields) -> Counterpart:
+def counterpart_update(
+    *,
+    counterpart: Counterpart,
+    by,
+    tags: Iterable[str] | None = None,
+    confirm_duplicate: bool = False,
+    **fields,
+) -> Counterpart:
     """Change a counterpart; a new position, rank, grade or organization closes the current
     appointment today and opens the next one. Returns the saved (freshly read) counterpart.
+    A new name is checked for duplicates as a new counterpart is.
     """
     _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
     # Read the row afresh and lock it: a ModelForm has already written the new values into the
@@ -160,6 +205,8 @@ def counterpart_update(*, counterpart: Counterpart, by, tags: Iterable[str] | No
     spill.check(tags=list(tags or []))
     _validate(current, by, stored, links=COUNTERPART_LINKS)
     changed = [name for name in fields if _value_key(current, name) != before[name]]
+    if any(name in NAME_FIELDS for name in changed):
+        _check_duplicates(by, current, confirm_duplicate)
     current._history_user = by
     current.save()
     if tags is not None:

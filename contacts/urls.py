@@ -5,12 +5,15 @@ from . import views
 urlpatterns = [
     path("counterparts/", views.counterpart_list, name="counterpart_list"),
     path("counterparts/new/", views.counterpart_create, name="counterpart_create"),
+    path("counterparts/export/", views.counterpart_export, name="counterpart_export"),
+    path("counterparts/import/", views.counterpart_import, name="counterpart_import"),
     path(
         "counterparts/typeahead/",
         views.counterpart_typeahead,
         name="counterpart_typeahead",
     ),
     path("counterparts/<int:pk>/edit/", views.counterpart_edit, name="counterpart_edit"),
+    path("counterparts/<int:pk>/vcard/", views.counterpart_vcard, name="counterpart_vcard"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path(

@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attache_crm.forms import save_through
-from tenancy import policy
+from tenancy import audit, policy
 from tenancy.markings import Marking, highest_marking
 from tenancy.models import Post
 
-from . import selectors, services
+from . import exports, imports, selectors, services
 from .choices import OrganizationKind
 from .forms import CounterpartForm, OrganizationForm
-from .models import Counterpart, Organization
+from .models import Counterpart, ImportBatch, Organization
 
 
 def _form_status(form) -> int:
@@ -33,6 +35,28 @@ def _form_marking(form, current: str = Marking.U) -> str:
 def _write(form, service, **kwargs):
     """Call a service with the form's data; its refusal comes back as a form error (or a 404/403 page)."""
     return save_through(form, service, **kwargs, **form.service_kwargs())
+
+
+def _write_counterpart(form, service, **kwargs):
+    """As _write; a suspected duplicate also leaves its candidates on the form, whose page then
+    lists them with the box that confirms the save."""
+
+    def remembering_duplicates(**arguments):
+        try:
+            return service(**arguments)
+        except services.DuplicateSuspected as exc:
+            form.duplicates = exc.candidates
+            raise
+
+    return _write(form, remembering_duplicates, **kwargs)
+
+
+def _without(params, *names) -> str:
+    """The query string of `params` without `names` (the filters of a list, for its export links)."""
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
 
 
 def _post_for_new(request, model) -> Post:
@@ -56,6 +80,7 @@ def counterpart_list(request):
         "filter": filterset,
         "page": page,
         "can_add": bool(policy.writable_posts(request.user, Counterpart)),
+        "export_query": _without(request.GET, "page", "as"),
         "page_marking": selectors.page_marking(page),
     }
     return render(request, "contacts/counterpart_list.html", context)
@@ -67,7 +92,7 @@ def counterpart_create(request):
     post = _post_for_new(request, Counterpart)
     form = CounterpartForm(request.POST or None, user=request.user, post=post, request=request)
     if request.method == "POST" and form.is_valid():
-        counterpart = _write(form, services.counterpart_create, post=post, by=request.user)
+        counterpart = _write_counterpart(form, services.counterpart_create, post=post, by=request.user)
         if counterpart is not None:
             return redirect(counterpart)
     context = {"form": form, "post": post, "page_marking": _form_marking(form)}
@@ -91,7 +116,7 @@ def counterpart_edit(request, pk):
         request=request,
     )
     if request.method == "POST" and form.is_valid():
-        updated = _write(form, services.counterpart_update, counterpart=counterpart, by=request.user)
+        updated = _write_counterpart(form, services.counterpart_update, counterpart=counterpart, by=request.user)
         if updated is not None:
             return redirect(updated)
     context = {
@@ -102,6 +127,112 @@ def counterpart_edit(request, pk):
         "page_marking": _form_marking(form, marking),
     }
     return render(request, "contacts/counterpart_form.html", context, status=_form_status(form))
+
+
+EXPORT_FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.as_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.as_xlsx),
+}
+
+
+@login_required
+@require_GET
+def counterpart_export(request):
+    """The counterpart list with its filters (?q=, status, …) as ?as=csv or ?as=xlsx; audited."""
+    kind = request.GET.get("as", "csv")
+    if kind not in EXPORT_FORMATS:
+        return HttpResponseBadRequest("Export as csv or xlsx.")
+    content_type, write = EXPORT_FORMATS[kind]
+    counterparts = list(selectors.counterpart_list(request.user, request.GET)[: exports.MAX_ROWS])
+    # The names of the filters only: the audit log does not copy what was searched for.
+    filters = ", ".join(sorted(key for key, value in request.GET.items() if value and key not in {"as", "page"}))
+    audit.record(
+        action="export",
+        request=request,
+        obj=Counterpart,
+        detail=f"{kind}, {len(counterparts)} counterparts" + (f", filters: {filters}" if filters else ""),
+    )
+    response = HttpResponse(write(counterparts), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="counterparts.{kind}"'
+    return response
+
+
+@login_required
+@require_GET
+def counterpart_vcard(request, pk):
+    """One counterpart as a vCard (no notes); audited."""
+    counterpart = selectors.counterpart_detail(request.user, pk)
+    audit.record(action="export", request=request, obj=counterpart, detail="vcard")
+    response = HttpResponse(exports.as_vcard(counterpart), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="counterpart-{counterpart.pk}.vcf"'
+    return response
+
+
+PREVIEW_ROWS = 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counterpart_import(request):
+    """Counterparts from a CSV or XLSX file: upload, then a dry-run preview (mapping, per-row
+    outcome and errors by line), then the import of all rows or only the valid ones."""
+    post = _post_for_new(request, Counterpart)
+    policy.require(request.user, "add", model=Counterpart, post=post, request=request)
+    context = {"post": post, "fields": list(imports.IMPORT_FIELDS), "page_marking": Marking.U}
+    upload = request.FILES.get("file")
+    batch_id = request.POST.get("batch", "")
+    if request.method == "GET" or (upload is None and not batch_id.isdigit()):
+        status = 400 if request.method == "POST" else 200
+        if status == 400:
+            context["error"] = "Choose a CSV or XLSX file."
+        return render(request, "contacts/counterpart_import.html", context, status=status)
+    if upload is not None:
+        try:
+            headers, rows = imports.read_table(upload.name, upload.read())
+        except imports.UnreadableFile as exc:
+            context["error"] = str(exc)
+            return render(request, "contacts/counterpart_import.html", context, status=400)
+        batch = ImportBatch.objects.create(
+            post=post, created_by=request.user, filename=upload.name[:200], headers=headers, rows=rows
+        )
+        batch.mapping = imports.guess_mapping(post, headers)
+        batch.save(update_fields=["mapping"])
+    else:
+        batch = get_object_or_404(ImportBatch, pk=batch_id, created_by=request.user, post=post, imported_at=None)
+        mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(batch.headers)}
+        batch.mapping = {h: f for h, f in mapping.items() if f in imports.IMPORT_FIELDS}
+        batch.save(update_fields=["mapping"])
+    if request.POST.get("run") in {"all", "valid"}:
+        actions = {
+            int(key.removeprefix("action-")): value
+            for key, value in request.POST.items()
+            if key.startswith("action-") and key.removeprefix("action-").isdigit()
+        }
+        try:
+            counts = imports.run(request.user, batch, actions=actions, only_valid=request.POST["run"] == "valid")
+        except ValidationError as exc:
+            context["error"] = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                f"Imported {batch.filename}: {counts['new']} new, {counts['update']} updated, "
+                f"{counts['skip']} skipped, {counts['invalid']} invalid rows left out.",
+            )
+            return redirect("counterpart_list")
+    plans = imports.plan(request.user, batch)
+    context.update(
+        batch=batch,
+        columns=[(index, header, batch.mapping.get(header, "")) for index, header in enumerate(batch.headers)],
+        plans=plans[:PREVIEW_ROWS],
+        more_rows=max(0, len(plans) - PREVIEW_ROWS),
+        invalid=[row for row in plans if row.errors],
+        summary={
+            "new": sum(1 for row in plans if not row.errors and row.proposed == imports.NEW),
+            "matched": sum(1 for row in plans if row.candidates),
+            "invalid": sum(1 for row in plans if row.errors),
+        },
+    )
+    return render(request, "contacts/counterpart_import.html", context, status=400 if "error" in context else 200)
 
 
 @login_required

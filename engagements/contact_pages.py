@@ -4,14 +4,20 @@ They live here, above contacts, because they show both: contacts knows nothing o
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts import selectors as contact_selectors
 from contacts import services as contact_services
+from contacts.forms import CounterpartMergeForm
+from contacts.models import Counterpart
 from tenancy import audit, policy
+from tenancy.history import history_for
+from tenancy.markings import highest_marking
 
-from . import selectors
+from . import merge, selectors
 from .models import Meeting
 from .timeline import counterpart_timeline
 
@@ -19,7 +25,13 @@ from .timeline import counterpart_timeline
 @login_required
 @require_GET
 def counterpart_detail(request, pk):
-    counterpart = contact_selectors.counterpart_detail(request.user, pk)
+    try:
+        counterpart = contact_selectors.counterpart_detail(request.user, pk)
+    except Http404:
+        survivor = contact_selectors.merged_survivor(request.user, pk)
+        if survivor is None:
+            raise
+        return redirect(survivor)
     appointments = contact_selectors.counterpart_appointments(request.user, counterpart)
     timeline = counterpart_timeline(request.user, counterpart, request.GET.get("page"))
     context = {
@@ -28,12 +40,55 @@ def counterpart_detail(request, pk):
         "timeline": timeline,
         "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
         "can_change": policy.can(request.user, "change", counterpart),
+        "can_merge": policy.can(request.user, "merge", counterpart),
+        "history": history_for(request.user, counterpart),
         "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
         "today": contact_services.post_today(counterpart.post),
         "page_marking": contact_selectors.page_marking(counterpart, counterpart.organization, timeline),
     }
     audit.viewed(request, counterpart)
     return render(request, "contacts/counterpart_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def counterpart_merge(request, pk):
+    """Merge another record of the same person into this one: pick it (?with=<id>, found by name
+    with ?q=), choose each differing field side by side, confirm."""
+    counterpart = policy.get_visible_or_404(request.user, Counterpart, pk=pk)
+    policy.require(request.user, "merge", counterpart, request=request)
+    other_id = request.POST.get("with") or request.GET.get("with")
+    if not (other_id or "").isdigit():
+        query = request.GET.get("q", "").strip()[:100]
+        context = {
+            "counterpart": counterpart,
+            "q": query,
+            "choices": contact_selectors.merge_choices(request.user, counterpart, query),
+            "page_marking": counterpart.marking,
+        }
+        status = 400 if request.method == "POST" else 200  # a merge posted without the other record
+        return render(request, "contacts/counterpart_merge_pick.html", context, status=status)
+    other = policy.get_visible_or_404(
+        request.user, Counterpart.objects.filter(post_id=counterpart.post_id), pk=other_id
+    )
+    policy.require(request.user, "merge", other, request=request)
+    form = CounterpartMergeForm(request.POST or None, survivor=counterpart, other=other, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survivor = merge.counterpart_merge(survivor=counterpart, merged=other, by=request.user, take=form.taken())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect(survivor)
+    context = {
+        "counterpart": counterpart,
+        "other": other,
+        "form": form,
+        "page_marking": highest_marking([counterpart.marking, other.marking]),
+    }
+    return render(
+        request, "contacts/counterpart_merge.html", context, status=400 if form.is_bound and form.errors else 200
+    )
 
 
 @login_required

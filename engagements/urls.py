@@ -4,6 +4,7 @@ from . import contact_pages, views
 
 urlpatterns = [
     path("counterparts/<int:pk>/", contact_pages.counterpart_detail, name="counterpart_detail"),
+    path("counterparts/<int:pk>/merge/", contact_pages.counterpart_merge, name="counterpart_merge"),
     path("organizations/<int:pk>/", contact_pages.organization_detail, name="organization_detail"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),

@@ -296,8 +296,9 @@ def _owns(user, obj) -> bool:
 def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -> bool:
     """May this user do `action` to `obj` (or, for `add`, to a new `model` at `post`)?
 
-    Actions: view, add, change, delete, grant, release, widen, view_restricted_notes,
-    view_audit, manage_users; for cables also correct, request_clearance and clear. `obj` must already be visible for anything but `add`.
+    Actions: view, add, change, delete, grant, merge, release, widen, view_restricted_notes,
+    view_audit, manage_users; for cables also correct, request_clearance and clear. `obj` must
+    already be visible for anything but `add`.
     """
     if obj is not None:
         model = type(obj)
@@ -342,6 +343,11 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
         return can(user, "change", parent) if parent is not None else role in CONTENT_WRITERS
     if action == "grant":
         return obj is not None and obj.channel == Channel.RESTRICTED and (role == Role.CHIEF or _owns(user, obj))
+    if action == "merge":
+        # Two records of one person become one: the chief, or the attaché who keeps the record.
+        return label == "contacts.counterpart" and (
+            role == Role.CHIEF or (role in CONTENT_WRITERS and _owns(user, obj))
+        )
     if action in {"add", "change", "delete"}:
         writers = ACTION_ITEM_WRITERS if label == "engagements.actionitem" else CONTENT_WRITERS
         if role not in writers:
@@ -359,7 +365,7 @@ def denial_message(action: str, obj: Model | None = None, model=None) -> str:
         return "Your role does not allow this action."
     if action == "add":
         return f"You may not add {model._meta.verbose_name_plural} at this post."
-    if action in {"change", "delete", "grant", "release", "correct", "clear"}:
+    if action in {"change", "delete", "grant", "release", "merge", "correct", "clear"}:
         return f"You may not {action} this {model._meta.verbose_name}."
     if action == "request_clearance":
         return f"You may not ask for clearances on this {model._meta.verbose_name}."

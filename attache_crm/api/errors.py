@@ -31,6 +31,11 @@ class Conflict(exceptions.APIException):
     default_detail = "The request conflicts with the current state of the record."
     default_code = "conflict"
 
+    def __init__(self, detail=None, code=None, *, extra: dict | None = None):
+        super().__init__(detail, code)
+        # More members of the error body, e.g. the `candidates` of a suspected duplicate.
+        self.extra = extra or {}
+
 
 class PreconditionFailed(exceptions.APIException):
     status_code = status.HTTP_412_PRECONDITION_FAILED
@@ -148,6 +153,7 @@ def api_exception_handler(exc, context):
             fields, message = {}, str(detail)
         code = detail.code if hasattr(detail, "code") else getattr(exc, "default_code", "error")
         response.data = error_body(response.status_code, code or "error", message, fields)
+        response.data.update(getattr(exc, "extra", {}))
     return response
 
 

@@ -38,6 +38,21 @@ ERROR_COMPONENT = {
                 },
             },
         },
+        "candidates": {
+            "type": "array",
+            "description": "409 `duplicate` only: the records this one may duplicate, with the reasons; "
+            "send the write again with `confirm_duplicate: true` if it is someone else.",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "id": {"type": "integer"},
+                    "display_name": {"type": "string"},
+                    "url": {"type": "string"},
+                    "reasons": {"type": "array", "items": {"type": "string"}},
+                },
+                "required": ["id", "display_name", "url", "reasons"],
+            },
+        },
     },
     "required": ["status", "code", "detail", "fields"],
 }
@@ -48,7 +63,8 @@ DESCRIPTIONS = {
     "401": "No credentials, or an invalid, expired or revoked token.",
     "403": "Not allowed for your role, or a session write without the CSRF token: nothing was changed.",
     "404": "No such record, or one you may not see; or a page past the end.",
-    "409": "The change conflicts with the record's current state (e.g. a concurrent write): nothing was changed.",
+    "409": "The change conflicts with the record's current state (e.g. a concurrent write), or the counterpart "
+    "may already be on record (code `duplicate`, with `candidates`): nothing was changed.",
     "412": "If-Match does not match the record's current ETag: it changed since you read it; nothing was changed.",
     "415": "The body is not JSON.",
     "428": "If-Match is missing: send the ETag you read.",

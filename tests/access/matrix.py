@@ -89,6 +89,17 @@ GRANT = derive(
         else None
     ),
 )
+# Merging two records of one person: the chief, or the attaché who keeps the record.
+MERGE = derive(
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: OK if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
+)
+MERGE_POST = derive(  # an empty POST names no record to merge: past authorization, 400
+    READ,
+    RECORD_VARIANTS,
+    lambda role, variant: BAD if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
+)
 GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
 # A contact report drafted from a meeting: attachés and the chief; never from restricted material.
 CONTACT_REPORT = derive(
@@ -284,6 +295,13 @@ ROWS: list[Row] = [
     Row("counterpart_detail", READ, "counterpart"),
     Row("counterpart_edit", WRITE, "counterpart"),
     Row("counterpart_edit", WRITE_POST, "counterpart", "POST"),
+    Row("counterpart_import", CREATE),
+    Row("counterpart_import", CREATE_POST, method="POST"),
+    Row("counterpart_export", EVERY_MEMBER, query="as=csv"),
+    Row("counterpart_export", EVERY_MEMBER, query="as=xlsx&q=mk"),
+    Row("counterpart_vcard", READ, "counterpart"),
+    Row("counterpart_merge", MERGE, "counterpart"),
+    Row("counterpart_merge", MERGE_POST, "counterpart", "POST"),
     Row("counterpart_meeting_new", ADD_UNDER, "counterpart"),
     Row("organization_list", EVERY_MEMBER),
     Row("organization_list", EVERY_MEMBER, query="q=mk"),

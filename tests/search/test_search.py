@@ -201,3 +201,26 @@ def test_trigram_comparison_is_costed_for_the_planner(db):
     with connection.cursor() as cursor:
         cursor.execute("SELECT procost FROM pg_proc WHERE proname = 'strict_word_similarity_commutator_op'")
         assert cursor.fetchone()[0] == 100
+
+
+def test_ranked_exact_then_folded_then_phonetic_then_typo(post, diplomat):
+    made = {
+        "exact": CounterpartFactory(post=post, family_name="Kovalenko", given_names="Ivan"),
+        "typo": CounterpartFactory(post=post, family_name="Kovalemko", given_names="Petro"),
+        "phonetic": CounterpartFactory(post=post, family_name="Kavalenko", given_names="Oleh"),
+        "folded": CounterpartFactory(post=post, family_name="Kowalenko", given_names="Jan"),
+    }
+    results = found(diplomat, "Kovalenko")
+    expected = ["exact", "folded", "phonetic", "typo"] if POSTGRES else ["exact", "folded", "phonetic"]
+    assert keys_of(made, results) == expected
+    assert [c.search_rank for c in results] == [0, 2, 4, 16][: len(expected)]
+
+
+def test_particles_join_the_name_they_belong_to(post, diplomat):
+    spaced = CounterpartFactory(post=post, family_name="AL-MANSOURI", given_names="Muhammad")
+    joined = CounterpartFactory(post=post, family_name="Almansouri", given_names="Saeed")
+    # Written as on record: exact first; the other spelling of the article next, by its spelling key.
+    assert found(diplomat, "Al Mansouri") == [spaced, joined]
+    assert found(diplomat, "Almansouri") == [joined, spaced]
+    # The type-ahead finds the spaced name from its start as written.
+    assert found(diplomat, "al mans") == [spaced]
