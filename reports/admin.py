@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from tenancy.admin_access import OperatorOnlyAdmin
 
-from .models import Cable, CableParagraph
+from .models import Cable, CableParagraph, PostReporting
 
 
 class CableParagraphInline(OperatorOnlyAdmin, admin.TabularInline):
@@ -50,3 +50,10 @@ class CableAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
         cable = form.instance
         cable.settle(cable.paragraphs.all())
         cable.save(update_fields=["marking", "channel", "channel_floor", "updated_at"])
+
+
+@admin.register(PostReporting)
+class PostReportingAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
+    """Operators turn a post's weekly follow-ups section on (it is off unless a row says so)."""
+
+    list_display = ["post", "weekly_follow_ups"]

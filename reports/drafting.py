@@ -46,6 +46,8 @@ class DraftParagraph:
     channel: str = Channel.POST
     heading: str = ""
     block: str = ParagraphBlock.TEXT
+    # The records it was written from, e.g. "meeting:12": how a redraft recognises it.
+    source: str = ""
 
     def as_fields(self) -> dict:
         return {
@@ -54,6 +56,7 @@ class DraftParagraph:
             "channel": self.channel,
             "heading": self.heading,
             "block": self.block,
+            "source": self.source,
         }
 
 
@@ -149,21 +152,26 @@ def _counterpart_channels(meeting) -> list[str]:
     return [p.counterpart.channel for p in meeting.participants.all() if p.counterpart.channel != Channel.RESTRICTED]
 
 
+def _where(meeting) -> str:
+    """ " at <location>" — a phone call or a meeting with no location says nowhere."""
+    location = clean_text(meeting.location)
+    if not location or meeting.kind == MeetingKind.PHONE_VTC:
+        return ""
+    return f" at {location}"
+
+
 def meeting_sentence(meeting, tz, *, future: bool = False) -> str:
+    """What happened, with whom, when and where. Never the meeting's title: it is a label for the
+    office's own lists ("Working group: …"), not a place or an event name Washington knows."""
     day = day_month(meeting.starts_at.astimezone(tz).date())
     people = _join(_people(meeting))
-    title = clean_text(meeting.title)
     if not people:
-        return f"DATT {'will attend' if future else 'attended'} {title} on {day}."
+        event = meeting.get_kind_display().lower()
+        return f"DATT {'will attend' if future else 'attended'} a {event} on {day}{_where(meeting)}."
     verb = {MeetingKind.PHONE_VTC: "will speak by phone/VTC with" if future else "spoke by phone/VTC with"}.get(
         meeting.kind, "will meet" if future else "met"
     )
-    where = (
-        f" at {title}"
-        if meeting.kind in {MeetingKind.WORKING_GROUP, MeetingKind.CONFERENCE, MeetingKind.SOCIAL}
-        else ""
-    )
-    return f"DATT {verb} {people} on {day}{where}."
+    return f"DATT {verb} {people} on {day}{_where(meeting)}."
 
 
 def meeting_paragraph(meeting, tz, heading: str = HEADING_ENGAGEMENTS) -> DraftParagraph:
@@ -171,7 +179,7 @@ def meeting_paragraph(meeting, tz, heading: str = HEADING_ENGAGEMENTS) -> DraftP
         t for t in [meeting_sentence(meeting, tz), _sentence(meeting.summary), _sentence(meeting.outcome)] if t
     )
     marking, channel = _sources_mark([meeting], _counterpart_channels(meeting))
-    return DraftParagraph(text=text, marking=marking, channel=channel, heading=heading)
+    return DraftParagraph(text=text, marking=marking, channel=channel, heading=heading, source=f"meeting:{meeting.pk}")
 
 
 def agreement_paragraph(agreement, changes) -> DraftParagraph:
@@ -189,7 +197,9 @@ def agreement_paragraph(agreement, changes) -> DraftParagraph:
     if notes:
         text += " " + " ".join(notes)
     marking, channel = _sources_mark([agreement])
-    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_AGREEMENTS)
+    return DraftParagraph(
+        text=text, marking=marking, channel=channel, heading=HEADING_AGREEMENTS, source=f"agreement:{agreement.pk}"
+    )
 
 
 def _exercise_label(exercise) -> str:
@@ -204,34 +214,50 @@ def exercise_change_paragraph(exercise, changes) -> DraftParagraph:
     ]
     text = f"{_exercise_label(exercise)} " + "; then ".join(steps) + "."
     marking, channel = _sources_mark([exercise])
-    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_EXERCISES)
+    return DraftParagraph(
+        text=text, marking=marking, channel=channel, heading=HEADING_EXERCISES, source=f"exercise:{exercise.pk}"
+    )
 
 
 def upcoming_exercise_paragraph(exercise) -> DraftParagraph:
     text = f"Look-ahead: {_exercise_label(exercise)} starts on {day_month(exercise.starts_on)}; planning is at the {exercise.get_phase_display().lower()} stage."
     marking, channel = _sources_mark([exercise])
-    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_EXERCISES)
+    return DraftParagraph(
+        text=text, marking=marking, channel=channel, heading=HEADING_EXERCISES, source=f"look-ahead:{exercise.pk}"
+    )
 
 
 def upcoming_meetings_paragraph(meetings, tz) -> DraftParagraph:
     text = "Next week: " + " ".join(meeting_sentence(m, tz, future=True) for m in meetings)
     extra = [c for m in meetings for c in _counterpart_channels(m)]
     marking, channel = _sources_mark(meetings, extra)
-    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_EXERCISES)
+    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_EXERCISES, source="next-week")
 
 
-OVERDUE_LISTED = 5
+FOLLOW_UPS_LISTED = 5
 
 
-def overdue_paragraph(actions) -> DraftParagraph:
-    # The longest overdue are named; the rest are counted, so a backlog does not swamp the cable.
-    listed = actions[:OVERDUE_LISTED]
-    items = "; ".join(f"{clean_text(a.description)} (due {day_month_year(a.due_on)})" for a in listed)
+def _follow_up_state(action, period: Period) -> str:
+    """As it stood at the cutoff: done, still due, or overdue since the day after it was due."""
+    if action.completed_at is not None and action.completed_at <= period.window_end:
+        return "done"
+    if action.due_on >= period.end:
+        return "due"
+    return f"overdue since {day_month(action.due_on + dt.timedelta(days=1))}"
+
+
+def follow_ups_paragraph(actions, period: Period) -> DraftParagraph:
+    """The week's follow-ups: due in it, or become overdue in it; the first few named, the rest counted."""
+    listed = actions[:FOLLOW_UPS_LISTED]
+    items = "; ".join(
+        f"{clean_text(a.description).rstrip('.')} (due {day_month(a.due_on)}, {_follow_up_state(a, period)})"
+        for a in listed
+    )
     more = f"; and {len(actions) - len(listed)} more" if len(actions) > len(listed) else ""
     verb = "was" if len(actions) == 1 else "were"
-    text = f"{_plural(len(actions), 'follow-up action')} {verb} overdue at the cutoff: {items}{more}."
+    text = f"{_plural(len(actions), 'follow-up action')} {verb} due or became overdue this week: {items}{more}."
     marking, channel = _sources_mark(listed)
-    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_FOLLOW_UPS)
+    return DraftParagraph(text=text, marking=marking, channel=channel, heading=HEADING_FOLLOW_UPS, source="follow-ups")
 
 
 def clearances_paragraph(week) -> DraftParagraph:
@@ -255,7 +281,9 @@ def clearances_paragraph(week) -> DraftParagraph:
     if week.denied:
         parts.append(f"{_plural(len(week.denied), 'request')} denied: {listed(week.denied)}.")
     marking, channel = _sources_mark(week.records)
-    return DraftParagraph(text=" ".join(parts), marking=marking, channel=channel, heading=HEADING_CLEARANCES)
+    return DraftParagraph(
+        text=" ".join(parts), marking=marking, channel=channel, heading=HEADING_CLEARANCES, source="clearances"
+    )
 
 
 def _most_senior(meetings) -> str:
@@ -277,7 +305,7 @@ def _tags(post, *kinds: str) -> str:
 
 
 def comment_paragraph() -> DraftParagraph:
-    return DraftParagraph(text=COMMENT_PLACEHOLDER, block=ParagraphBlock.COMMENT)
+    return DraftParagraph(text=COMMENT_PLACEHOLDER, block=ParagraphBlock.COMMENT, source="comment")
 
 
 # ---------------------------------------------------------------- weekly summary
@@ -290,55 +318,93 @@ def _grouped(changes, key):
     return list(groups.values())
 
 
-def weekly_summary(post, period: Period, sources: WeeklySources) -> Draft:
-    """The weekly summary of one post for one reporting week."""
-    tz = post.tzinfo
-    body: list[DraftParagraph] = []
-    body += [meeting_paragraph(m, tz) for m in sources.meetings]
-    agreements = _grouped(sources.agreement_changes, "agreement")
-    body += [agreement_paragraph(a, changes) for a, changes in agreements]
-    exercises = _grouped(sources.exercise_changes, "exercise")
-    body += [exercise_change_paragraph(e, changes) for e, changes in exercises]
-    body += [upcoming_exercise_paragraph(e) for e in sources.upcoming_exercises]
-    if sources.upcoming_meetings:
-        body.append(upcoming_meetings_paragraph(sources.upcoming_meetings, tz))
-    if sources.overdue_actions:
-        body.append(overdue_paragraph(sources.overdue_actions))
-    if sources.clearances:
-        body.append(clearances_paragraph(sources.clearances))
+@dataclass
+class Section:
+    """What one section of a weekly summary contributes: its paragraphs, its sentences of the
+    SUMMARY paragraph and the subject tags of what it reports."""
 
-    summary = []
+    paragraphs: list[DraftParagraph] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+    tags: set[str] = field(default_factory=set)
+
+
+def engagements_section(post, period: Period, sources: WeeklySources) -> Section:
+    section = Section(paragraphs=[meeting_paragraph(m, post.tzinfo) for m in sources.meetings])
     if sources.meetings:
         engagements = f"DATT conducted {_plural(len(sources.meetings), 'engagement')} with host-nation counterparts"
         senior = _most_senior(sources.meetings)
-        summary.append(f"{engagements}; the most senior was {senior}." if senior else f"{engagements}.")
+        section.summary.append(f"{engagements}; the most senior was {senior}." if senior else f"{engagements}.")
+        section.tags.add(TAG_ENGAGEMENTS)
     else:
-        summary.append("DATT recorded no engagements with host-nation counterparts this week.")
+        section.summary.append("DATT recorded no engagements with host-nation counterparts this week.")
+    return section
+
+
+def agreements_section(post, period: Period, sources: WeeklySources) -> Section:
+    agreements = _grouped(sources.agreement_changes, "agreement")
+    section = Section(paragraphs=[agreement_paragraph(a, changes) for a, changes in agreements])
     if agreements:
-        summary.append(f"{_plural(len(agreements), 'agreement')} changed status.")
+        section.summary.append(f"{_plural(len(agreements), 'agreement')} changed status.")
+        section.tags.add(TAG_ARRANGEMENTS)
+    if any(a.kind == AgreementKind.LOA for a, _ in agreements):
+        section.tags.add(TAG_SALES)
+    return section
+
+
+def exercises_section(post, period: Period, sources: WeeklySources) -> Section:
+    exercises = _grouped(sources.exercise_changes, "exercise")
+    section = Section(paragraphs=[exercise_change_paragraph(e, changes) for e, changes in exercises])
+    section.paragraphs += [upcoming_exercise_paragraph(e) for e in sources.upcoming_exercises]
+    if sources.upcoming_meetings:
+        section.paragraphs.append(upcoming_meetings_paragraph(sources.upcoming_meetings, post.tzinfo))
+        section.tags.add(TAG_ENGAGEMENTS)
     if exercises:
-        summary.append(f"{_plural(len(exercises), 'exercise')} moved to a new planning phase.")
+        section.summary.append(f"{_plural(len(exercises), 'exercise')} moved to a new planning phase.")
     if sources.upcoming_exercises:
         count = len(sources.upcoming_exercises)
-        summary.append(f"{_plural(count, 'exercise')} {'starts' if count == 1 else 'start'} within 30 days.")
-    if sources.overdue_actions:
-        count = len(sources.overdue_actions)
-        summary.append(f"{_plural(count, 'follow-up action')} {'is' if count == 1 else 'are'} overdue.")
+        section.summary.append(f"{_plural(count, 'exercise')} {'starts' if count == 1 else 'start'} within 30 days.")
+    if exercises or sources.upcoming_exercises:
+        section.tags.add(TAG_OPERATIONS)
+    return section
+
+
+def follow_ups_section(post, period: Period, sources: WeeklySources) -> Section:
+    """Empty unless the post reports follow-ups (the selector reads them only then)."""
+    if not sources.follow_ups:
+        return Section()
+    count = len(sources.follow_ups)
+    return Section(
+        paragraphs=[follow_ups_paragraph(sources.follow_ups, period)],
+        summary=[
+            f"{_plural(count, 'follow-up action')} {'was' if count == 1 else 'were'} due or became overdue this week."
+        ],
+    )
+
+
+def clearances_section(post, period: Period, sources: WeeklySources) -> Section:
+    """Diplomatic clearances answered in the week, and those pending past the host nation's lead time."""
+    if not sources.clearances:
+        return Section()
+    return Section(paragraphs=[clearances_paragraph(sources.clearances)])
+
+
+# The weekly summary's sections in the order of the cable; a new section is one more builder here.
+WEEKLY_SECTIONS = [engagements_section, agreements_section, exercises_section, follow_ups_section, clearances_section]
+
+
+def weekly_summary(post, period: Period, sources: WeeklySources) -> Draft:
+    """The weekly summary of one post for one reporting week: SUMMARY, each section, COMMENT."""
+    sections = [build(post, period, sources) for build in WEEKLY_SECTIONS]
+    body = [p for section in sections for p in section.paragraphs]
     # The summary speaks of every source, so it is as sensitive as the most sensitive of them.
     summary_paragraph = DraftParagraph(
-        text=" ".join(summary),
+        text=" ".join(sentence for section in sections for sentence in section.summary),
         marking=highest_marking(p.marking for p in body),
         channel=narrowest_channel(p.channel for p in body),
         block=ParagraphBlock.SUMMARY,
+        source="summary",
     )
-    has_sales = any(a.kind == AgreementKind.LOA for a, _ in agreements)
-    tags = _tags(
-        post,
-        TAG_ENGAGEMENTS if sources.meetings or sources.upcoming_meetings else "",
-        TAG_ARRANGEMENTS if agreements else "",
-        TAG_SALES if has_sales else "",
-        TAG_OPERATIONS if exercises or sources.upcoming_exercises else "",
-    )
+    tags = _tags(post, *sorted(set().union(*(section.tags for section in sections))))
     subject = f"{country_name(post)}: DAO WEEKLY SUMMARY, {date_range(period.start, period.end).upper()}"
     return Draft(subject=subject, tags=tags, paragraphs=[summary_paragraph, *body, comment_paragraph()])
 
@@ -351,24 +417,32 @@ def contact_report(post, meeting, follow_ups) -> Draft:
     tz = post.tzinfo
     day = meeting.starts_at.astimezone(tz).date()
     marking, channel = _sources_mark([meeting], _counterpart_channels(meeting))
-    location = f" in {clean_text(meeting.location)}" if clean_text(meeting.location) else ""
-    headline = meeting_sentence(meeting, tz)[:-1] + f"{location}."
+    headline = meeting_sentence(meeting, tz)
     paragraphs = [
         DraftParagraph(
             text=" ".join(t for t in [headline, _sentence(meeting.outcome)] if t),
             marking=marking,
             channel=channel,
             block=ParagraphBlock.SUMMARY,
+            source="summary",
         )
     ]
     people = _people(meeting)
     if people:
         paragraphs.append(
-            DraftParagraph(text=_sentence("; ".join(people)), marking=marking, channel=channel, heading="PARTICIPANTS")
+            DraftParagraph(
+                text=_sentence("; ".join(people)),
+                marking=marking,
+                channel=channel,
+                heading="PARTICIPANTS",
+                source="participants",
+            )
         )
     discussion = " ".join(t for t in [_sentence(meeting.objectives), _sentence(meeting.summary)] if t)
     if discussion:
-        paragraphs.append(DraftParagraph(text=discussion, marking=marking, channel=channel, heading="DISCUSSION"))
+        paragraphs.append(
+            DraftParagraph(text=discussion, marking=marking, channel=channel, heading="DISCUSSION", source="discussion")
+        )
     if follow_ups:
         text = (
             "Follow-up: "
@@ -379,7 +453,9 @@ def contact_report(post, meeting, follow_ups) -> Draft:
             + "."
         )
         a_marking, a_channel = _sources_mark(follow_ups)
-        paragraphs.append(DraftParagraph(text=text, marking=a_marking, channel=a_channel, heading="FOLLOW-UP"))
+        paragraphs.append(
+            DraftParagraph(text=text, marking=a_marking, channel=a_channel, heading="FOLLOW-UP", source="follow-up")
+        )
     paragraphs.append(comment_paragraph())
 
     participants = list(meeting.participants.all())

@@ -6,9 +6,10 @@ from django.forms import inlineformset_factory
 from attache_crm.forms import RecordForm, SpillGuardMixin
 from tenancy.markings import CHANNEL_RANK, Channel
 
+from . import clearances
 from .models import Cable, CableParagraph
 from .rendering import clean_text, split_tags
-from .services import WIDEN_REASON_MAX
+from .services import EARLY_REASON_MAX, WIDEN_REASON_MAX
 
 # Restricted-channel material never goes into a cable, so it is not offered.
 PARAGRAPH_CHANNELS = [(Channel.POST, Channel.POST.label), (Channel.ATTACHE, Channel.ATTACHE.label)]
@@ -99,3 +100,52 @@ class WidenForm(SpillGuardMixin, forms.Form):
         help_text="Why everyone with a role at the post may read it, although it was drafted from "
         "attaché-channel material. Kept in the audit log.",
     )
+
+
+class ReleaseForm(SpillGuardMixin, forms.Form):
+    """The chief's confirmation; before the week's cutoff it also says why it goes now (audited)."""
+
+    spill_model = Cable
+
+    reason = forms.CharField(
+        max_length=EARLY_REASON_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why release it before the cutoff",
+        help_text="Kept in the audit log.",
+    )
+
+
+class RedraftForm(forms.Form):
+    """Confirms the changes shown: the fingerprint names them, so a change in between is noticed."""
+
+    fingerprint = forms.CharField(max_length=64, widget=forms.HiddenInput)
+
+
+class ClearanceRequestForm(forms.Form):
+    clearers = forms.ModelMultipleChoiceField(
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        label="Ask to clear",
+        error_messages={"required": "Choose at least one colleague."},
+    )
+
+    def __init__(self, *args, cable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["clearers"].queryset = clearances.candidates(cable)
+        self.fields["clearers"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+
+
+class CoordinatorForm(forms.Form):
+    coordinator = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="Attaché who gathers clearances",
+        empty_label="Nobody (the chief asks)",
+    )
+
+    def __init__(self, *args, cable, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["coordinator"].queryset = clearances.coordinators(cable)
+        self.fields["coordinator"].label_from_instance = lambda user: user.get_full_name() or user.get_username()
+        self.fields["coordinator"].initial = cable.clearance_coordinator_id

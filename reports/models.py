@@ -36,6 +36,14 @@ class ParagraphBlock(models.TextChoices):
     COMMENT = "comment", "Comment"
 
 
+class ParagraphOrigin(models.TextChoices):
+    """Who wrote a paragraph: a redraft from the records replaces only what nobody has touched."""
+
+    DRAFTED = "drafted", "Drafted from the records"
+    EDITED = "edited", "Drafted, then edited by a person"
+    WRITTEN = "written", "Written by a person"
+
+
 class CableFrozen(ValidationError):
     """A released cable never changes: a correction is a new cable that refers to it."""
 
@@ -70,6 +78,15 @@ class Cable(Record):
     )
     corrects = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections")
     return_note = models.CharField(max_length=500, blank=True, help_text="Why the chief returned it for edits.")
+    # The first person who drafted, redrafted or edited it; the scheduler's drafts have none until
+    # then, and the scheduler refreshes only a draft that still has none.
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # An attaché the chief names to gather clearances on the chief's behalf.
+    clearance_coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     # The narrowest channel of everything the cable was ever drafted or edited from (paragraphs,
     # subject, participants): raised by drafting and every edit, never lowered except by the
     # chief's audited widening. Removing attaché-channel paragraphs and typing the same text back
@@ -109,6 +126,14 @@ class Cable(Record):
     @property
     def is_released(self) -> bool:
         return self.status == CableStatus.RELEASED
+
+    @property
+    def is_correction(self) -> bool:
+        return self.corrects_id is not None
+
+    @property
+    def touched_by_person(self) -> bool:
+        return self.drafted_by_id is not None
 
     def save(self, *args, **kwargs):
         # The last line of defence under the services and the admin: a stored released cable
@@ -151,6 +176,10 @@ class CableParagraph(SpillGuarded, models.Model):
     # narrowest of its paragraphs, so nobody reads a cable they could not read the sources of.
     channel = models.CharField(max_length=12, choices=Channel.choices, default=Channel.POST)
     text = models.TextField()
+    origin = models.CharField(max_length=8, choices=ParagraphOrigin.choices, default=ParagraphOrigin.DRAFTED)
+    # Which records a drafted paragraph was written from ("meeting:12", "summary", "comment"…):
+    # a redraft matches its new paragraphs to these, so an edited one is kept instead of the new text.
+    source = models.CharField(max_length=40, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -171,9 +200,47 @@ class CableParagraph(SpillGuarded, models.Model):
         if self.channel == Channel.RESTRICTED:
             raise ValidationError({"channel": "Restricted-channel material never goes into a cable."})
 
+    @property
+    def by_person(self) -> bool:
+        return self.origin != ParagraphOrigin.DRAFTED
+
     def _refuse_if_frozen(self):
         if self.cable_id and Cable.objects.filter(pk=self.cable_id, status=CableStatus.RELEASED).exists():
             raise CableFrozen()
+
+
+class Clearance(models.Model):
+    """A colleague asked to clear a draft, and when they did: release is the approval."""
+
+    cable = models.ForeignKey(Cable, on_delete=models.CASCADE, related_name="clearances")
+    clearer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["cable", "clearer"], name="one_clearance_per_cable_and_person")]
+
+    def __str__(self) -> str:
+        return f"{self.clearer} on cable {self.cable_id}"
+
+    @property
+    def is_cleared(self) -> bool:
+        return self.cleared_at is not None
+
+
+class PostReporting(models.Model):
+    """What a post's weekly summary reports beyond its engagements (absent row: the defaults)."""
+
+    post = models.OneToOneField("tenancy.Post", on_delete=models.CASCADE, related_name="reporting")
+    weekly_follow_ups = models.BooleanField(
+        default=False,
+        help_text="Report the follow-ups due, or become overdue, in the reporting week.",
+    )
+
+    def __str__(self) -> str:
+        return f"Reporting of {self.post}"
 
 
 class CableUserObjectPermission(UserObjectPermissionBase):

@@ -10,6 +10,10 @@ on any data. Decisions the design leaves open, written down here:
 - Whitespace inside a paragraph (line breaks typed in a form included) collapses to single
   spaces, and control characters are dropped: a paragraph is one block wrapped at 69 columns.
 - Continuation lines are flush left, except addressee lines, which align under the first one.
+- Who drafted, cleared and approved it stands between the serial and the E.O. line, one
+  `DRAFTED BY:` / `CLEARED:` / `APPROVED BY:` line each (office:initial and surname); a draft shows
+  what is known so far, and the chief's release is the approval.
+- A correction carries `REF: <the original's serial>` under its subject.
 - The text ends with the signature line and one newline.
 """
 
@@ -21,6 +25,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from tenancy import policy
+from tenancy.choices import Role
 from tenancy.markings import PORTION_MARK, Marking, highest_marking
 
 WIDTH = 69
@@ -52,6 +58,10 @@ class Document:
     serial: str = ""  # "BANDAR 000123" once released
     tags: Sequence[str] = ()
     paragraphs: Sequence[Paragraph] = field(default_factory=tuple)
+    ref: str = ""  # the serial a correction corrects
+    drafted_by: str = ""  # "DAO:JSMITH"
+    cleared_by: Sequence[str] = ()
+    approved_by: str = ""
 
     @property
     def marking(self) -> str:
@@ -116,9 +126,14 @@ def render(doc: Document) -> str:
     if caption:
         lines.append(caption)
     lines.append("")
+    clearance = clearance_lines(doc)
+    if clearance:
+        lines += clearance + [""]
     lines.append("E.O. 13526: N/A")
     lines += _wrap("TAGS: " + ", ".join(t for t in (clean_text(t).upper() for t in doc.tags) if t))
     lines += _wrap("SUBJECT: " + clean_text(doc.subject).upper())
+    if clean_text(doc.ref):
+        lines += _wrap("REF: " + clean_text(doc.ref).upper())
     previous_heading = ""
     for number, paragraph in enumerate(doc.paragraphs, start=1):
         lines.append("")
@@ -132,9 +147,34 @@ def render(doc: Document) -> str:
     return "\n".join(lines) + "\n"
 
 
+def clearance_lines(doc: Document) -> list[str]:
+    """DRAFTED BY / CLEARED / APPROVED BY, the clearers aligned under the first."""
+    lines: list[str] = []
+    if clean_text(doc.drafted_by):
+        lines += _wrap(clean_text(doc.drafted_by).upper(), first="DRAFTED BY: ", rest=" " * 12)
+    for i, name in enumerate(n for n in (clean_text(n).upper() for n in doc.cleared_by) if n):
+        lines += _wrap(name, first="CLEARED: " if i == 0 else " " * 9, rest=" " * 9)
+    if clean_text(doc.approved_by):
+        lines += _wrap(clean_text(doc.approved_by).upper(), first="APPROVED BY: ", rest=" " * 13)
+    return lines
+
+
+def officer(user, office: str) -> str:
+    """'DAO:JSMITH': the office, then the initial of the given name and the surname."""
+    if user is None:
+        return ""
+    surname = clean_text(user.last_name) or user.get_username()
+    initial = clean_text(user.first_name)[:1]
+    return f"{office}:{initial}{surname}".replace(" ", "").upper()
+
+
 def split_tags(value: str) -> list[str]:
     """'marr, PREL,,bn' -> ['MARR', 'PREL', 'BN']"""
     return [t for t in (clean_text(t).upper() for t in value.split(",")) if t]
+
+
+def _office(user, post) -> str:
+    return "DATT" if policy.role_at(user, post) == Role.CHIEF else "DAO"
 
 
 def document_for(cable, paragraphs=None) -> Document:
@@ -142,7 +182,13 @@ def document_for(cable, paragraphs=None) -> Document:
     post = cable.post
     if paragraphs is None:
         paragraphs = cable.paragraphs.all()
+    drafter = cable.drafted_by or (cable.released_by if cable.is_released else None)
+    cleared = [c.clearer for c in cable.clearances.all() if c.is_cleared]
     return Document(
+        ref=cable.corrects.serial if cable.corrects_id else "",
+        drafted_by=officer(drafter, _office(drafter, post)) if drafter else "",
+        cleared_by=[officer(user, _office(user, post)) for user in cleared],
+        approved_by=officer(cable.released_by, "DATT") if cable.is_released else "",
         precedence=cable.precedence,
         dtg_at=cable.released_at or cable.drafted_at,
         cable_from=post.cable_from,

@@ -20,7 +20,7 @@ from engagements.models import (
 from office.weekly import ClearanceWeek, clearance_week
 from tenancy import policy
 
-from .models import Cable, CableKind, CableStatus
+from .models import Cable, CableKind, CableStatus, PostReporting
 from .weeks import Period
 
 LOOK_AHEAD_DAYS = 30
@@ -36,7 +36,7 @@ class WeeklySources:
     exercise_changes: list = field(default_factory=list)
     upcoming_exercises: list = field(default_factory=list)
     upcoming_meetings: list = field(default_factory=list)
-    overdue_actions: list = field(default_factory=list)
+    follow_ups: list = field(default_factory=list)
     clearances: ClearanceWeek = field(default_factory=ClearanceWeek)
 
 
@@ -90,14 +90,25 @@ def weekly_sources(*, post, period: Period) -> WeeklySources:
             .prefetch_related(participants_prefetch())
             .order_by("starts_at", "id")
         ),
-        # Open at the cutoff: still open now, or closed only after the cutoff.
-        overdue_actions=list(
-            policy.reportable(ActionItem, post)
-            .filter(due_on__lt=period.end)
-            .filter(Q(status=ActionStatus.OPEN) | Q(completed_at__gt=period.window_end))
-            .order_by("due_on", "id")
-        ),
         clearances=clearance_week(post, since=period.date_after, until=period.end),
+        follow_ups=week_follow_ups(post=post, period=period) if reports_follow_ups(post) else [],
+    )
+
+
+def reports_follow_ups(post) -> bool:
+    """Whether the post's weekly summary reports follow-ups (off unless the post turned it on)."""
+    return PostReporting.objects.filter(post=post, weekly_follow_ups=True).exists()
+
+
+def week_follow_ups(*, post, period: Period) -> list:
+    """Follow-ups due in the reporting week, or become overdue in it (due the day before it began):
+    what happened this week, not the office's whole backlog of to-dos."""
+    return list(
+        policy.reportable(ActionItem, post)
+        .filter(due_on__gte=period.date_after - dt.timedelta(days=1), due_on__lte=period.end)
+        .exclude(status=ActionStatus.DROPPED)
+        .filter(Q(completed_at__isnull=True) | Q(completed_at__gt=period.window_start))
+        .order_by("due_on", "id")
     )
 
 
@@ -148,3 +159,8 @@ def cable_with_paragraphs(user, pk) -> Cable:
     return policy.get_visible_or_404(
         user, Cable.objects.select_related("post", "released_by").prefetch_related("paragraphs"), pk=pk
     )
+
+
+def corrections_of(user, cable: Cable) -> list[Cable]:
+    """The corrections of a cable that this user may see, oldest first."""
+    return list(policy.visible(user, Cable).filter(corrects=cable).order_by("id"))

@@ -24,16 +24,18 @@ RETRY = {"autoretry_for": TRANSIENT, "retry_backoff": True, "retry_backoff_max":
 
 @shared_task(time_limit=120, soft_time_limit=100, **RETRY)
 def weekly_summary_draft(post_id: int, period_start: str) -> int:
-    """Draft the weekly summary of one post for one week; a no-op if it exists."""
+    """Draft the weekly summary of one post for one week; if it exists, refresh it only while no
+    person has touched it."""
     post = Post.objects.get(pk=post_id)
     return services.weekly_summary_draft(post=post, period_start=dt.date.fromisoformat(period_start)).pk
 
 
 @shared_task(time_limit=300, soft_time_limit=270, **RETRY)
 def weekly_summary_sweep() -> int:
-    """Hourly: enqueue every weekly summary that is due and missing (missed weeks included)."""
+    """Hourly: enqueue every weekly summary that is due and missing (missed weeks included), and the
+    refresh of every draft no person has touched yet (the same task: it redrafts only those)."""
     due = services.weekly_summaries_due()
-    for post_id, period_start in due:
+    for post_id, period_start in due + services.weekly_summaries_to_refresh():
         weekly_summary_draft.delay_on_commit(post_id, period_start.isoformat())
     # Only once every due draft is enqueued: an exception above leaves the last success as it was.
     heartbeats.record(heartbeats.WEEKLY_SWEEP)

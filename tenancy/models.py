@@ -100,6 +100,9 @@ class AuditAction(models.TextChoices):
     REACTIVATE = "reactivate", "Account reactivated"
     # A cable's channel floor widened by the chief (reports.services).
     WIDEN = "widen", "Channel widened"
+    # Redrafting a cable from the records, and its clearance chain (reports.services, reports.clearances).
+    REDRAFT = "redraft", "Redrafted"
+    CLEARANCE = "clearance", "Clearance"
 
 
 class AuditOutcome(models.TextChoices):

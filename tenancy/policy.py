@@ -304,8 +304,10 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
     """May this user do `action` to `obj` (or, for `add`, to a new `model` at `post`)?
 
     Actions: view, add, change, delete, grant, merge, release, widen, view_restricted_notes,
-    view_content (a post's records as a whole, e.g. the handover pack), view_audit, manage_users.
-    `obj` must already be visible for anything but `add`.
+    Actions: view, add, change, delete, grant, merge, release, widen, view_restricted_notes,
+    view_content (a post's records as a whole, e.g. the handover pack), view_audit, manage_users;
+    for cables also correct, request_clearance and clear. `obj` must already be visible for
+    anything but `add`.
     """
     if obj is not None:
         model = type(obj)
@@ -331,6 +333,20 @@ def can(user, action: str, obj: Model | None = None, *, model=None, post=None) -
         if action in {"release", "widen"}:
             # Widening a cable's channel past its sources is the chief's decision, like release.
             return role in CABLE_RELEASERS and obj is not None and not obj.is_released
+        if action == "correct":
+            # A released cable is corrected by a new one, drafted by those who draft cables.
+            return role in CABLE_EDITORS and obj is not None and obj.is_released
+        if action == "request_clearance":
+            # The chief, or the attaché the chief named to gather the clearances of this draft.
+            coordinator = obj is not None and obj.clearance_coordinator_id == user.pk
+            return obj is not None and not obj.is_released and (role in CABLE_RELEASERS or coordinator)
+        if action == "clear":
+            return (
+                role in CABLE_EDITORS
+                and obj is not None
+                and not obj.is_released
+                and obj.clearances.filter(clearer=user, cleared_at__isnull=True).exists()
+            )
         return False
     if label in CHILD_MODELS:
         parent_field, _ = CHILD_MODELS[label]
@@ -360,8 +376,10 @@ def denial_message(action: str, obj: Model | None = None, model=None) -> str:
         return "Your role does not allow this action."
     if action == "add":
         return f"You may not add {model._meta.verbose_name_plural} at this post."
-    if action in {"change", "delete", "grant", "release", "merge"}:
+    if action in {"change", "delete", "grant", "release", "merge", "correct", "clear"}:
         return f"You may not {action} this {model._meta.verbose_name}."
+    if action == "request_clearance":
+        return f"You may not ask for clearances on this {model._meta.verbose_name}."
     return "Your role does not allow this action."
 
 

@@ -120,6 +120,20 @@ CABLE_RELEASE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role
 # Widening a draft past the channel of its sources: the chief only, with a reason.
 CABLE_WIDEN = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: OK if role == "chief" and v == "draft" else None)
 CABLE_WIDEN_POST = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: BAD if role == "chief" and v == "draft" else None)
+# The release confirmation page: the chief, on a draft.
+CABLE_RELEASE_PAGE = derive(
+    READ_CABLE, CABLE_VARIANTS, lambda role, v: OK if role == "chief" and v == "draft" else None
+)
+# A released cable is corrected by a new draft: those who draft cables, on a released one.
+CABLE_CORRECT = derive(
+    READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role in ("attache", "chief") and v != "draft" else None
+)
+# Asking colleagues to clear: the chief (or the attaché named as coordinator: none in the world).
+CABLE_CLEARANCE_REQUEST = derive(
+    READ_CABLE, CABLE_VARIANTS, lambda role, v: BAD if role == "chief" and v == "draft" else None
+)
+# Clearing: only someone asked to clear (nobody is, in the world).
+CABLE_CLEAR = derive(READ_CABLE, CABLE_VARIANTS, lambda role, v: None)
 CABLE_RESUBMIT = derive(
     READ_CABLE, CABLE_VARIANTS, lambda role, v: FOUND if role in ("attache", "chief") and v == "draft" else None
 )
@@ -371,7 +385,14 @@ ROWS: list[Row] = [
     Row("cable_print", READ_CABLE, "cable"),
     Row("cable_edit", CABLE_EDIT, "cable"),
     Row("cable_edit", CABLE_EDIT_POST, "cable", "POST"),
+    Row("cable_release", CABLE_RELEASE_PAGE, "cable"),
     Row("cable_release", CABLE_RELEASE, "cable", "POST"),
+    Row("cable_redraft", CABLE_EDIT, "cable"),
+    Row("cable_redraft", CABLE_EDIT_POST, "cable", "POST"),  # no fingerprint: the preview again, 400
+    Row("cable_correct", CABLE_CORRECT, "cable", "POST"),
+    Row("cable_clearance_request", CABLE_CLEARANCE_REQUEST, "cable", "POST"),
+    Row("cable_clear", CABLE_CLEAR, "cable", "POST"),
+    Row("cable_coordinator", CABLE_RELEASE, "cable", "POST"),  # no coordinator named: nobody, saved
     Row("cable_return", CABLE_RELEASE, "cable", "POST"),
     Row("cable_resubmit", CABLE_RESUBMIT, "cable", "POST"),
     Row("cable_widen", CABLE_WIDEN, "cable"),
@@ -443,6 +464,12 @@ ROWS: list[Row] = [
     Row("api-cable-resubmit", api(CABLE_RESUBMIT), "cable", "POST"),
     Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
     Row("api-handover-pack-list", api(CONTENT)),
+    Row("api-cable-redraft", api(CABLE_EDIT_POST), "cable", "POST"),
+    Row("api-cable-redraft-preview", api(CABLE_EDIT), "cable"),
+    Row("api-cable-correct", api(CABLE_CORRECT), "cable", "POST"),
+    Row("api-cable-request-clearance", api(CABLE_CLEARANCE_REQUEST), "cable", "POST"),
+    Row("api-cable-clear", api(CABLE_CLEAR), "cable", "POST"),
+    Row("api-cable-coordinator", api(CABLE_RELEASE), "cable", "POST"),
 ]
 
 # URL names deliberately outside the matrix, with the reason and where they are tested.

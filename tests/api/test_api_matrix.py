@@ -20,6 +20,10 @@ from django.urls import reverse
 from tests.access import matrix
 from tests.access.matrix import (
     BAD,
+    CABLE_CLEAR,
+    CABLE_CLEARANCE_REQUEST,
+    CABLE_CORRECT,
+    CABLE_EDIT,
     CABLE_EDIT_POST,
     CABLE_RELEASE,
     CABLE_RESUBMIT,
@@ -95,6 +99,9 @@ for resource in RECORD_RESOURCES:
                 headers=ANY_VERSION,
             ),
         ]
+CABLE_CORRECT_BAD = derive(
+    READ_CABLE, matrix.CABLE_VARIANTS, lambda role, v: BAD if role in ("attache", "chief") and v != "draft" else None
+)
 API_ROWS += [
     Row("api-cable-list", api(EVERY_MEMBER)),
     Row("api-cable-detail", api(READ_CABLE), "cable"),
@@ -112,6 +119,16 @@ API_ROWS += [
     Row("api-cable-widen", api(CABLE_WIDEN_POST), "cable", "POST"),
     Row("api-cable-widen", _anonymous_401(CABLE_WIDEN_POST), "cable", "POST", headers=ANY_VERSION),
     Row("api-handover-pack-list", api(CONTENT)),
+    Row("api-cable-redraft", api(CABLE_EDIT_POST), "cable", "POST"),
+    Row("api-cable-redraft", _anonymous_401(CABLE_EDIT_POST), "cable", "POST", headers=ANY_VERSION),
+    Row("api-cable-redraft-preview", api(CABLE_EDIT), "cable"),
+    Row("api-cable-correct", api(CABLE_CORRECT), "cable", "POST"),
+    # With If-Match: * an allowed correction reaches validation: the classified field is refused.
+    Row("api-cable-correct", _anonymous_401(CABLE_CORRECT_BAD), "cable", "POST", headers=ANY_VERSION),
+    Row("api-cable-request-clearance", api(CABLE_CLEARANCE_REQUEST), "cable", "POST"),
+    Row("api-cable-request-clearance", _anonymous_401(CABLE_CLEARANCE_REQUEST), "cable", "POST", headers=ANY_VERSION),
+    Row("api-cable-clear", api(CABLE_CLEAR), "cable", "POST"),
+    Row("api-cable-coordinator", api(CABLE_RELEASE), "cable", "POST"),
 ]
 # Successful writes: a valid new record (201) and a valid change (200) wherever the role may write.
 CREATE_SAVE = {**_anonymous_401(CREATE_POST), "attache": matrix.CREATED, "outsider": matrix.CREATED}

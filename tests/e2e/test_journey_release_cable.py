@@ -38,8 +38,11 @@ def test_chief_reads_edits_and_releases_the_weekly_summary(live_server, page, sh
     page.wait_for_url(f"{base}/cables/{drafted.pk}/")
     assert "DAO recommends supporting" in page.locator("#cable-text").inner_text()
 
-    page.once("dialog", lambda dialog: dialog.accept())  # "Release this cable?" (progressive enhancement)
-    page.get_by_role("button", name="Release").click()
+    # The confirmation is a page of its own: the text as it will go, then the button.
+    page.get_by_role("link", name="Release", exact=True).click()
+    page.wait_for_url(f"{base}/cables/{drafted.pk}/release/")
+    assert "DAO recommends supporting" in page.locator("#cable-text").inner_text()
+    page.get_by_role("button", name="Release", exact=True).click()
     page.wait_for_selector("text=Released as BANDAR 000001")
     released_text = page.locator("#cable-text").inner_text()
     shots("released")
@@ -47,7 +50,7 @@ def test_chief_reads_edits_and_releases_the_weekly_summary(live_server, page, sh
     assert re.search(r"^UNCLAS BANDAR 000001$", released_text, re.M)
     assert "DAO recommends supporting staff talks. END COMMENT." in released_text.replace("\n", " ")
     assert page.get_by_role("link", name="Edit paragraphs").count() == 0
-    assert page.get_by_role("button", name="Release").count() == 0
+    assert page.get_by_role("link", name="Release", exact=True).count() == 0
 
     cable = Cable.objects.get(pk=drafted.pk)
     assert cable.status == CableStatus.RELEASED and cable.serial == "BANDAR 000001" and len(cable.sha256) == 64

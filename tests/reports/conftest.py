@@ -105,6 +105,7 @@ def golden_week(berlin):
         [weiss, secret_source],
         kind="working_group",
         title="the Bilateral Defence Cooperation Working Group",
+        location="Bendlerblock, Berlin",
         channel=Channel.ATTACHE,
         summary="Agreed the agenda for the next working group.",
         outcome="",

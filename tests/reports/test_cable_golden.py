@@ -21,8 +21,7 @@ SUBJECT: GERMANY: DAO WEEKLY SUMMARY, 15-19 JUNE 2026
 1. (SBU) SUMMARY: DATT conducted 2 engagements with host-nation
 counterparts; the most senior was Chief of Defence Staff General
 Tomas ARDEN (OF-9). 1 agreement changed status. 1 exercise moved to a
-new planning phase. 1 exercise starts within 30 days. 1 follow-up
-action is overdue. END SUMMARY.
+new planning phase. 1 exercise starts within 30 days. END SUMMARY.
 
 KEY LEADER ENGAGEMENTS
 ----------------------
@@ -32,9 +31,8 @@ nation's request for helicopter maintenance training. General ARDEN
 agreed to a round of staff talks in September.
 
 3. (U) DATT met Head of International Cooperation Colonel Jana WEISS
-(OF-5) and a host-nation official on 17 June at the Bilateral Defence
-Cooperation Working Group. Agreed the agenda for the next working
-group.
+(OF-5) and a host-nation official on 17 June at Bendlerblock, Berlin.
+Agreed the agenda for the next working group.
 
 AGREEMENTS
 ----------
@@ -54,12 +52,7 @@ stage.
 7. (U) Next week: DATT will meet Chief of Defence Staff General Tomas
 ARDEN (OF-9) on 24 June.
 
-FOLLOW-UPS
-----------
-8. (U) 1 follow-up action was overdue at the cutoff: Send the draft
-agenda for staff talks (due 12 June 2026).
-
-9. (U) COMMENT: DATT assessment to be added before release. END
+8. (U) COMMENT: DATT assessment to be added before release. END
 COMMENT.
 
 HARTLEY
@@ -77,7 +70,9 @@ INFO SECDEF WASHDC
 UNCLAS {serial}
 SENSITIVE
 
-"""
+{clearance}"""
+# Released: the chief approved it, and drafted it too since nobody else touched the scheduler's draft.
+RELEASED_CLEARANCE = "DRAFTED BY: DATT:HARTLEY\nAPPROVED BY: DATT:HARTLEY\n\n"
 
 
 @pytest.fixture
@@ -89,13 +84,13 @@ def drafted(golden_week):
 
 
 def test_draft_text_is_exactly_the_golden_text(drafted):
-    expected = HEADER.format(dtg="R 191300Z JUN 26", serial="BANDAR DRAFT") + GOLDEN_BODY
+    expected = HEADER.format(dtg="R 191300Z JUN 26", serial="BANDAR DRAFT", clearance="") + GOLDEN_BODY
     assert cable_text(drafted) == expected
 
 
 def test_released_text_has_serial_and_release_dtg_and_is_frozen_with_its_hash(drafted, berlin_chief):
     released = services.cable_release(cable=drafted, by=berlin_chief, at=dt.datetime(2026, 6, 19, 15, 0, tzinfo=UTC))
-    expected = HEADER.format(dtg="R 191500Z JUN 26", serial="BANDAR 000001") + GOLDEN_BODY
+    expected = HEADER.format(dtg="R 191500Z JUN 26", serial="BANDAR 000001", clearance=RELEASED_CLEARANCE) + GOLDEN_BODY
     assert released.status == CableStatus.RELEASED
     assert released.released_text == expected
     assert released.sha256 == hashlib.sha256(expected.encode("utf-8")).hexdigest()

@@ -267,7 +267,10 @@ def test_only_the_chief_releases(post, attache, diplomat, chief):
     cable = make_cable(post)
     assert client_for(attache).post(reverse("cable_release", args=[cable.pk])).status_code == 403
     assert client_for(diplomat).post(reverse("cable_release", args=[cable.pk])).status_code == 404
-    assert client_for(chief).get(reverse("cable_release", args=[cable.pk])).status_code == 405
+    # GET is the confirmation page (no JavaScript box): it changes nothing.
+    confirmation = client_for(chief).get(reverse("cable_release", args=[cable.pk]))
+    assert confirmation.status_code == 200 and 'class="release-form"' in confirmation.content.decode()
+    assert client_for(chief).put(reverse("cable_release", args=[cable.pk])).status_code == 405
     assert Cable.objects.get(pk=cable.pk).status == CableStatus.DRAFT
     assert AuditEvent.objects.filter(action="access_denied", object_id=str(cable.pk)).exists()
     response = client_for(chief).post(reverse("cable_release", args=[cable.pk]))
