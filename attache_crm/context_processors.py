@@ -1,7 +1,7 @@
 """What every page's frame needs: the user's post and role (header) and the page marking (banners)."""
 
-from attache_crm import policy
-from attache_crm.markings import Marking
+from tenancy import policy
+from tenancy.markings import Marking
 
 
 def post_context(request):

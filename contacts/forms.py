@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from attache_crm import policy
 from attache_crm.forms import RecordForm, offer_only
+from tenancy import policy
 
 from .models import Counterpart, Organization
 

@@ -11,7 +11,6 @@ from django.db.models import Exists, OuterRef
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from attache_crm import policy
 from attache_crm.api.filters import BooleanFilter, DateFilter, RecordFilterSet
 from attache_crm.api.serializers import (
     BoundedDateField,
@@ -28,6 +27,7 @@ from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
 from contacts.models import Counterpart
 from engagements.api import CounterpartRefSerializer, TitledRefSerializer, visible_ref
 from engagements.models import Meeting
+from tenancy import policy
 
 from . import services
 from .choices import ClearanceKind, ClearanceStatus, GiftDirection, GiftDisposition

@@ -10,9 +10,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from attache_crm.markings import Channel, Marking
 from contacts.models import Counterpart
 from engagements.models import Meeting
+from tenancy.markings import Channel, Marking
 
 from . import services
 from .models import Clearance

@@ -3,8 +3,8 @@
 import django_filters as filters
 from django import forms
 
-from attache_crm.markings import Channel
 from engagements.filters import DateRangeForm
+from tenancy.markings import Channel
 
 from .choices import ClearanceKind, ClearanceStatus, GiftDirection, GiftDisposition
 

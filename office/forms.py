@@ -4,11 +4,11 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
-from attache_crm import policy
 from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
 from engagements import selectors as engagement_selectors
 from engagements.forms import LinkedRecordsMixin
 from engagements.models import Meeting
+from tenancy import policy
 
 from .choices import ClearanceStatus
 from .models import Clearance, Gift

@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from attache_crm.records import Record
+from tenancy.records import Record
 
 from .choices import (
     DEFAULT_LEAD_TIMES,
@@ -31,7 +31,7 @@ GIFT_REPORT_DAYS = 60
 class ClearanceLeadTime(models.Model):
     """How long before travel the host nation wants a request of one kind, at one post."""
 
-    post = models.ForeignKey("contacts.Post", on_delete=models.CASCADE, related_name="clearance_lead_times")
+    post = models.ForeignKey("tenancy.Post", on_delete=models.CASCADE, related_name="clearance_lead_times")
     kind = models.CharField(max_length=16, choices=ClearanceKind.choices)
     days = models.PositiveSmallIntegerField(validators=[MinValueValidator(1), MaxValueValidator(365)])
     working_days = models.BooleanField(

@@ -13,10 +13,10 @@ import datetime as dt
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from contacts.choices import Role
-from contacts.models import Post
 from reports.drafting import day_month_year
 from reports.notices import _safe, _send_once
+from tenancy.choices import Role
+from tenancy.models import Post
 
 from . import alerts
 

@@ -8,7 +8,7 @@ import io
 from django.db.models import QuerySet
 from openpyxl import Workbook
 
-from attache_crm import policy
+from tenancy import policy
 
 from .choices import GiftDirection
 from .models import Gift

@@ -7,11 +7,11 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from attache_crm import policy
-from attache_crm.history import history_for
 from contacts.models import Counterpart
 from engagements.models import Meeting
 from engagements.selectors import page_marking
+from tenancy import policy
+from tenancy.history import history_for
 
 from . import services
 from .choices import PENDING_STATUSES, GiftDirection, GiftDisposition

@@ -13,10 +13,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from attache_crm import audit, policy
 from contacts.models import Counterpart
 from engagements.models import Meeting
 from engagements.services import _assign, _chosen_links, _hidden_ids, _post_today, _save, _stored
+from tenancy import audit, policy
 
 from . import leadtimes
 from .choices import CLEARANCE_TRANSITIONS, REPLY_STATUSES, ClearanceStatus, GiftDirection

@@ -7,9 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from attache_crm import audit, policy
-from contacts.models import Post
 from engagements.views import GET_POST, _detail, _form_page, _listing, _post_for_new, _save, in_home_timezone
+from tenancy import audit, policy
+from tenancy.models import Post
 
 from . import filters, report, selectors, services
 from .forms import ClearanceForm, ClearanceStatusForm, GiftForm

@@ -7,10 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from contacts.choices import Role
 from office.models import Gift
 from reports import services as report_services
 from reports import weeks
+from tenancy.choices import Role
 from tests.factories import (
     PASSWORD,
     ClearanceFactory,

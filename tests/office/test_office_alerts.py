@@ -7,9 +7,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from attache_crm.markings import Channel, Marking
 from office import notices, tasks
 from reports import services as report_services
+from tenancy.markings import Channel, Marking
 from tests.conftest import client_for
 from tests.factories import ClearanceFactory, GiftFactory
 

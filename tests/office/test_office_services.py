@@ -7,10 +7,10 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from attache_crm import policy
-from attache_crm.markings import Channel
 from office import leadtimes, selectors, services
 from office.models import ClearanceLeadTime, GiftThreshold
+from tenancy import policy
+from tenancy.markings import Channel
 from tests.factories import ClearanceFactory, CounterpartFactory, GiftFactory, MeetingFactory, PostFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,10 +8,10 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from attache_crm.markings import Channel
 from engagements.models import Meeting
 from office.models import Clearance, Gift
-from reports.models import AuditEvent
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import ClearanceFactory, GiftFactory
 
