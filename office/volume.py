@@ -1,4 +1,4 @@
-"""Benchmark volume of clearances and gifts, written in bulk by contacts.volume (seed_volume).
+"""Benchmark volume of clearances and gifts, written in bulk by seeding.volume (seed_volume).
 
 Per post: years of clearance requests (mostly aircraft, answered long ago; a few pending around
 today) and a register of gifts, some above the minimal value and undisposed. Deadlines are computed
@@ -32,7 +32,7 @@ GIFTS = (
 
 
 def write(spec, sink, plans, *, record, rng_for, weighted, at) -> None:
-    """Write the clearances and gifts of every post (the helpers are contacts.volume's own)."""
+    """Write the clearances and gifts of every post (the helpers are seeding.volume's own)."""
     thresholds = sorted(GiftThreshold.objects.values_list("effective_on", "value_usd"))
 
     def threshold_on(day):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.apps import apps
+from django.db.models import F, Prefetch, Q, QuerySet
 
 from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from engagements.models import (
@@ -17,7 +18,6 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
-from office.weekly import ClearanceWeek, clearance_week
 from tenancy import policy
 
 from .models import Cable, CableKind, CableStatus, PostReporting
@@ -37,7 +37,7 @@ class WeeklySources:
     upcoming_exercises: list = field(default_factory=list)
     upcoming_meetings: list = field(default_factory=list)
     follow_ups: list = field(default_factory=list)
-    clearances: ClearanceWeek = field(default_factory=ClearanceWeek)
+    clearances: ClearanceWeek = field(default_factory=lambda: ClearanceWeek())
 
 
 def participants_prefetch() -> Prefetch:
@@ -109,6 +109,44 @@ def week_follow_ups(*, post, period: Period) -> list:
         .exclude(status=ActionStatus.DROPPED)
         .filter(Q(completed_at__isnull=True) | Q(completed_at__gt=period.window_start))
         .order_by("due_on", "id")
+    )
+
+
+# ---------------------------------------------------------------- clearances (office app)
+# The office app sits above reports and hands its model down by label, as the policy does: the
+# weekly summary reads the clearances without importing the app.
+
+
+@dataclass
+class ClearanceWeek:
+    """What the CLEARANCES section reports: answered by the host nation in the week (approved,
+    denied), and pending past their lead time at its end."""
+
+    approved: list = field(default_factory=list)
+    late: list = field(default_factory=list)
+    denied: list = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.approved or self.late or self.denied)
+
+    @property
+    def records(self) -> list:
+        return [*self.approved, *self.late, *self.denied]
+
+
+def clearance_week(post, *, since: dt.date, until: dt.date) -> ClearanceWeek:
+    """Approved and denied with a reply dated `since`..`until`; pending past their lead time on
+    `until`: still a draft after the submit-by day, or submitted after it and not yet answered,
+    for travel not yet over. Never the restricted channel (policy.reportable)."""
+    clearances = policy.reportable(apps.get_model("office", "Clearance"), post).order_by("starts_on", "id")
+    answered = clearances.filter(replied_on__gte=since, replied_on__lte=until)
+    late = clearances.filter(submit_by__lt=until, ends_on__gte=until).filter(
+        Q(status="draft") | Q(status="submitted", submitted_on__gt=F("submit_by"))
+    )
+    return ClearanceWeek(
+        approved=list(answered.filter(status="approved")),
+        late=list(late),
+        denied=list(answered.filter(status="denied")),
     )
 
 

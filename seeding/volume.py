@@ -46,6 +46,7 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
+from office import volume as office_volume
 from tenancy.choices import Role
 from tenancy.markings import Channel, Marking
 from tenancy.models import Membership, Post
@@ -751,6 +752,4 @@ def _meetings(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
 
 
 def _office(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
-    from office import volume as office_volume
-
     office_volume.write(spec, sink, plans, record=_record, rng_for=_rng, weighted=_weighted, at=_at)

@@ -24,7 +24,8 @@ ALLOWED = {
     "contacts": {"tenancy", "attache_crm"},
     "engagements": {"tenancy", "attache_crm", "contacts"},
     "reports": {"tenancy", "attache_crm", "contacts", "engagements", "operations"},
-    "seeding": {"tenancy", "attache_crm", "contacts", "engagements", "reports"},
+    "office": {"tenancy", "attache_crm", "contacts", "engagements", "reports"},
+    "seeding": {"tenancy", "attache_crm", "contacts", "engagements", "reports", "office"},
 }
 # The project shell: settings and the URL map assemble every app, so they may import any of them.
 SHELL = {

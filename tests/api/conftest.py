@@ -18,8 +18,10 @@ from tests.factories import (
     AppointmentFactory,
     CableFactory,
     CableParagraphFactory,
+    ClearanceFactory,
     CounterpartFactory,
     ExerciseFactory,
+    GiftFactory,
     MeetingFactory,
     MeetingParticipantFactory,
     MembershipFactory,
@@ -110,7 +112,14 @@ def world(post, other_post, attache, second_attache, diplomat, chief, post_admin
             post=post, channel=channel, created_by=owner, meeting=meeting, description=f"Follow-up {tag}",
             assignee=diplomat,
         )  # fmt: skip
+        clearance = ClearanceFactory(post=post, channel=channel, created_by=owner, mission=f"Clearance {tag}")
+        gift = GiftFactory(
+            post=post, channel=channel, created_by=owner, description=f"Gift {tag}", counterpart=counterpart,
+            meeting=meeting, value_usd=900,
+        )  # fmt: skip
         records[channel] = {
+            "clearances": clearance,
+            "gifts": gift,
             "organizations": org,
             "counterparts": counterpart,
             "meetings": meeting,

@@ -44,6 +44,7 @@ from schemathesis.specs.openapi import checks
 
 from contacts.models import Counterpart, Organization
 from engagements.models import ActionItem, Agreement, Exercise, Meeting
+from office.models import Clearance, Gift
 from reports.models import Cable
 
 from .conftest import issue_token
@@ -66,6 +67,8 @@ RESOURCES = {
     "exercises": Exercise,
     "action-items": ActionItem,
     "cables": Cable,
+    "clearances": Clearance,
+    "gifts": Gift,
 }
 # Which write operations each role fuzzes (every GET is fuzzed for every role). PUT shares
 # PATCH's code path and serializer (PUT only adds "required"), so PATCH stands for both here;
