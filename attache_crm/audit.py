@@ -79,9 +79,10 @@ def _object_type_choices(events) -> list[tuple[str, str]]:
 
 
 def filter_form(data, events):
-    """The /audit/ filters: user, action, outcome, date range (UTC), object type."""
+    """The /audit/ filters: user, action, outcome, date range (days of the page's time zone), object type."""
     from django import forms
 
+    from attache_crm.widgets import DayInput
     from reports.models import AuditAction, AuditOutcome
 
     class AuditFilterForm(forms.Form):
@@ -89,8 +90,8 @@ def filter_form(data, events):
         action = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditAction.choices)
         outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditOutcome.choices)
         object_type = forms.ChoiceField(required=False, choices=_object_type_choices(events), label="Object type")
-        date_from = forms.DateField(required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
-        date_to = forms.DateField(required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+        date_from = forms.DateField(required=False, label="From", widget=DayInput())
+        date_to = forms.DateField(required=False, label="To", widget=DayInput())
 
         def clean(self):
             cleaned = super().clean()

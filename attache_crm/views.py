@@ -8,13 +8,11 @@ from django.views.decorators.http import require_GET
 from attache_crm import policy
 from attache_crm.markings import highest_marking
 from engagements import selectors as engagement_selectors
-from engagements.views import in_home_timezone
 from operations import health
 from reports import selectors as report_selectors
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def dashboard(request):
     context = engagement_selectors.dashboard_for(request.user)

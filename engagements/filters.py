@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from attache_crm import policy
 from attache_crm.markings import Channel
+from attache_crm.widgets import DayInput
 from contacts.models import Counterpart
 from contacts.search import search_counterparts
 
@@ -23,7 +24,7 @@ from .choices import (
 )
 from .models import MeetingParticipant
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 class DateRangeForm(forms.Form):

@@ -11,14 +11,15 @@ from django.utils import timezone
 from attache_crm import policy
 from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
 from attache_crm.markings import highest_marking
+from attache_crm.widgets import DayInput, MomentInput
 from contacts.models import Counterpart
 
 from . import selectors
 from .choices import ActionStatus, AgreementStatus, ExercisePhase
 from .models import ActionItem, Agreement, Exercise, Meeting
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DayInput()
+DATETIME = MomentInput()
 
 
 class CounterpartChoiceField(forms.ModelMultipleChoiceField):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
 from itertools import chain
 
 from django.contrib.auth import get_user_model
@@ -27,18 +25,6 @@ def page_marking(*groups) -> str:
         items = [group] if hasattr(group, "marking") else (group or [])
         markings.extend(item.marking for item in items if getattr(item, "marking", None))
     return highest_marking(markings)
-
-
-def home_timezone(user) -> dt.tzinfo:
-    """The time zone a user reads times in: their post's, or UTC when they work at several posts."""
-    cached = getattr(user, "_home_timezone", None)
-    if cached is None:
-        # From the memberships the page's header shows anyway (no query of its own).
-        memberships = policy.memberships(user) if len(policy.roles(user)) == 1 else []
-        name = memberships[0].post.timezone if len(memberships) == 1 else None
-        cached = zoneinfo.ZoneInfo(name) if name else dt.UTC
-        user._home_timezone = cached
-    return cached
 
 
 # ---------------------------------------------------------------- choices for forms

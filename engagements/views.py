@@ -5,7 +5,6 @@ a form or filter with bad input answers 400 and saves nothing.
 """
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -58,17 +57,6 @@ class CappedPaginator(Paginator):
 # ---------------------------------------------------------------- helpers
 
 
-def in_home_timezone(view):
-    """Show and read times in the user's post's time zone (pages of one record use the record's post)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with timezone.override(selectors.home_timezone(request.user)):
-            return view(request, *args, **kwargs)
-
-    return wrapper
-
-
 def _listing(request, queryset, filterset_class, template, decorate=list, **extra):
     """A filtered, sorted page of 25; a filter with bad input answers 400 with its errors."""
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
@@ -116,7 +104,6 @@ def _detail(request, model, pk, template, build):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def meeting_list(request):
     return _listing(
@@ -129,14 +116,12 @@ def meeting_list(request):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def meeting_detail(request, pk):
     return _detail(request, Meeting, pk, "engagements/meeting_detail.html", selectors.meeting_detail)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def meeting_new(request):
     post = _post_for_new(request, Meeting)
@@ -145,7 +130,6 @@ def meeting_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def counterpart_meeting_new(request, pk):
     counterpart = policy.get_visible_or_404(request.user, Counterpart.objects.select_related("post"), pk=pk)
@@ -180,7 +164,6 @@ def _log_meeting(request, post, counterpart):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def meeting_edit(request, pk):
     meeting = policy.get_visible_or_404(request.user, Meeting.objects.select_related("post"), pk=pk)
@@ -211,7 +194,6 @@ def _edit_meeting(request, meeting):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def agreement_list(request):
     return _listing(
@@ -233,14 +215,12 @@ def _agreement_page(user, agreement, status_form=None):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def agreement_detail(request, pk):
     return _detail(request, Agreement, pk, "engagements/agreement_detail.html", _agreement_page)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def agreement_new(request):
     post = _post_for_new(request, Agreement)
@@ -254,7 +234,6 @@ def agreement_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def agreement_edit(request, pk):
     agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
@@ -270,7 +249,6 @@ def agreement_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_POST
 def agreement_change_status(request, pk):
     agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
@@ -291,7 +269,6 @@ def agreement_change_status(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def exercise_list(request):
     return _listing(
@@ -311,14 +288,12 @@ def _exercise_page(user, exercise, phase_form=None):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def exercise_detail(request, pk):
     return _detail(request, Exercise, pk, "engagements/exercise_detail.html", _exercise_page)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def exercise_new(request):
     post = _post_for_new(request, Exercise)
@@ -334,7 +309,6 @@ def exercise_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def exercise_edit(request, pk):
     exercise = policy.get_visible_or_404(request.user, Exercise.objects.select_related("post"), pk=pk)
@@ -350,7 +324,6 @@ def exercise_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_POST
 def exercise_change_phase(request, pk):
     exercise = policy.get_visible_or_404(request.user, Exercise.objects.select_related("post"), pk=pk)
@@ -366,7 +339,6 @@ def exercise_change_phase(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def action_list(request):
     return _listing(
@@ -390,7 +362,6 @@ def _follow_up_source(request) -> dict:
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def action_new(request):
     source = _follow_up_source(request)
@@ -411,7 +382,6 @@ def action_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def action_edit(request, pk):
     item = policy.get_visible_or_404(request.user, ActionItem.objects.select_related("post"), pk=pk)
@@ -427,7 +397,6 @@ def action_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_POST
 def action_close(request, pk):
     item = policy.get_visible_or_404(request.user, ActionItem.objects.select_related("post"), pk=pk)

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication, so that a session ended by its time limits is audited with its user.
     "attache_crm.middleware.AbsoluteSessionLimitMiddleware",
+    # Once the user is known (and still signed in): pages show and read times in their post's zone.
+    "attache_crm.timezones.PostTimezoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "attache_crm.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -82,6 +84,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "attache_crm.context_processors.post_context",
             ],
+            # `when` and `day`: the one way every page writes a time and a date.
+            "builtins": ["attache_crm.timefilters"],
         },
     },
 ]
