@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
 from attache_crm import policy, spill
-from attache_crm.markings import Marking, validate_marking
+from attache_crm.markings import CHANNEL_HELP, Marking, validate_marking
 
 
 class SpillGuardMixin:
@@ -117,6 +117,8 @@ class RecordForm(SpillGuardMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "restricted_notes" in self.fields and not policy.can_see_restricted_notes(user, post):
             del self.fields["restricted_notes"]
+        if "channel" in self.fields:
+            self.fields["channel"].help_text = CHANNEL_HELP
         for field in self.fields.values():
             if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField
                 # A hidden id is answered as an absent one, in the words of the API.

@@ -17,11 +17,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from attache_crm import audit, policy
+from attache_crm.markings import Channel
 from attache_crm.records import MAX_LINKS
 from contacts.choices import Role
 from contacts.models import Counterpart, Membership, Organization
 
-from .choices import AGREEMENT_TRANSITIONS, ActionStatus, AgreementStatus, ExercisePhase
+from .choices import AGREEMENT_TRANSITIONS, ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from .models import (
     ActionItem,
     Agreement,
@@ -214,6 +215,7 @@ def meeting_log(
 ) -> Meeting:
     """Log a meeting with its participants (rank and position at the time), links and follow-ups."""
     policy.check_write(by, "add", model=Meeting, post=post)
+    fields = meeting_defaults(fields)
     counterparts = _chosen_links(by, post, Counterpart, counterparts, "counterparts")
     agreements = _chosen_links(by, post, Agreement, agreements, "agreements")
     exercises = _chosen_links(by, post, Exercise, exercises, "exercises")
@@ -231,6 +233,27 @@ def meeting_log(
             post=post, by=by, meeting=meeting, marking=meeting.marking, channel=meeting.channel, **follow_up
         )
     return meeting
+
+
+def meeting_defaults(fields: dict) -> dict:
+    """What a new meeting left unsaid, said safely, the same from every entry point:
+
+    - the weekly summary takes a meeting by default only when everyone at the post may read it (a
+      summary is read post-wide, so an attaché-channel dinner goes in only when asked for);
+    - the status follows the date: conducted once it has begun, planned before.
+    """
+    fields = dict(fields)
+    channel = fields.get("channel") or Channel.POST
+    if fields.get("include_in_weekly") is None:
+        fields["include_in_weekly"] = channel == Channel.POST
+    if not fields.get("status") and fields.get("starts_at") is not None:
+        fields["status"] = status_by_date(fields["starts_at"])
+    return fields
+
+
+def status_by_date(starts_at: dt.datetime) -> str:
+    """Conducted when it has begun, planned when it is still to come."""
+    return MeetingStatus.CONDUCTED if starts_at <= timezone.now() else MeetingStatus.PLANNED
 
 
 @transaction.atomic

@@ -20,7 +20,6 @@ from attache_crm.forms import save_through
 from contacts.models import Counterpart, Post
 
 from . import filters, selectors, services
-from .choices import MeetingStatus
 from .forms import (
     ActionItemForm,
     AgreementForm,
@@ -141,10 +140,10 @@ def counterpart_meeting_new(request, pk):
 def _log_meeting(request, post, counterpart):
     """Log a meeting, with its follow-ups; back to the counterpart's page when started there."""
     data = request.POST if request.method == "POST" else None
-    initial = {"status": MeetingStatus.PLANNED}
+    initial = {}
     if counterpart is not None:  # back from the meeting: it happened, about now
         now = timezone.localtime().replace(second=0, microsecond=0)
-        initial = {"status": MeetingStatus.CONDUCTED, "counterparts": [counterpart.pk], "starts_at": now}
+        initial = {"counterparts": [counterpart.pk], "starts_at": now}
     form = MeetingForm(data, initial=initial, user=request.user, post=post, request=request)
     follow_ups = FollowUpFormSet(
         data, prefix="followups", form_kwargs={"user": request.user, "post": post, "request": request}
@@ -157,6 +156,7 @@ def _log_meeting(request, post, counterpart):
     )
     if meeting is not None:
         messages.success(request, f"Meeting logged: {meeting.title}.")
+        warn_if_status_disagrees(request, meeting)
         return redirect(counterpart or meeting)
     context = {"form": form, "follow_ups": follow_ups, "post": post, "counterpart": counterpart}
     context["page_marking"] = form.page_marking(counterpart)
@@ -172,12 +172,22 @@ def meeting_edit(request, pk):
         return _edit_meeting(request, meeting)
 
 
+def warn_if_status_disagrees(request, meeting) -> None:
+    """Saved as asked, but said aloud: a past meeting left planned is one nobody reported on."""
+    if meeting.status_disagrees_with_date:
+        messages.warning(request, STATUS_WARNING.format(status=meeting.get_status_display().lower()))
+
+
+STATUS_WARNING = "This meeting is marked {status}, which its date does not match: check its status."
+
+
 def _edit_meeting(request, meeting):
     title, marking = meeting.title, meeting.marking  # before the form touches the instance
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting, user=request.user, post=meeting.post, request=request)
     if _save(request, form, lambda d: services.meeting_update(meeting=meeting, by=request.user, **d)):
         messages.success(request, "Meeting saved.")
+        warn_if_status_disagrees(request, meeting)
         return redirect(meeting)
     page_marking = form.page_marking(marking)
     context = {

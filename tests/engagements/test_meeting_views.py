@@ -31,7 +31,7 @@ def meeting_data(**overrides):
         "summary": "Discussed the exercise calendar.",
         "outcome": "Agreed to an IPC in April.",
         "restricted_notes": "",
-        "include_in_weekly": "on",
+        "include_in_weekly": "yes",
         "marking": "U",
         "channel": "post",
         "followups-TOTAL_FORMS": "2",
