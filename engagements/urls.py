@@ -5,9 +5,11 @@ from . import views
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),
+    path("meetings/quick/", views.meeting_quick, name="meeting_quick"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("counterparts/<int:pk>/meetings/new/", views.counterpart_meeting_new, name="counterpart_meeting_new"),
+    path("counterparts/<int:pk>/meetings/quick/", views.counterpart_meeting_quick, name="counterpart_meeting_quick"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/new/", views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),

@@ -32,6 +32,7 @@ from .forms import (
     follow_ups_of,
 )
 from .models import ActionItem, Agreement, Exercise, Meeting
+from .quick import QuickMeetingForm, quick_initial
 
 PAGE_SIZE = 25
 GET_POST = require_http_methods(["GET", "POST"])
@@ -135,6 +136,41 @@ def counterpart_meeting_new(request, pk):
     policy.require(request.user, "add", model=Meeting, post=counterpart.post, request=request)
     with timezone.override(counterpart.post.tzinfo):
         return _log_meeting(request, counterpart.post, counterpart=counterpart)
+
+
+@login_required
+@GET_POST
+def meeting_quick(request):
+    post = _post_for_new(request, Meeting)
+    with timezone.override(post.tzinfo):
+        return _quick_log(request, post, counterpart=None)
+
+
+@login_required
+@GET_POST
+def counterpart_meeting_quick(request, pk):
+    counterpart = policy.get_visible_or_404(request.user, Counterpart.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "add", model=Meeting, post=counterpart.post, request=request)
+    with timezone.override(counterpart.post.tzinfo):
+        return _quick_log(request, counterpart.post, counterpart=counterpart)
+
+
+def _quick_log(request, post, counterpart):
+    """The short form: saved, back where it was sent from; refused, shown alone with its errors."""
+    data = request.POST if request.method == "POST" else None
+    form = QuickMeetingForm(data, initial=quick_initial(counterpart), user=request.user, post=post, request=request)
+    meeting = _save(request, form, lambda d: services.meeting_log(post=post, by=request.user, **form.meeting_fields()))
+    if meeting is not None:
+        messages.success(request, f"Meeting logged: {meeting.title}.")
+        warn_if_status_disagrees(request, meeting)
+        return redirect(_next_or(request, (counterpart or meeting).get_absolute_url()))
+    context = {
+        "quick": form,
+        "post": post,
+        "counterpart": counterpart,
+        "page_marking": selectors.page_marking(counterpart, form.chosen()),
+    }
+    return _form_page(request, "engagements/meeting_quick.html", context)
 
 
 def _log_meeting(request, post, counterpart):
