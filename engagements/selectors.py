@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import chain
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from attache_crm import policy
@@ -219,21 +220,48 @@ def dashboard_for(user) -> dict:
     """My upcoming meetings, my open and overdue follow-ups, recent activity at my post(s)."""
     meetings = policy.visible(user, Meeting)
     upcoming = _my_upcoming_meetings(user, meetings)
-    my_actions = attach_sources(
-        user,
-        policy.visible(user, ActionItem)
-        .filter(assignee=user, status=ActionStatus.OPEN)
-        .order_by(F("due_on").asc(nulls_last=True), "id")[:20],
-    )
+    follow_ups = my_follow_ups(user)
+    my_actions = [item for group in follow_ups for item in group["items"]]
     recent = _recent_activity(user, meetings)
     return {
         "upcoming_meetings": upcoming,
         "my_actions": my_actions,
+        "follow_ups": follow_ups,
         "recent_activity": recent,
         "today": timezone.localdate(),
         "can_log_meeting": bool(policy.writable_posts(user, Meeting)),
         "page_marking": page_marking(upcoming, my_actions, [r["object"] for r in recent]),
     }
+
+
+FOLLOW_UPS_SHOWN = 8
+
+
+def my_follow_ups(user, shown: int = FOLLOW_UPS_SHOWN) -> list[dict]:
+    """My open follow-ups in three groups, each counted in full and shown up to `shown`, oldest due
+    first: overdue, due this week (the next seven days, today included), later (or undated).
+
+    Each group is read on its own so that a long overdue backlog never hides this week's items.
+    """
+    today = timezone.localdate()
+    week_end = today + dt.timedelta(days=6)
+    mine = policy.visible(user, ActionItem).filter(assignee=user, status=ActionStatus.OPEN)
+    groups = {
+        "overdue": ("Overdue", Q(due_on__lt=today)),
+        "this_week": ("Due this week", Q(due_on__gte=today, due_on__lte=week_end)),
+        "later": ("Later", Q(due_on__gt=week_end) | Q(due_on__isnull=True)),
+    }
+    counts = mine.aggregate(**{key: Count("pk", filter=where) for key, (_, where) in groups.items()})
+    ordered = mine.order_by(F("due_on").asc(nulls_last=True), "id")
+    return [
+        {
+            "key": key,
+            "heading": heading,
+            "count": counts[key],
+            "items": attach_sources(user, ordered.filter(where)[:shown]) if counts[key] else [],
+        }
+        for key, (heading, where) in groups.items()
+    ]
 
 
 def _my_upcoming_meetings(user, meetings, size: int = 10) -> list[Meeting]:
