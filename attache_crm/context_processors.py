@@ -1,5 +1,7 @@
 """What every page's frame needs: the user's post and role (header) and the page marking (banners)."""
 
+from django.conf import settings
+
 from attache_crm import policy
 from attache_crm.markings import Marking
 
@@ -17,4 +19,6 @@ def post_context(request):
         "MARKINGS": Marking,
         "can_view_audit": policy.can(user, "view_audit"),
         "can_manage_people": policy.can(user, "manage_users"),
+        # The page warns before the idle limit (static/js/app.js).
+        "idle_limit_seconds": settings.SESSION_COOKIE_AGE,
     }

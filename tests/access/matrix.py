@@ -257,6 +257,7 @@ ROWS: list[Row] = [
     Row("admin:contacts_counterpart_changelist", NO_ADMIN),
     Row("admin:apitokens_personalaccesstoken_changelist", NO_ADMIN),
     Row("token_list", EVERY_MEMBER),
+    Row("session_keepalive", {**{r: OK for r in MEMBERS}, "anonymous": UNAUTHORIZED}, method="POST"),
     Row("token_revoke", {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN}, "token", "POST"),
     Row("audit_list", AUDIT),
     Row("audit_list", AUDIT, query="user=attache&action=view&outcome=success&date_from=2026-01-01"),

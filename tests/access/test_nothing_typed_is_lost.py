@@ -81,3 +81,26 @@ def test_a_forged_cross_site_post_is_refused_and_never_kept(attache, counterpart
     response = client.post(log_url(counterpart), meeting_data(title="Forged"))
     assert response.status_code == 403
     assert UNSENT not in client.session and not Meeting.objects.exists()
+
+
+def test_stay_signed_in_starts_the_idle_clock_again_and_the_limit_stays(attache):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = consented_client()
+        sign_in(client, "attache")
+        page = client.get("/").content.decode()
+        assert 'data-idle-limit="900"' in page and "Stay signed in" in page
+        clock.shift(timedelta(minutes=14))
+        assert client.post(reverse("session_keepalive")).json() == {"idle_limit_seconds": 900}
+        clock.shift(timedelta(minutes=14))  # 28 minutes after the page, 14 after "stay signed in"
+        assert client.get("/").status_code == 200
+        clock.shift(timedelta(minutes=15, seconds=5))
+        assert client.get("/").status_code == 302
+
+
+def test_stay_signed_in_cannot_revive_an_ended_session(attache):
+    with time_machine.travel(timezone.now(), tick=False) as clock:
+        client = consented_client()
+        sign_in(client, "attache")
+        clock.shift(timedelta(minutes=16))
+        assert client.post(reverse("session_keepalive")).status_code == 401
+        assert client.get("/").status_code == 302
