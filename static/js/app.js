@@ -38,3 +38,16 @@ document.addEventListener("DOMContentLoaded", function () {
   });
   start();
 });
+
+// The menu button of narrow screens: the stylesheet folds the menu only once this has run.
+document.addEventListener("DOMContentLoaded", function () {
+  var toggle = document.querySelector(".menu-toggle");
+  var menu = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (!toggle || !menu) return;
+  document.documentElement.classList.add("js-nav");
+  toggle.hidden = false;
+  toggle.addEventListener("click", function () {
+    var open = menu.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+});
