@@ -6,7 +6,6 @@ from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
 from contacts.choices import Role
-from reports.models import Cable
 from tests.factories import (
     PASSWORD,
     ActionItemFactory,
