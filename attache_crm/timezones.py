@@ -28,6 +28,11 @@ def home_timezone(user) -> dt.tzinfo:
     return cached
 
 
+def remember_home_timezone(user, name: str | None) -> None:
+    """Take the zone read with the user (attache_crm.accounts.backends): no query of its own."""
+    user._home_timezone = zoneinfo.ZoneInfo(name) if name else dt.UTC
+
+
 class PostTimezoneMiddleware:
     """Pages are read and forms typed in the signed-in user's post time zone.
 
