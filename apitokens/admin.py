@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from attache_crm.accounts.admin_access import OperatorOnlyAdmin
+from tenancy.admin_access import OperatorOnlyAdmin
 
 from .models import PersonalAccessToken
 

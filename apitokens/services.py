@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit
+from tenancy import audit
 
 from .models import PersonalAccessToken
 

@@ -2,9 +2,9 @@
 
 from django.conf import settings
 
-from attache_crm import policy
-from attache_crm.markings import Marking
 from attache_crm.navigation import main_nav
+from tenancy import policy
+from tenancy.markings import Marking
 
 
 def post_context(request):

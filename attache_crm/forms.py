@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
-from attache_crm import policy, spill
-from attache_crm.markings import CHANNEL_HELP, Marking, validate_marking
+from tenancy import policy, spill
+from tenancy.markings import CHANNEL_HELP, Marking, validate_marking
 
 
 class SpillGuardMixin:
@@ -17,7 +17,7 @@ class SpillGuardMixin:
     field's own checks count: a long form in a short field, or a look-alike spelling that is "not a
     valid choice", is refused as classified, with the guard's message, and audited — once per
     refused form, whichever fields carried it. The model's `full_clean()` applies the same guard
-    to what the form hands the service (see attache_crm/records.py).
+    to what the form hands the service (see tenancy/records.py).
 
     Give the form `request=` (and `user=`, `post=` where it has them) for the audit event.
     """

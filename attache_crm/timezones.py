@@ -10,7 +10,7 @@ import zoneinfo
 
 from django.utils import timezone
 
-from attache_crm import policy
+from tenancy import policy
 
 # Month names written out here rather than by strftime("%b"), which follows the process locale.
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -255,7 +255,7 @@ def prepare_data(args, env) -> dict:
 _LOADED_PROBE = """
 import sys, django
 django.setup()
-from contacts import volume
+from seeding import volume
 args = dict(zip(sys.argv[1::2], map(int, sys.argv[2::2])))
 spec = volume.VolumeSpec(posts=args["--posts"], counterparts_per_post=args["--counterparts-per-post"],
                          meetings_per_post=args["--meetings-per-post"])
@@ -518,9 +518,10 @@ def targets(args) -> dict:
     """Ids and names from the loaded volume (read with the ORM in this process)."""
     from django.db.models import Count
 
-    from contacts import volume
-    from contacts.models import Counterpart, Organization, Post
+    from contacts.models import Counterpart, Organization
     from engagements.models import MeetingParticipant
+    from seeding import volume
+    from tenancy.models import Post
 
     code = volume.POST_CODE.format(max(1, (args.posts + 1) // 2))
     post = Post.objects.get(code=code)
@@ -657,10 +658,10 @@ def bench_cables(args, env, t) -> dict:
     """One post's weekly summary through the service; every post's through Celery, 2 processes."""
     from django.utils import timezone
 
-    from contacts import volume
-    from contacts.models import Post
     from reports import services, weeks
     from reports.models import Cable, CableKind
+    from seeding import volume
+    from tenancy.models import Post
 
     posts = list(Post.objects.filter(code__in=volume.post_codes(_spec(args))).order_by("code"))
     period_start = weeks.latest_due(t["post"], timezone.now())
@@ -745,7 +746,7 @@ def bench_cables(args, env, t) -> dict:
 
 
 def _spec(args):
-    from contacts import volume
+    from seeding import volume
 
     return volume.VolumeSpec(
         posts=args.posts,
@@ -922,7 +923,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
-    from contacts import volume
+    from seeding import volume
 
     t = targets(args)
     counts = volume.loaded_counts(_spec(args))

@@ -1,33 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from attache_crm import policy
-from attache_crm.accounts.admin_access import AuditedAdmin, OperatorOnlyAdmin
+from tenancy.admin_access import OperatorOnlyAdmin
 
-from .models import Appointment, Counterpart, Membership, Organization, Post
-
-
-@admin.register(Post)
-class PostAdmin(OperatorOnlyAdmin, AuditedAdmin, SimpleHistoryAdmin):
-    """Operators create posts and keep their settings."""
-
-    list_display = ["code", "name", "host_country", "cable_country_tag", "timezone"]
-    search_fields = ["code", "name"]
-
-
-@admin.register(Membership)
-class MembershipAdmin(OperatorOnlyAdmin, AuditedAdmin, SimpleHistoryAdmin):
-    """Operators place people at posts; a post's admin does it in the app (/accounts/people/)."""
-
-    list_display = ["user", "post", "role"]
-    list_filter = ["role", "post"]
-    search_fields = ["user__username"]
-    list_select_related = ["user", "post"]
-    raw_id_fields = ["user"]
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        policy.forget_roles(obj.user)
+from .models import Appointment, Counterpart, Organization
 
 
 @admin.register(Organization)

@@ -10,7 +10,6 @@ import django_filters
 from django.db.models import Exists, OuterRef, Prefetch
 from rest_framework import serializers
 
-from attache_crm import policy
 from attache_crm.api.filters import (
     CountryFilter,
     DateTimeFilter,
@@ -32,6 +31,7 @@ from attache_crm.api.serializers import (
     optional_text_field,
 )
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
+from tenancy import policy
 
 from . import services
 from .choices import OrganizationKind

@@ -9,7 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
 from taggit.models import TaggedItem
 
-from attache_crm import policy
+from tenancy import policy
 
 from . import search
 from .choices import CounterpartStatus, NatoGrade, Service

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 
-from attache_crm import policy
 from attache_crm.forms import RecordForm, offer_only
 from attache_crm.widgets import DayInput
+from tenancy import policy
 
 from .models import Counterpart, Organization
 

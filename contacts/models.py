@@ -1,7 +1,5 @@
 """Posts, memberships, host-nation organizations, counterparts and their appointments."""
 
-import zoneinfo
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -12,83 +10,10 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from attache_crm.records import Record, SpillGuarded
+from tenancy.records import Record
 
 from . import names
-from .choices import (
-    GRADE_SENIORITY,
-    CounterpartStatus,
-    NatoGrade,
-    OrganizationKind,
-    Role,
-    Service,
-    Weekday,
-)
-
-
-def validate_timezone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError("Unknown time zone %(value)s.", params={"value": value})
-
-
-class Post(SpillGuarded, models.Model):
-    """One embassy's defense attaché office."""
-
-    code = models.CharField(max_length=16, unique=True, help_text="Short upper-case code, e.g. BANDAR.")
-    name = models.CharField(max_length=120)
-    host_country = CountryField()
-    cable_country_tag = models.CharField(
-        max_length=2,
-        help_text="Two-letter cable geographic tag (not ISO: Germany is GM).",
-    )
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
-    cable_from = models.CharField(max_length=80, help_text="e.g. AMEMBASSY BANDAR")
-    cable_to = models.CharField(max_length=80, default="SECSTATE WASHDC")
-    cable_info = models.TextField(blank=True, help_text="INFO addressees, one per line.")
-    default_tags = models.CharField(max_length=120, blank=True, help_text="Comma-separated, e.g. MARR, PREL")
-    signature = models.CharField(max_length=40, help_text="The chief's surname, last line of cables.")
-    weekly_cutoff_weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.FRIDAY)
-    weekly_cutoff_time = models.TimeField(default="12:00")
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.code} — {self.name}"
-
-    def save(self, *args, **kwargs):
-        self.code = self.code.upper()
-        self.cable_country_tag = self.cable_country_tag.upper()
-        super().save(*args, **kwargs)
-
-    @property
-    def tzinfo(self) -> zoneinfo.ZoneInfo:
-        return zoneinfo.ZoneInfo(self.timezone)
-
-    @property
-    def default_tag_list(self) -> list[str]:
-        return [t.strip().upper() for t in self.default_tags.split(",") if t.strip()]
-
-    @property
-    def cable_info_lines(self) -> list[str]:
-        return [line.strip() for line in self.cable_info.splitlines() if line.strip()]
-
-
-class Membership(models.Model):
-    """A user's role at a post."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=12, choices=Role.choices)
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "post"], name="one_role_per_user_and_post")]
-        ordering = ["post__code", "user__username"]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} at {self.post.code}"
+from .choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade, OrganizationKind, Service
 
 
 class Organization(Record):

@@ -16,9 +16,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit, policy, spill
+from tenancy import audit, policy, spill
+from tenancy.models import Post
 
-from .models import Appointment, Counterpart, Organization, Post
+from .models import Appointment, Counterpart, Organization
 
 # A change to any of these is a new step in the counterpart's career (DESIGN §2 Appointment).
 APPOINTMENT_FIELDS = ("organization", "position", "rank_title", "nato_grade")

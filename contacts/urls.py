@@ -10,11 +10,9 @@ urlpatterns = [
         views.counterpart_typeahead,
         name="counterpart_typeahead",
     ),
-    path("counterparts/<int:pk>/", views.counterpart_detail, name="counterpart_detail"),
     path("counterparts/<int:pk>/edit/", views.counterpart_edit, name="counterpart_edit"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),
-    path("organizations/<int:pk>/", views.organization_detail, name="organization_detail"),
     path(
         "organizations/<int:pk>/edit/",
         views.organization_edit,

@@ -9,14 +9,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from attache_crm import audit, policy
 from attache_crm.forms import save_through
-from attache_crm.markings import Marking, highest_marking
+from tenancy import policy
+from tenancy.markings import Marking, highest_marking
+from tenancy.models import Post
 
 from . import selectors, services
 from .choices import OrganizationKind
 from .forms import CounterpartForm, OrganizationForm
-from .models import Counterpart, Organization, Post
+from .models import Counterpart, Organization
 
 
 def _form_status(form) -> int:
@@ -58,28 +59,6 @@ def counterpart_list(request):
         "page_marking": selectors.page_marking(page),
     }
     return render(request, "contacts/counterpart_list.html", context)
-
-
-@login_required
-@require_GET
-def counterpart_detail(request, pk):
-    from engagements.models import Meeting
-
-    counterpart = selectors.counterpart_detail(request.user, pk)
-    appointments = selectors.counterpart_appointments(request.user, counterpart)
-    timeline = selectors.counterpart_timeline(request.user, counterpart, request.GET.get("page"))
-    context = {
-        "counterpart": counterpart,
-        "appointments": appointments,
-        "timeline": timeline,
-        "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
-        "can_change": policy.can(request.user, "change", counterpart),
-        "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
-        "today": services.post_today(counterpart.post),
-        "page_marking": selectors.page_marking(counterpart, counterpart.organization, timeline),
-    }
-    audit.viewed(request, counterpart)
-    return render(request, "contacts/counterpart_detail.html", context)
 
 
 @login_required
@@ -171,21 +150,6 @@ def organization_list(request):
         "page_marking": selectors.page_marking(page),
     }
     return render(request, "contacts/organization_list.html", context)
-
-
-@login_required
-@require_GET
-def organization_detail(request, pk):
-    organization = selectors.organization_detail(request.user, pk)
-    relations = selectors.organization_relations(request.user, organization)
-    context = {
-        "organization": organization,
-        **relations,
-        "can_change": policy.can(request.user, "change", organization),
-        "page_marking": selectors.page_marking(organization, organization.parent, *relations.values()),
-    }
-    audit.viewed(request, organization)
-    return render(request, "contacts/organization_detail.html", context)
 
 
 @login_required

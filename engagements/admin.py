@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from attache_crm.accounts.admin_access import OperatorOnlyAdmin
+from tenancy.admin_access import OperatorOnlyAdmin
 
 from .models import (
     ActionItem,

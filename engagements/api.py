@@ -14,7 +14,6 @@ from django.db.models import Exists, OuterRef, Prefetch
 from rest_framework import serializers
 from rest_framework.decorators import action
 
-from attache_crm import policy
 from attache_crm.api.filters import (
     BooleanFilter,
     CountryFilter,
@@ -46,6 +45,7 @@ from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
 from contacts.api import OrganizationRefSerializer
 from contacts.api import RestrictedNotesInputMixin as _RestrictedNotesInputMixin
 from contacts.models import Counterpart, Organization
+from tenancy import policy
 
 from . import services
 from .choices import (

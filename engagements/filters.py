@@ -6,11 +6,11 @@ import django_filters as filters
 from django import forms
 from django.utils import timezone
 
-from attache_crm import policy
-from attache_crm.markings import Channel
 from attache_crm.widgets import DayInput
 from contacts.models import Counterpart
 from contacts.search import search_counterparts
+from tenancy import policy
+from tenancy.markings import Channel
 
 from . import selectors
 from .choices import (

@@ -8,11 +8,11 @@ offers what its user may not see. The links the user cannot see are kept on edit
 from django import forms
 from django.utils import timezone
 
-from attache_crm import policy
 from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
-from attache_crm.markings import highest_marking
 from attache_crm.widgets import DayInput, MomentInput
 from contacts.models import Counterpart
+from tenancy import policy
+from tenancy.markings import highest_marking
 
 from . import selectors
 from .choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus

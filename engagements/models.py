@@ -10,9 +10,9 @@ from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
-from attache_crm.records import Record, SpillGuarded
 from contacts.choices import NatoGrade
 from contacts.models import Counterpart, Organization
+from tenancy.records import Record, SpillGuarded
 
 from .choices import (
     ActionStatus,

@@ -9,10 +9,11 @@ from django.contrib.auth import get_user_model
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
-from attache_crm import policy
-from attache_crm.history import history_for
-from attache_crm.markings import highest_marking
-from contacts.models import Counterpart, Membership, Organization
+from contacts.models import Counterpart, Organization
+from tenancy import policy
+from tenancy.history import history_for
+from tenancy.markings import highest_marking
+from tenancy.models import Membership
 
 from . import services
 from .choices import ActionStatus
@@ -294,3 +295,8 @@ def _recent_activity(user, meetings, size: int = 12) -> list[dict]:
         for kind, qs in sources
     )
     return sorted(rows, key=lambda row: row["at"], reverse=True)[:size]
+
+
+def organization_agreements(user, organization: Organization) -> list[Agreement]:
+    """The visible agreements an organization is party to, most recently changed first."""
+    return list(policy.visible(user, Agreement).filter(parties=organization).order_by("-updated_at"))

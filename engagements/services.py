@@ -16,11 +16,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from attache_crm import audit, policy
-from attache_crm.markings import Channel
-from attache_crm.records import MAX_LINKS
-from contacts.choices import Role
-from contacts.models import Counterpart, Membership, Organization
+from contacts.models import Counterpart, Organization
+from tenancy import audit, policy
+from tenancy.choices import Role
+from tenancy.markings import Channel
+from tenancy.models import Membership
+from tenancy.records import MAX_LINKS
 
 from .choices import AGREEMENT_TRANSITIONS, ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from .models import (

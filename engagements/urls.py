@@ -1,8 +1,10 @@
 from django.urls import path
 
-from . import views
+from . import contact_pages, views
 
 urlpatterns = [
+    path("counterparts/<int:pk>/", contact_pages.counterpart_detail, name="counterpart_detail"),
+    path("organizations/<int:pk>/", contact_pages.organization_detail, name="organization_detail"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_new, name="meeting_new"),
     path("meetings/quick/", views.meeting_quick, name="meeting_quick"),

@@ -15,9 +15,10 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import audit, policy
 from attache_crm.forms import save_through
-from contacts.models import Counterpart, Post
+from contacts.models import Counterpart
+from tenancy import audit, policy
+from tenancy.models import Post
 
 from . import filters, selectors, services
 from .forms import (

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from attache_crm.accounts.admin_access import OperatorOnlyAdmin
+from tenancy.admin_access import OperatorOnlyAdmin
 
-from .models import AuditEvent, Cable, CableParagraph
+from .models import Cable, CableParagraph
 
 
 class CableParagraphInline(OperatorOnlyAdmin, admin.TabularInline):
@@ -50,24 +50,3 @@ class CableAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
         cable = form.instance
         cable.settle(cable.paragraphs.all())
         cable.save(update_fields=["marking", "channel", "channel_floor", "updated_at"])
-
-
-@admin.register(AuditEvent)
-class AuditEventAdmin(OperatorOnlyAdmin, admin.ModelAdmin):
-    """Operators read every event; nobody changes or deletes one (append-only log)."""
-
-    list_display = ["at", "username", "action", "object_type", "object_id", "outcome", "ip", "post"]
-    list_filter = ["action", "outcome", "post"]
-    search_fields = ["username", "object_id", "object_type"]
-    list_select_related = ["post"]
-    date_hierarchy = "at"
-    actions = None
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

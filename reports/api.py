@@ -22,7 +22,7 @@ from attache_crm.api.serializers import (
     UserRefSerializer,
 )
 from attache_crm.api.viewsets import PartialUpdateMixin, RecordViewSet
-from attache_crm.markings import Channel
+from tenancy.markings import Channel
 
 from . import services
 from .models import (

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from attache_crm.markings import Channel, Marking, highest_marking, narrowest_channel
 from contacts.choices import NatoGrade
 from engagements.choices import AgreementKind, AgreementStatus, ExercisePhase, MeetingKind
+from tenancy.markings import Channel, Marking, highest_marking, narrowest_channel
 
 from .models import ParagraphBlock
 from .rendering import clean_text

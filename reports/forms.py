@@ -4,7 +4,7 @@ from django import forms
 from django.forms import inlineformset_factory
 
 from attache_crm.forms import RecordForm, SpillGuardMixin
-from attache_crm.markings import CHANNEL_RANK, Channel
+from tenancy.markings import CHANNEL_RANK, Channel
 
 from .models import Cable, CableParagraph
 from .rendering import clean_text, split_tags

@@ -16,10 +16,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from attache_crm.markings import Marking
-from contacts.choices import Role
-from contacts.models import Post
 from engagements.choices import ActionStatus
+from tenancy.choices import Role
+from tenancy.markings import Marking
+from tenancy.models import Post
 
 from . import selectors
 from .drafting import day_month_year

@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from attache_crm.markings import PORTION_MARK, Marking, highest_marking
+from tenancy.markings import PORTION_MARK, Marking, highest_marking
 
 WIDTH = 69
 CLASSIFICATION = "UNCLASSIFIED"

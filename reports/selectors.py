@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from attache_crm import policy
 from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
 from engagements.models import (
     ActionItem,
@@ -18,6 +17,7 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
+from tenancy import policy
 
 from .models import Cable, CableKind, CableStatus
 from .weeks import Period

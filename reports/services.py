@@ -10,11 +10,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from attache_crm import audit, policy, spill
-from attache_crm.markings import CHANNEL_RANK, Channel
-from contacts.models import Post
 from engagements.choices import ActionStatus
 from engagements.models import ActionItem, Meeting
+from tenancy import audit, policy, spill
+from tenancy.markings import CHANNEL_RANK, Channel
+from tenancy.models import Post
 
 from . import drafting, selectors, weeks
 from .models import Cable, CableFrozen, CableKind, CableParagraph, CableStatus

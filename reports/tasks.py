@@ -13,8 +13,8 @@ from celery import shared_task
 from django.core.management import call_command
 from django.db import InterfaceError, OperationalError
 
-from contacts.models import Post
 from operations import heartbeats
+from tenancy.models import Post
 
 from . import notices, services
 

@@ -13,5 +13,4 @@ urlpatterns = [
     path("cables/<int:pk>/resubmit/", views.cable_resubmit, name="cable_resubmit"),
     path("cables/<int:pk>/widen/", views.cable_widen, name="cable_widen"),
     path("meetings/<int:meeting_pk>/contact-report/", views.contact_report_create, name="contact_report_create"),
-    path("audit/", views.audit_list, name="audit_list"),
 ]

@@ -1,24 +1,21 @@
-"""HTML views of cables and the audit log.
-
-Cable views: authorize through the policy (hidden → 404, visible but not permitted → 403),
+"""HTML views of cables: authorize through the policy (hidden → 404, visible but not permitted → 403),
 validate a form, call one service, redirect.
 """
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from attache_crm import audit, policy, spill
-from attache_crm.markings import Channel, highest_marking
 from engagements.models import Meeting
+from tenancy import audit, policy, spill
+from tenancy.markings import Channel, highest_marking
 
 from . import selectors, services
 from .forms import CableHeaderForm, ParagraphFormSet, ReturnForm, WidenForm
-from .models import AuditEvent, Cable
+from .models import Cable
 from .rendering import cable_text as render_cable_text
 
 
@@ -162,20 +159,3 @@ def contact_report_create(request, meeting_pk):
     except ValidationError as error:
         return render(request, "reports/cable_refused.html", {"errors": error.messages}, status=400)
     return redirect(cable)
-
-
-@login_required
-@require_GET
-def audit_list(request):
-    """The audit log of the chief's or admin's post(s), filtered and paginated."""
-    policy.require(request.user, "view_audit", request=request)
-    events = policy.visible(request.user, AuditEvent)
-    form = audit.filter_form(request.GET or None, events)
-    if form.is_bound:
-        form.is_valid()
-        events = audit.filtered_events(events, form.cleaned_data)
-    page = Paginator(events.select_related("post"), 50).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "events": page.object_list, "query": query.urlencode()}
-    return render(request, "reports/audit_list.html", context, status=400 if form.errors else 200)

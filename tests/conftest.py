@@ -5,7 +5,7 @@ import os
 import pytest
 from django.test import Client
 
-from contacts.choices import Role
+from tenancy.choices import Role
 
 from .factories import PASSWORD, MembershipFactory, PostFactory, UserFactory
 
@@ -75,8 +75,8 @@ def verify_second_factor(client, user) -> None:
     from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from attache_crm import policy
     from attache_crm.accounts import otp
+    from tenancy import policy
 
     required = otp.is_required_by_role(user)
     policy.forget_roles(user)  # leave the caller's user object as it was

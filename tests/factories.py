@@ -6,11 +6,13 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from attache_crm.markings import Channel, Marking
-from contacts.choices import NatoGrade, Role, Service
-from contacts.models import Appointment, Counterpart, Membership, Organization, Post
+from contacts.choices import NatoGrade, Service
+from contacts.models import Appointment, Counterpart, Organization
 from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
 from reports.models import Cable, CableParagraph
+from tenancy.choices import Role
+from tenancy.markings import Channel, Marking
+from tenancy.models import Membership, Post
 
 PASSWORD = "correct-horse-battery-staple"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from attache_crm.timezones import format_date, format_datetime
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import MeetingFactory
 

@@ -5,8 +5,9 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
+from tenancy.admin_access import AuditedAdmin, OperatorOnlyAdmin
+
 from . import services
-from .admin_access import AuditedAdmin, OperatorOnlyAdmin
 
 User = get_user_model()
 

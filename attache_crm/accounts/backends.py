@@ -5,14 +5,13 @@ from functools import cache
 from django.contrib.auth import backends, get_user_model
 from django.db import connections, router
 
-from attache_crm import policy
 from attache_crm.timezones import remember_home_timezone
+from tenancy import policy
+from tenancy.models import Membership, Post
 
 
 @cache
 def _user_with_roles_sql(vendor: str) -> str:
-    from contacts.models import Membership, Post
-
     user_model = get_user_model()
     connection = connections[router.db_for_read(user_model)]
     quote = connection.ops.quote_name

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from contacts.choices import Role
+from tenancy.choices import Role
 
 
 class TokenForm(forms.Form):

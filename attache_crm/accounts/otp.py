@@ -7,8 +7,8 @@ import qrcode.image.svg
 from django_otp import user_has_device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attache_crm import policy
-from contacts.choices import Role
+from tenancy import policy
+from tenancy.choices import Role
 
 # Whether the signed-in user had a confirmed device at login, kept in the session so that
 # the check on every request costs no query.

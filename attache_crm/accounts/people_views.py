@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from contacts.models import Post
+from tenancy.models import Post
 
 from . import selectors, services
 from .forms import PasswordResetForm, PersonCreateForm, RoleForm, add_service_errors

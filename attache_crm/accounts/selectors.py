@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from contacts.models import Membership
+from tenancy.models import Membership
 
 from . import services
 

@@ -23,10 +23,9 @@ from django.http import Http404
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apitokens.services import tokens_revoke_all
-from attache_crm import audit, policy
-from contacts.choices import Role
-from contacts.models import Membership, Post
-from reports.models import AuditAction, AuditOutcome
+from tenancy import audit, policy
+from tenancy.choices import Role
+from tenancy.models import AuditAction, AuditOutcome, Membership, Post
 
 # An initial password handed over by an administrator: 24 URL-safe characters (144 bits).
 INITIAL_PASSWORD_BYTES = 18

@@ -7,9 +7,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
-from attache_crm import audit
 from attache_crm.middleware import SESSION_LAST_SEEN, SESSION_STARTED_AT
-from reports.models import AuditAction, AuditOutcome
+from tenancy import audit
+from tenancy.models import AuditAction, AuditOutcome
 
 from . import otp
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import verify_token
 
-from attache_crm import audit
-from reports.models import AuditAction, AuditOutcome
+from tenancy import audit
+from tenancy.models import AuditAction, AuditOutcome
 
 from . import otp, selectors, services
 from .forms import TokenForm, UnlockForm

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django_filters.constants import EMPTY_VALUES
 from rest_framework.filters import OrderingFilter
 
-from attache_crm import policy
-from attache_crm.markings import Channel, Marking
+from tenancy import policy
+from tenancy.markings import Channel, Marking
 
 # The largest id any supported database stores (bigint); larger numbers name nothing.
 MAX_ID = 2**63 - 1
@@ -161,7 +161,7 @@ class RecordFilterSet(django_filters.FilterSet):
     class Meta:
         form = StrictFilterForm
 
-    post = VisibleIdFilter(field_name="post_id", model="contacts.Post", help_text="Only records of this post (id).")
+    post = VisibleIdFilter(field_name="post_id", model="tenancy.Post", help_text="Only records of this post (id).")
     marking = django_filters.ChoiceFilter(choices=Marking.choices)
     channel = django_filters.ChoiceFilter(choices=Channel.choices)
     updated_since = DateTimeFilter(

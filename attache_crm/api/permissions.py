@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework.permissions import BasePermission
 
-from attache_crm import policy
+from tenancy import policy
 
 
 class IsAuthenticatedMember(BasePermission):

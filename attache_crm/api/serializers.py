@@ -23,15 +23,16 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from attache_crm import policy, spill
-from attache_crm.markings import (
+from tenancy import policy, spill
+from tenancy.markings import (
     Channel,
     ClassifiedMarkingError,
     Marking,
     is_classified_marking,
     validate_marking,
 )
-from attache_crm.records import MAX_LINKS
+from tenancy.models import Post
+from tenancy.records import MAX_LINKS
 
 from .filters import MAX_DATE, MAX_ID, MIN_DATE
 
@@ -294,15 +295,11 @@ class PostField(serializers.PrimaryKeyRelatedField):
     """The post a new record belongs to (id); optional when you work at a single post."""
 
     def __init__(self, **kwargs):
-        from contacts.models import Post
-
         kwargs.setdefault("queryset", Post.objects.none())
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
     def get_queryset(self):
-        from contacts.models import Post
-
         request = self.context.get("request")
         return policy.visible(getattr(request, "user", None), Post)
 

@@ -20,7 +20,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from attache_crm import audit, policy
+from tenancy import audit, policy
 
 from . import concurrency
 

@@ -39,12 +39,14 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "csp",
+    "tenancy",
     "attache_crm.accounts",
     "contacts",
     "engagements",
     "reports",
     "apitokens",
     "operations",
+    "seeding",
 ]
 
 MIDDLEWARE = [
@@ -323,7 +325,7 @@ CELERY_BEAT_SCHEDULE = {
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "attache_crm.api.authentication.BearerTokenAuthentication",
+        "apitokens.authentication.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["attache_crm.api.permissions.IsAuthenticatedMember"],
@@ -357,8 +359,8 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "MarkingEnum": "attache_crm.markings.Marking",
-        "ChannelEnum": "attache_crm.markings.Channel",
+        "MarkingEnum": "tenancy.markings.Marking",
+        "ChannelEnum": "tenancy.markings.Channel",
         "CountryEnum": "attache_crm.api.serializers.COUNTRY_CHOICES",
         "NatoGradeEnum": "contacts.choices.NatoGrade",
         "CounterpartStatusEnum": "contacts.choices.CounterpartStatus",

@@ -31,8 +31,8 @@ if not REDIS_URL:
         for key, value in CELERY_BROKER_TRANSPORT_OPTIONS.items()
     }
 
-# The test runner empties tables between transactional tests with TRUNCATE, which the audit log
-# refuses on PostgreSQL; this lets `flush` (reports/management/commands/flush.py) do it here only.
+# The test runner empties tables between transactional tests (TRUNCATE, or DELETE on SQLite),
+# which the audit log refuses; this lets `flush` (tenancy/management/commands/flush.py) do it here only.
 AUDIT_LOG_FLUSHABLE = True
 
 # Sessions cached in this process (tests and the browser tests' live server share it), whatever

@@ -7,9 +7,10 @@ import taggit.managers
 from django.conf import settings
 from django.db import migrations, models
 
-import attache_crm.markings
-import attache_crm.records
+import tenancy.markings
+import tenancy.records
 import contacts.models
+import tenancy.models
 
 
 class Migration(migrations.Migration):
@@ -59,7 +60,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         default="UTC",
                         max_length=64,
-                        validators=[contacts.models.validate_timezone],
+                        validators=[tenancy.models.validate_timezone],
                     ),
                 ),
                 (
@@ -128,7 +129,7 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
                 (
                     "marking",
-                    attache_crm.records.MarkingField(
+                    tenancy.records.MarkingField(
                         choices=[
                             ("U", "UNCLASSIFIED"),
                             ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
@@ -136,7 +137,7 @@ class Migration(migrations.Migration):
                         ],
                         default="U",
                         max_length=8,
-                        validators=[attache_crm.markings.validate_marking],
+                        validators=[tenancy.markings.validate_marking],
                     ),
                 ),
                 (
@@ -332,7 +333,7 @@ class Migration(migrations.Migration):
                     models.CharField(
                         default="UTC",
                         max_length=64,
-                        validators=[contacts.models.validate_timezone],
+                        validators=[tenancy.models.validate_timezone],
                     ),
                 ),
                 (
@@ -424,7 +425,7 @@ class Migration(migrations.Migration):
                 ("updated_at", models.DateTimeField(auto_now=True, db_index=True)),
                 (
                     "marking",
-                    attache_crm.records.MarkingField(
+                    tenancy.records.MarkingField(
                         choices=[
                             ("U", "UNCLASSIFIED"),
                             ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
@@ -432,7 +433,7 @@ class Migration(migrations.Migration):
                         ],
                         default="U",
                         max_length=8,
-                        validators=[attache_crm.markings.validate_marking],
+                        validators=[tenancy.markings.validate_marking],
                     ),
                 ),
                 (
@@ -662,7 +663,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "marking",
-                    attache_crm.records.MarkingField(
+                    tenancy.records.MarkingField(
                         choices=[
                             ("U", "UNCLASSIFIED"),
                             ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
@@ -670,7 +671,7 @@ class Migration(migrations.Migration):
                         ],
                         default="U",
                         max_length=8,
-                        validators=[attache_crm.markings.validate_marking],
+                        validators=[tenancy.markings.validate_marking],
                     ),
                 ),
                 (
@@ -851,7 +852,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "marking",
-                    attache_crm.records.MarkingField(
+                    tenancy.records.MarkingField(
                         choices=[
                             ("U", "UNCLASSIFIED"),
                             ("SBU", "SENSITIVE BUT UNCLASSIFIED"),
@@ -859,7 +860,7 @@ class Migration(migrations.Migration):
                         ],
                         default="U",
                         max_length=8,
-                        validators=[attache_crm.markings.validate_marking],
+                        validators=[tenancy.markings.validate_marking],
                     ),
                 ),
                 (

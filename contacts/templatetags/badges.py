@@ -8,7 +8,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from attache_crm.markings import CHANNEL_AUDIENCE, Channel
+from tenancy.markings import CHANNEL_AUDIENCE, Channel
 
 register = template.Library()
 

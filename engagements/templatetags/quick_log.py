@@ -3,9 +3,9 @@
 from django import template
 from django.urls import reverse
 
-from attache_crm import policy
 from engagements.models import Meeting
 from engagements.quick import QuickMeetingForm, quick_initial
+from tenancy import policy
 
 register = template.Library()
 

@@ -2,8 +2,8 @@
 
 from django import template
 
-from attache_crm import policy
 from operations.selectors import scheduler_status
+from tenancy import policy
 
 register = template.Library()
 

@@ -2,10 +2,10 @@
 
 from django import template
 
-from attache_crm import policy
-from attache_crm.markings import Channel
 from reports import selectors
 from reports.models import Cable
+from tenancy import policy
+from tenancy.markings import Channel
 
 register = template.Library()
 

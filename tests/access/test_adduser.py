@@ -6,8 +6,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from contacts.models import Membership
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent, Membership
 
 pytestmark = pytest.mark.django_db
 GOOD = "a-long-enough-passphrase-42"

@@ -10,9 +10,8 @@ from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
-from attache_crm.markings import Channel
-from contacts.models import Membership
-from reports.models import AuditEvent
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent, Membership
 
 from ..conftest import client_for
 from ..factories import PASSWORD, MeetingFactory, MembershipFactory, UserFactory
@@ -29,7 +28,7 @@ CONTENT_MODELS = [
     "engagements_actionitem",
     "reports_cable",
 ]
-PEOPLE_MODELS = ["auth_user", "contacts_membership", "contacts_post", "reports_auditevent"]
+PEOPLE_MODELS = ["auth_user", "tenancy_membership", "tenancy_post", "tenancy_auditevent"]
 NEW_PASSWORD = "Taken-over-at-another-post-1"
 
 
@@ -64,7 +63,7 @@ def test_every_registered_model_is_hardened():
     """Any new ModelAdmin must be listed here after deciding who may use it."""
     registered = {m._meta.label_lower for m in admin.site._registry}
     known = {name.replace("_", ".", 1) for name in CONTENT_MODELS} | {
-        "auth.user", "auth.group", "contacts.post", "contacts.membership", "reports.auditevent",
+        "auth.user", "auth.group", "tenancy.post", "tenancy.membership", "tenancy.auditevent",
         "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog", "otp_totp.totpdevice", "taggit.tag",
     }  # fmt: skip
     assert registered - known <= {m for m in registered if m.startswith("apitokens.")}, registered - known
@@ -96,7 +95,7 @@ def test_staff_with_every_django_permission_gets_no_admin_page(db):
     user = UserFactory(username="staffonly", is_staff=True)
     user.user_permissions.set(Permission.objects.all())
     client = client_for(user)
-    for url in ["admin:index", "admin:auth_user_changelist", "admin:reports_auditevent_changelist"]:
+    for url in ["admin:index", "admin:auth_user_changelist", "admin:tenancy_auditevent_changelist"]:
         assert _refused(client.get(reverse(url))), url
 
 
@@ -130,9 +129,9 @@ def test_post_admin_cannot_set_another_posts_chiefs_password_in_the_admin(staff_
 
 def test_post_admin_cannot_place_another_posts_chief_at_their_post_in_the_admin(staff_admin, other_chief, post):
     client = client_for(staff_admin)
-    assert _refused(client.get(reverse("admin:contacts_membership_add")))
+    assert _refused(client.get(reverse("admin:tenancy_membership_add")))
     response = client.post(
-        reverse("admin:contacts_membership_add"), {"user": other_chief.pk, "post": post.pk, "role": "attache"}
+        reverse("admin:tenancy_membership_add"), {"user": other_chief.pk, "post": post.pk, "role": "attache"}
     )
     assert _refused(response)
     assert list(Membership.objects.filter(user=other_chief).values_list("post__code", "role")) == [("OTHER", "chief")]
@@ -161,7 +160,7 @@ def test_post_admin_sees_no_user_data_in_the_admin(staff_admin, attache, other_c
     for url in [
         reverse("admin:auth_user_changelist"),
         reverse("admin:auth_user_change", args=[other_chief.pk]),
-        reverse("admin:contacts_membership_changelist"),
+        reverse("admin:tenancy_membership_changelist"),
     ]:
         response = client.get(url, follow=True)
         body = response.content.decode()
@@ -210,7 +209,7 @@ def test_operator_deactivates_in_the_admin_through_the_service(operator, attache
 def test_operator_places_people_at_posts_audited(operator, post):
     newcomer = UserFactory(username="newcomer")
     response = client_for(operator).post(
-        reverse("admin:contacts_membership_add"), {"user": newcomer.pk, "post": post.pk, "role": "admin"}
+        reverse("admin:tenancy_membership_add"), {"user": newcomer.pk, "post": post.pk, "role": "admin"}
     )
     assert response.status_code == 302
     membership = Membership.objects.get(user=newcomer, post=post, role="admin")
@@ -218,10 +217,10 @@ def test_operator_places_people_at_posts_audited(operator, post):
 
 
 def test_operator_reads_the_audit_log_in_the_admin_read_only(operator, attache, post):
-    from attache_crm import audit
+    from tenancy import audit
 
     event = audit.record(action="create", user=attache, post=post, detail="bandar-event")
     client = client_for(operator)
-    page = client.get(reverse("admin:reports_auditevent_change", args=[event.pk]))
+    page = client.get(reverse("admin:tenancy_auditevent_change", args=[event.pk]))
     assert page.status_code == 200 and "bandar-event" in page.content.decode()
     assert 'name="_save"' not in page.content.decode()

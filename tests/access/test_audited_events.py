@@ -3,10 +3,10 @@
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel
 from contacts.models import Counterpart, Organization
 from engagements.models import ActionItem, Agreement, Exercise, Meeting
-from reports.models import AuditEvent
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 
 from ..conftest import client_for
 from ..factories import CableFactory, CableParagraphFactory, CounterpartFactory, OrganizationFactory

@@ -10,9 +10,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
 
-from attache_crm import audit
 from attache_crm.settings.base import client_ip_settings
-from reports.models import AuditEvent
+from tenancy import audit
+from tenancy.models import AuditEvent
 
 from ..factories import PASSWORD
 from .helpers import consented_client, sign_in

@@ -5,11 +5,11 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
-from attache_crm import grants, policy
-from attache_crm.markings import Channel
 from contacts.models import Counterpart, CounterpartUserObjectPermission
 from engagements.models import Meeting
-from reports.models import AuditEvent
+from tenancy import grants, policy
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 
 from ..conftest import client_for
 from ..factories import CounterpartFactory, MeetingFactory

@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.html import strip_tags
 from guardian.shortcuts import assign_perm
 
-from attache_crm import policy
-from attache_crm.history import HISTORY_LIMIT, history_for
-from attache_crm.markings import Channel
 from engagements import services
+from tenancy import policy
+from tenancy.history import HISTORY_LIMIT, history_for
+from tenancy.markings import Channel
 from tests.conftest import client_for
 from tests.factories import (
     AgreementFactory,

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel
+from tenancy.markings import Channel
 from tests.api.conftest import api_for
 from tests.conftest import client_for
 from tests.factories import (

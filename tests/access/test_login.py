@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 
 from ..conftest import client_for
 from ..factories import PASSWORD, MembershipFactory, UserFactory

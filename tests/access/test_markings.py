@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from attache_crm.markings import ClassifiedMarkingError, validate_marking
+from tenancy.markings import ClassifiedMarkingError, validate_marking
 
 CLASSIFIED = [
     "C", "c", "S", "s", "TS", "ts", "Ts",

@@ -137,7 +137,7 @@ def test_the_markers_do_appear_where_they_are_allowed(world, db):
 @pytest.mark.parametrize("resource", RECORD_RESOURCES + ("cable",))
 def test_policy_querysets_and_counts_match_the_matrix(world, db, role, resource):
     """What lists and counts are built on: policy.visible() holds exactly the variants the matrix allows."""
-    from attache_crm import policy
+    from tenancy import policy
 
     read, variants = (READ_CABLE, CABLE_VARIANTS) if resource == "cable" else (READ, RECORD_VARIANTS)
     model = type(world.get(resource, variants[0]))

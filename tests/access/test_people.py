@@ -16,10 +16,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apitokens.models import PersonalAccessToken
 from apitokens.services import token_issue
-from attache_crm import policy
 from attache_crm.accounts import services
-from contacts.models import Membership
-from reports.models import AuditEvent
+from tenancy import policy
+from tenancy.models import AuditEvent, Membership
 
 from ..conftest import client_for
 from ..factories import PASSWORD, MembershipFactory, UserFactory

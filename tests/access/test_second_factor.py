@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 
 from ..conftest import client_for
 from .helpers import clear_throttle, consented_client, current_code, sign_in

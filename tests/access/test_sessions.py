@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 
 from ..conftest import client_for
 from .helpers import consented_client, sign_in

@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from attache_crm import spill
-from attache_crm.markings import Channel
 from contacts import services as contact_services
 from contacts.models import Counterpart, Organization
 from engagements.models import ActionItem, Agreement, Exercise, Meeting
-from reports.models import AuditEvent
+from tenancy import spill
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 from tests.api.conftest import api_for
 from tests.conftest import client_for
 from tests.contacts.test_contacts_views import counterpart_data

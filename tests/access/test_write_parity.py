@@ -3,7 +3,7 @@ the same outcome (saved fields and links, refusal code, the same message, the sa
 and that outcome must be the one the case expects.
 
 The rules themselves live in the services (contacts.services, engagements.services) and the policy
-(attache_crm.policy.check_write / check_handling); this table is what keeps any interface from
+(tenancy.policy.check_write / check_handling); this table is what keeps any interface from
 deciding one of them on its own again. Rows of the issue's table each case covers: 5 (owner
 rule), 6 (links the editor cannot see), 7 (the post rule), and the limits and marking guard.
 """
@@ -20,10 +20,10 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from attache_crm import policy
-from attache_crm.markings import Channel
-from contacts.choices import Role
 from contacts.models import Counterpart
+from tenancy import policy
+from tenancy.choices import Role
+from tenancy.markings import Channel
 
 from ..factories import (
     ActionItemFactory,
@@ -349,7 +349,7 @@ CASES: list[Case] = [
 def _prepare(scene, case: Case):
     """What some cases need beyond the scene: a counterpart at the other post, 201 counterparts,
     the spill guard's messages."""
-    from attache_crm import spill
+    from tenancy import spill
 
     if case.id.startswith("another post's"):
         scene.other_cp = CounterpartFactory(post=scene.other_post, organization=None)

@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from attache_crm import policy
-from attache_crm.markings import Channel
 from contacts import services as contact_services
-from contacts.choices import Role
 from contacts.models import Counterpart
 from engagements import services as engagement_services
 from engagements.models import Meeting
+from tenancy import policy
+from tenancy.choices import Role
+from tenancy.markings import Channel
 
 from ..api.conftest import issue_token
 from ..conftest import client_for

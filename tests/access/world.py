@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from attache_crm.markings import Channel, Marking
-from contacts.choices import Role
 from reports.models import Cable, CableStatus
+from tenancy.choices import Role
+from tenancy.markings import Channel, Marking
 
 from ..factories import (
     ActionItemFactory,

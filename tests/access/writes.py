@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from contacts.models import Counterpart, Organization
 from engagements.models import ActionItem, Agreement, Exercise, Meeting
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 
 from ..api.conftest import issue_token
 from ..conftest import client_for
@@ -245,9 +245,9 @@ def write_api(*, user, kind_name: str, post, target, change: dict) -> Outcome:
 def edit_form_data(world, resource: str, variant: str) -> dict:
     """What the edit form of a world record submits unchanged, as the matrix's attaché sees it (the
     chief for a record hidden from the attaché): a valid write wherever the role may write."""
-    from attache_crm import policy
     from contacts.forms import CounterpartForm, OrganizationForm
     from engagements.forms import ActionItemForm, AgreementForm, ExerciseForm, MeetingForm
+    from tenancy import policy
 
     forms = {
         "counterpart": CounterpartForm, "organization": OrganizationForm, "meeting": MeetingForm,

@@ -10,8 +10,8 @@ from django.test import Client
 from django.utils import timezone
 
 from apitokens.models import PersonalAccessToken
-from attache_crm.markings import Channel, Marking
-from contacts.choices import Role
+from tenancy.choices import Role
+from tenancy.markings import Channel, Marking
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
-from attache_crm.markings import Channel
 from engagements.models import AgreementStatusChange, ExercisePhaseChange
+from tenancy.markings import Channel
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

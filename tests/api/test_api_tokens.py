@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apitokens.models import TOKEN_MAX_LIFETIME, PersonalAccessToken, hash_secret
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import PASSWORD
 

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from attache_crm.markings import Channel
 from contacts.models import Appointment, Counterpart
 from engagements.models import (
     ActionItem,
@@ -16,7 +15,9 @@ from engagements.models import (
     Exercise,
     Meeting,
 )
-from reports.models import AuditEvent, Cable, CableParagraph
+from reports.models import Cable, CableParagraph
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 from tests.factories import (
     AgreementFactory,
     CableFactory,

@@ -7,9 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from contacts.choices import Weekday
-from contacts.models import Post
-from reports.models import AuditEvent
+from tenancy.choices import Weekday
+from tenancy.models import AuditEvent, Post
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def test_addpost_creates_a_post_with_its_weekly_cutoff_and_audits_it():
     assert (post.host_country, post.cable_country_tag, post.timezone) == ("XB", "AL", "Asia/Dubai")
     assert post.weekly_cutoff_weekday == Weekday.THURSDAY and post.weekly_cutoff_time == dt.time(16, 30)
     assert "Created ALDORA" in out.getvalue()
-    assert AuditEvent.objects.filter(object_type="contacts.Post", object_id=str(post.pk)).exists()
+    assert AuditEvent.objects.filter(object_type="tenancy.Post", object_id=str(post.pk)).exists()
 
 
 def test_adduser_can_then_provision_a_member_of_the_new_post(monkeypatch):

@@ -5,9 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from attache_crm.markings import Channel
 from contacts import selectors
+from engagements import timeline
 from engagements.models import Agreement, AgreementStatusChange, Exercise
+from tenancy.markings import Channel
 from tests.factories import (
     ActionItemFactory,
     CounterpartFactory,
@@ -74,7 +75,7 @@ def history(post, counterpart, attache, diplomat):
 
 
 def test_timeline_of_an_attache_newest_first(attache, counterpart, history):
-    page = selectors.counterpart_timeline(attache, counterpart, 1)
+    page = timeline.counterpart_timeline(attache, counterpart, 1)
     assert _kinds_and_titles(page) == [
         ("exercise", "DESERT FALCON"),
         ("agreement", "MOU via party"),
@@ -87,7 +88,7 @@ def test_timeline_of_an_attache_newest_first(attache, counterpart, history):
 
 
 def test_timeline_of_a_diplomat_leaves_out_attache_channel_and_what_only_it_links(diplomat, counterpart, history):
-    page = selectors.counterpart_timeline(diplomat, counterpart, 1)
+    page = timeline.counterpart_timeline(diplomat, counterpart, 1)
     assert _kinds_and_titles(page) == [
         ("exercise", "DESERT FALCON"),
         ("agreement", "MOU via party"),
@@ -101,19 +102,19 @@ def test_timeline_skips_agreements_of_a_hidden_organization(diplomat, attache, p
     counterpart = CounterpartFactory(post=post, organization=secret)
     agreement = Agreement.objects.create(post=post, title="Party is hidden")
     agreement.parties.add(secret)
-    as_diplomat = selectors.counterpart_timeline(diplomat, selectors.counterpart_detail(diplomat, counterpart.pk), 1)
-    as_attache = selectors.counterpart_timeline(attache, selectors.counterpart_detail(attache, counterpart.pk), 1)
+    as_diplomat = timeline.counterpart_timeline(diplomat, selectors.counterpart_detail(diplomat, counterpart.pk), 1)
+    as_attache = timeline.counterpart_timeline(attache, selectors.counterpart_detail(attache, counterpart.pk), 1)
     assert as_diplomat.paginator.count == 0 and as_attache.paginator.count == 1
 
 
 def test_timeline_pages_by_25_without_overlap(attache, post, counterpart):
     for i in range(60):
         _meeting(post, counterpart, i % 5, title=f"Meeting {i}")  # many on the same moment
-    pages = [selectors.counterpart_timeline(attache, counterpart, n) for n in (1, 2, 3)]
+    pages = [timeline.counterpart_timeline(attache, counterpart, n) for n in (1, 2, 3)]
     ids = [entry.obj.pk for page in pages for entry in page.object_list]
     assert [len(p.object_list) for p in pages] == [25, 25, 10]
     assert len(set(ids)) == 60
-    assert selectors.counterpart_timeline(attache, counterpart, "99").number == 3
+    assert timeline.counterpart_timeline(attache, counterpart, "99").number == 3
 
 
 def test_timeline_keeps_position_at_the_time(attache, post, counterpart):
@@ -121,7 +122,7 @@ def test_timeline_keeps_position_at_the_time(attache, post, counterpart):
     MeetingParticipantFactory(
         meeting=meeting, counterpart=counterpart, position_at_time="Deputy Commander", rank_title_at_time="Aqid"
     )
-    entry = selectors.counterpart_timeline(attache, counterpart, 1).object_list[0]
+    entry = timeline.counterpart_timeline(attache, counterpart, 1).object_list[0]
     assert [p.position_at_time for p in entry.obj.this_participation] == ["Deputy Commander"]
 
 

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from contacts import services
 from contacts.models import Appointment, Counterpart, Organization
-from reports.models import AuditEvent
+from tenancy.models import AuditEvent
 from tests.factories import OrganizationFactory
 
 

@@ -3,9 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel
 from contacts.models import Appointment, Counterpart, Organization
-from reports.models import AuditEvent
+from tenancy.markings import Channel
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import (
     ActionItemFactory,

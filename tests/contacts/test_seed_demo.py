@@ -11,9 +11,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from attache_crm.markings import Channel
-from contacts import demo
-from contacts.models import Appointment, Counterpart, Post
+from contacts.models import Appointment, Counterpart
 from engagements.models import (
     ActionItem,
     Agreement,
@@ -21,6 +19,9 @@ from engagements.models import (
     Meeting,
     MeetingParticipant,
 )
+from seeding import demo
+from tenancy.markings import Channel
+from tenancy.models import Post
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 
-from contacts.choices import Role
+from tenancy.choices import Role
 from tests.factories import (
     PASSWORD,
     ActionItemFactory,

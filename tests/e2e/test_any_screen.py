@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from contacts.choices import Role
+from tenancy.choices import Role
 from tests.factories import (
     PASSWORD,
     ActionItemFactory,

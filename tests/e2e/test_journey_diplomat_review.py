@@ -7,8 +7,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from attache_crm.markings import Channel
-from contacts.choices import NatoGrade, Role
+from contacts.choices import NatoGrade
+from tenancy.choices import Role
+from tenancy.markings import Channel
 from tests.factories import (
     PASSWORD,
     AgreementFactory,

@@ -7,8 +7,8 @@ import zoneinfo
 import pytest
 from django.utils import timezone
 
-from contacts.choices import Role
 from engagements.models import ActionItem, Meeting
+from tenancy.choices import Role
 from tests.factories import (
     PASSWORD,
     CounterpartFactory,

@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from contacts.choices import Role
 from engagements.models import ActionItem, Meeting
+from tenancy.choices import Role
 from tests.factories import PASSWORD, CounterpartFactory, MembershipFactory, PostFactory, UserFactory
 
 from .conftest import login

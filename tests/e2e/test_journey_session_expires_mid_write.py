@@ -4,8 +4,8 @@ the sign-in, and the meeting is saved with every word."""
 import pytest
 from django.contrib.sessions.models import Session
 
-from contacts.choices import Role
 from engagements.models import Meeting
+from tenancy.choices import Role
 from tests.factories import PASSWORD, CounterpartFactory, MembershipFactory, PostFactory, UserFactory
 
 from .conftest import login

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from attache_crm.markings import Channel
+from tenancy.markings import Channel
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.markings import Channel
 from engagements.models import ActionItem
+from tenancy.markings import Channel
 from tests.conftest import client_for
 from tests.factories import ActionItemFactory
 

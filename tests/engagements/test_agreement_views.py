@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel, Marking
 from engagements.models import Agreement, AgreementStatusChange
+from tenancy.markings import Channel, Marking
 from tests.conftest import client_for
 from tests.factories import AgreementFactory, OrganizationFactory
 

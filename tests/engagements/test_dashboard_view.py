@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.markings import Channel, Marking
+from tenancy.markings import Channel, Marking
 from tests.conftest import client_for
 from tests.factories import ActionItemFactory, AgreementFactory, MeetingFactory
 

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.markings import Channel
+from tenancy.markings import Channel
 from tests.conftest import client_for
 from tests.factories import (
     ActionItemFactory,

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from attache_crm.markings import Channel, Marking
 from engagements import services
 from engagements.models import ActionItem, AgreementStatusChange, ExercisePhaseChange, Meeting, MeetingParticipant
-from reports.models import AuditEvent
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.factories import CounterpartFactory, OrganizationFactory
 
 pytestmark = pytest.mark.django_db

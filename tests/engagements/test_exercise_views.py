@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel
 from engagements.models import Exercise, ExercisePhaseChange
+from tenancy.markings import Channel
 from tests.conftest import client_for
 from tests.factories import ExerciseFactory
 

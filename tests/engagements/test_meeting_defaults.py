@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.markings import Channel
 from engagements import services
 from engagements.models import Meeting
+from tenancy.markings import Channel
 from tests.conftest import client_for
 from tests.factories import MeetingFactory
 

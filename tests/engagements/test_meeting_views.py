@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from attache_crm.markings import Channel, Marking
 from engagements import services
 from engagements.models import ActionItem, Meeting, MeetingParticipant
-from reports.models import AuditEvent
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory, MeetingFactory, MeetingParticipantFactory
 

@@ -64,9 +64,11 @@ def test_restart_with_sigterm_loses_nothing_and_drafts_nothing_twice(stack, jour
         wait_healthy(stack)
     with timings.step("wait for a sweep after the restart"):
         s.wait_for(
-            lambda: (h := healthz(stack))
-            and h["weekly_sweep"]["last_success"]
-            and parse_time(h["weekly_sweep"]["last_success"]) > restarted_at,
+            lambda: (
+                (h := healthz(stack))
+                and h["weekly_sweep"]["last_success"]
+                and parse_time(h["weekly_sweep"]["last_success"]) > restarted_at
+            ),
             timeout=60,
             what="a weekly sweep after the restart",
             stack=stack,

@@ -5,9 +5,10 @@ import zoneinfo
 
 import pytest
 
-from attache_crm.markings import Channel, Marking
-from contacts.choices import NatoGrade, Role
+from contacts.choices import NatoGrade
 from engagements.models import AgreementStatusChange, ExercisePhaseChange, MeetingParticipant
+from tenancy.choices import Role
+from tenancy.markings import Channel, Marking
 from tests.factories import (
     ActionItemFactory,
     AgreementFactory,

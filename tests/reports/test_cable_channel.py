@@ -11,10 +11,11 @@ import html
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel, Marking
 from contacts.choices import NatoGrade
 from reports import drafting, services
-from reports.models import AuditEvent, Cable, CableKind
+from reports.models import Cable, CableKind
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.api.conftest import api_for
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory

@@ -6,10 +6,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from attache_crm.markings import MARKING_RANK, PORTION_MARK, Marking
-from contacts.models import Post
 from reports import weeks
 from reports.rendering import CAPTIONS, WIDTH, Document, Paragraph, clean_text, render
+from tenancy.markings import MARKING_RANK, PORTION_MARK, Marking
+from tenancy.models import Post
 
 markings = st.sampled_from(Marking.values)
 words = st.text(min_size=1, max_size=40)

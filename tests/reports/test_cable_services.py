@@ -6,9 +6,10 @@ from unittest import mock
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from attache_crm.markings import Channel, Marking
 from reports import selectors, services
-from reports.models import AuditEvent, Cable, CableFrozen, CableKind, CableParagraph, CableStatus
+from reports.models import Cable, CableFrozen, CableKind, CableParagraph, CableStatus
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.factories import CableFactory, CableParagraphFactory, MeetingFactory
 
 from .conftest import WEEK, local, meet

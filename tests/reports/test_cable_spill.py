@@ -5,8 +5,9 @@ Each is now refused with the spill guard's message, audited exactly once, and no
 import pytest
 from django.urls import reverse
 
-from attache_crm import spill
-from reports.models import AuditEvent, Cable, CableStatus
+from reports.models import Cable, CableStatus
+from tenancy import spill
+from tenancy.models import AuditEvent
 from tests.api.conftest import api_for
 from tests.conftest import client_for
 

@@ -7,9 +7,10 @@ import re
 import pytest
 from django.urls import reverse
 
-from attache_crm.markings import Channel, Marking
 from reports import services
-from reports.models import AuditEvent, Cable, CableKind, CableStatus
+from reports.models import Cable, CableKind, CableStatus
+from tenancy.markings import Channel, Marking
+from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import CableFactory, CableParagraphFactory, MeetingFactory
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.core import mail
 
 from attache_crm.celery import app
-from attache_crm.markings import Channel, Marking
 from reports import notices, tasks
 from reports.models import Cable
+from tenancy.markings import Channel, Marking
 from tests.factories import ActionItemFactory, AgreementFactory
 
 UTC = dt.UTC

@@ -8,10 +8,10 @@ that floods the results with unrelated names fails.
 import pytest
 from django.db import connection
 
-from attache_crm import policy
-from attache_crm.markings import Channel
 from contacts.models import Counterpart
 from contacts.search import search_counterparts
+from tenancy import policy
+from tenancy.markings import Channel
 
 from ..factories import CounterpartFactory
 

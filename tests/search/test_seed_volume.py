@@ -9,11 +9,12 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import RequestFactory
 
-from contacts import volume
-from contacts.models import Appointment, Counterpart, Membership, Organization, Post
+from contacts.models import Appointment, Counterpart, Organization
 from contacts.search import search_counterparts
 from engagements.models import ActionItem, Meeting, MeetingParticipant
 from reports import services, weeks
+from seeding import volume
+from tenancy.models import Membership, Post
 
 ANCHOR = dt.date(2026, 6, 19)
 SMALL = {

@@ -2,7 +2,7 @@
 
 from django import template
 
-from attache_crm import grants, policy
+from tenancy import grants, policy
 
 register = template.Library()
 

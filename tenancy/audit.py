@@ -1,0 +1,119 @@
+"""Writing the append-only audit log (DESIGN §2 AuditEvent)."""
+
+from __future__ import annotations
+
+import logging
+
+from axes.helpers import get_client_ip_address
+from django.db.models import Model
+
+logger = logging.getLogger("tenancy.audit")
+
+
+def client_ip(request) -> str | None:
+    """The client's address as the lockout sees it: REMOTE_ADDR unless TRUSTED_PROXY_COUNT says
+    which X-Forwarded-For entry our own proxies vouch for (settings, django-ipware through axes)."""
+    if request is None:
+        return None
+    # The very function axes calls for its lockouts, so both logs name the same address.
+    resolved = get_client_ip_address(request)
+    # A chain shorter than the configured proxies (a request that bypassed them) resolves to
+    # nothing: keep the peer we saw, never a header.
+    return resolved or request.META.get("REMOTE_ADDR") or None
+
+
+def record(
+    *,
+    action: str,
+    user=None,
+    request=None,
+    obj: Model | type | None = None,
+    post=None,
+    outcome: str = "success",
+    detail: str = "",
+    username: str = "",
+):
+    """Append one audit event; never raises into the caller's flow for a logging failure."""
+    from .models import AuditEvent
+
+    if user is None and request is not None:
+        user = getattr(request, "user", None)
+    if user is not None and not user.is_authenticated:
+        user = None
+    if obj is None:
+        object_type, object_id = "", ""
+    elif isinstance(obj, type):
+        object_type, object_id = obj._meta.label, ""
+    else:
+        object_type, object_id = obj._meta.label, str(obj.pk or "")
+        if post is None:
+            post = getattr(obj, "post", None)
+    return AuditEvent.objects.create(
+        user=user,
+        username=username or (user.get_username() if user is not None else ""),
+        post_id=getattr(post, "pk", post),
+        ip=client_ip(request),
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        outcome=outcome,
+        detail=detail[:300],
+    )
+
+
+def viewed(request, obj: Model):
+    """Record that the requesting user read an attaché-channel or restricted record (post channel: nothing)."""
+    from tenancy.markings import Channel
+
+    if getattr(obj, "channel", Channel.POST) == Channel.POST:
+        return None
+    return record(action="view", request=request, obj=obj, detail=f"{obj.channel} channel")
+
+
+# ---------------------------------------------------------------- reading (/audit/)
+
+
+def _object_type_choices(events) -> list[tuple[str, str]]:
+    types = events.order_by("object_type").values_list("object_type", flat=True).distinct()
+    return [("", "Any")] + [(t, t) for t in types if t]
+
+
+def filter_form(data, events):
+    """The /audit/ filters: user, action, outcome, date range (days of the page's time zone), object type."""
+    from django import forms
+
+    from .models import AuditAction, AuditOutcome
+
+    # A day typed year-month-day, not a browser date picker that follows the browser's locale.
+    DAY = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "size": 10}, format="%Y-%m-%d")
+
+    class AuditFilterForm(forms.Form):
+        user = forms.CharField(required=False, max_length=150, label="User")
+        action = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditAction.choices)
+        outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditOutcome.choices)
+        object_type = forms.ChoiceField(required=False, choices=_object_type_choices(events), label="Object type")
+        date_from = forms.DateField(required=False, label="From", widget=DAY)
+        date_to = forms.DateField(required=False, label="To", widget=DAY)
+
+        def clean(self):
+            cleaned = super().clean()
+            start, end = cleaned.get("date_from"), cleaned.get("date_to")
+            if start and end and end < start:
+                self.add_error("date_to", "The end of the range is before its start.")
+            return cleaned
+
+    return AuditFilterForm(data)
+
+
+def filtered_events(events, cleaned: dict):
+    """Apply the valid filters of the /audit/ form to a queryset of visible events."""
+    if cleaned.get("user"):
+        events = events.filter(username__icontains=cleaned["user"])
+    for field in ("action", "outcome", "object_type"):
+        if cleaned.get(field):
+            events = events.filter(**{field: cleaned[field]})
+    if cleaned.get("date_from"):
+        events = events.filter(at__date__gte=cleaned["date_from"])
+    if cleaned.get("date_to"):
+        events = events.filter(at__date__lte=cleaned["date_to"])
+    return events
