@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from engagements import selectors as engagement_selectors
@@ -16,11 +15,6 @@ from tenancy.markings import highest_marking
 @login_required
 @require_GET
 def dashboard(request):
-    with timezone.override(engagement_selectors.home_timezone(request.user)):
-        return _dashboard(request)
-
-
-def _dashboard(request):
     context = engagement_selectors.dashboard_for(request.user)
     # The cable panel is drawn below the top banner, so its cable's marking is counted here.
     if policy.has_role(request.user, policy.CABLE_EDITORS):
