@@ -259,7 +259,7 @@ def my_follow_ups(user, shown: int = FOLLOW_UPS_SHOWN) -> list[dict]:
             "key": key,
             "heading": heading,
             "count": counts[key],
-            "items": attach_sources(user, ordered.filter(where)[:shown]) if counts[key] else [],
+            "items": attach_sources(user, ordered.filter(where)[:shown]),
         }
         for key, (heading, where) in groups.items()
     ]
