@@ -1,5 +1,8 @@
 """What every page's frame needs: the user's post and role (header) and the page marking (banners)."""
 
+from django.conf import settings
+
+from attache_crm.navigation import main_nav
 from tenancy import policy
 from tenancy.markings import Marking
 
@@ -10,11 +13,17 @@ def post_context(request):
         return {"current_memberships": []}
     # Callables: read only by the pages that show them (a fragment such as the type-ahead's
     # list costs no query), and once per request (policy.memberships keeps them on the user).
+    flags = {
+        "can_view_audit": policy.can(user, "view_audit"),
+        "can_manage_people": policy.can(user, "manage_users"),
+    }
     return {
+        "main_nav": lambda: main_nav(request.path, flags),
         "current_memberships": lambda: policy.memberships(user),
         "current_membership": lambda: next(iter(policy.memberships(user)), None),
         "user_roles": policy.roles(user),
         "MARKINGS": Marking,
-        "can_view_audit": policy.can(user, "view_audit"),
-        "can_manage_people": policy.can(user, "manage_users"),
+        **flags,
+        # The page warns before the idle limit (static/js/app.js).
+        "idle_limit_seconds": settings.SESSION_COOKIE_AGE,
     }

@@ -8,7 +8,7 @@ from django.forms.models import ModelChoiceIterator
 
 from tenancy import policy, spill
 from tenancy.limits import check_date_in_range, check_ids
-from tenancy.markings import Marking, validate_marking
+from tenancy.markings import CHANNEL_HELP, Marking, validate_marking
 from tenancy.records import MAX_LINKS
 
 
@@ -131,6 +131,8 @@ class RecordForm(SpillGuardMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if "restricted_notes" in self.fields and not policy.can_see_restricted_notes(user, post):
             del self.fields["restricted_notes"]
+        if "channel" in self.fields:
+            self.fields["channel"].help_text = CHANNEL_HELP
         for field in self.fields.values():
             if isinstance(field, (forms.DateField, forms.DateTimeField)):
                 field.validators.append(check_date_in_range)

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from attache_crm.api.errors import is_api_request, json_error
@@ -18,11 +17,6 @@ from tenancy.markings import highest_marking
 @login_required
 @require_GET
 def dashboard(request):
-    with timezone.override(engagement_selectors.home_timezone(request.user)):
-        return _dashboard(request)
-
-
-def _dashboard(request):
     context = engagement_selectors.dashboard_for(request.user)
     office = office_alerts.dashboard(request.user, today=context["today"])
     context |= office

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 
 from attache_crm.forms import RecordForm, offer_only
+from attache_crm.widgets import DayInput
 from tenancy import policy
 
 from .merge import MERGE_FIELDS
@@ -57,7 +58,7 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
             "given_names": forms.TextInput(attrs={"dir": "auto"}),
             "native_name": forms.TextInput(attrs={"dir": "auto"}),
             "aliases": forms.TextInput(attrs={"dir": "auto"}),
-            "last_verified_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "last_verified_on": DayInput(),
             "education": forms.Textarea(attrs={"rows": 3}),
             "biography": forms.Textarea(attrs={"rows": 5}),
             "protocol_notes": forms.Textarea(attrs={"rows": 3}),

@@ -7,6 +7,7 @@ from django import forms
 from django.utils import timezone
 
 from attache_crm.api.filters import DateFilter
+from attache_crm.widgets import DayInput
 from contacts.models import Counterpart
 from contacts.search import search_counterparts
 from tenancy import policy
@@ -25,7 +26,7 @@ from .choices import (
 )
 from .models import MeetingParticipant
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 class DateRangeForm(forms.Form):

@@ -8,17 +8,18 @@ offers what its user may not see. The links the user cannot see are kept on edit
 from django import forms
 
 from attache_crm.forms import LinksField, RecordForm, SpillGuardMixin, offer_only
+from attache_crm.widgets import DayInput, MomentInput
 from contacts.models import Counterpart
 from tenancy import policy
 from tenancy.limits import BoundedDateField
 from tenancy.markings import highest_marking
 
 from . import selectors
-from .choices import ActionStatus
+from .choices import ActionStatus, MeetingStatus
 from .models import ActionItem, Agreement, Exercise, Meeting
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+DATE = DayInput()
+DATETIME = MomentInput()
 
 
 class CounterpartChoiceField(LinksField):
@@ -62,7 +63,23 @@ class LinkedRecordsMixin:
         return highest_marking(m for m in markings if m)
 
 
+WEEKLY_CHOICES = [
+    ("", "As the channel says: included on the post channel, left out otherwise"),
+    ("yes", "Include in the weekly summary"),
+    ("no", "Leave out of the weekly summary"),
+]
+BY_THE_DATE = ("", "By the date: conducted once it has begun, planned before")
+
+
 class MeetingForm(LinkedRecordsMixin, RecordForm):
+    include_in_weekly = forms.TypedChoiceField(
+        choices=WEEKLY_CHOICES,
+        coerce={"yes": True, "no": False}.get,
+        empty_value=None,
+        required=False,
+        label="Weekly summary",
+        help_text="The weekly summary is read by everyone at the post.",
+    )
     counterparts = CounterpartChoiceField(
         queryset=Counterpart.objects.none(),
         required=False,
@@ -83,12 +100,7 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
             "objectives", "summary", "outcome", "restricted_notes", "agreements", "exercises",
             "include_in_weekly", "marking", "channel",
         ]  # fmt: skip
-        labels = {
-            "starts_at": "Starts",
-            "ends_at": "Ends",
-            "attendees": "Our attendees",
-            "include_in_weekly": "Include in the weekly summary",
-        }
+        labels = {"starts_at": "Starts", "ends_at": "Ends", "attendees": "Our attendees"}
         field_classes = {"attendees": PeopleChoiceField, "agreements": LinksField, "exercises": LinksField}
         widgets = {
             "title": forms.TextInput(attrs={"autofocus": True}),
@@ -113,6 +125,15 @@ class MeetingForm(LinkedRecordsMixin, RecordForm):
         self.offer_people("attendees")
         if self.instance.pk:
             self.initial["counterparts"] = list(self.instance.counterparts.values_list("pk", flat=True))
+            # A saved meeting says yes or no; the channel's default was applied when it was logged.
+            self.fields["include_in_weekly"].choices = WEEKLY_CHOICES[1:]
+            self.fields["include_in_weekly"].required = True
+            self.initial["include_in_weekly"] = "yes" if self.instance.include_in_weekly else "no"
+        else:
+            # Left to the service (engagements.services.meeting_defaults), from every entry point alike.
+            self.fields["status"].required = False
+            self.fields["status"].choices = [BY_THE_DATE, *MeetingStatus.choices]
+            self.initial.setdefault("status", "")
         self.gift_exchanged = False
 
     def clean(self):

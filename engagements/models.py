@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -185,6 +186,14 @@ class Meeting(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("meeting_detail", args=[self.pk])
+
+    @property
+    def status_disagrees_with_date(self) -> bool:
+        """Planned though its time has passed, or conducted though it is still to come."""
+        if self.starts_at is None:
+            return False
+        past = self.starts_at <= timezone.now()
+        return (past and self.status == MeetingStatus.PLANNED) or (not past and self.status == MeetingStatus.CONDUCTED)
 
     def clean(self):
         if self.starts_at and self.ends_at and self.ends_at < self.starts_at:

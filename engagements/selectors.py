@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from itertools import chain
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, F, Prefetch, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
 from django.utils import timezone
 
 from contacts.models import Counterpart, Organization
@@ -28,18 +27,6 @@ def page_marking(*groups) -> str:
         items = [group] if hasattr(group, "marking") else (group or [])
         markings.extend(item.marking for item in items if getattr(item, "marking", None))
     return highest_marking(markings)
-
-
-def home_timezone(user) -> dt.tzinfo:
-    """The time zone a user reads times in: their post's, or UTC when they work at several posts."""
-    cached = getattr(user, "_home_timezone", None)
-    if cached is None:
-        # From the memberships the page's header shows anyway (no query of its own).
-        memberships = policy.memberships(user) if len(policy.roles(user)) == 1 else []
-        name = memberships[0].post.timezone if len(memberships) == 1 else None
-        cached = zoneinfo.ZoneInfo(name) if name else dt.UTC
-        user._home_timezone = cached
-    return cached
 
 
 # ---------------------------------------------------------------- choices for forms
@@ -232,21 +219,48 @@ def dashboard_for(user) -> dict:
     """My upcoming meetings, my open and overdue follow-ups, recent activity at my post(s)."""
     meetings = policy.visible(user, Meeting)
     upcoming = _my_upcoming_meetings(user, meetings)
-    my_actions = attach_sources(
-        user,
-        policy.visible(user, ActionItem)
-        .filter(assignee=user, status=ActionStatus.OPEN)
-        .order_by(F("due_on").asc(nulls_last=True), "id")[:20],
-    )
+    follow_ups = my_follow_ups(user)
+    my_actions = [item for group in follow_ups for item in group["items"]]
     recent = _recent_activity(user, meetings)
     return {
         "upcoming_meetings": upcoming,
         "my_actions": my_actions,
+        "follow_ups": follow_ups,
         "recent_activity": recent,
         "today": timezone.localdate(),
         "can_log_meeting": bool(policy.writable_posts(user, Meeting)),
         "page_marking": page_marking(upcoming, my_actions, [r["object"] for r in recent]),
     }
+
+
+FOLLOW_UPS_SHOWN = 8
+
+
+def my_follow_ups(user, shown: int = FOLLOW_UPS_SHOWN) -> list[dict]:
+    """My open follow-ups in three groups, each counted in full and shown up to `shown`, oldest due
+    first: overdue, due this week (the next seven days, today included), later (or undated).
+
+    Each group is read on its own so that a long overdue backlog never hides this week's items.
+    """
+    today = timezone.localdate()
+    week_end = today + dt.timedelta(days=6)
+    mine = policy.visible(user, ActionItem).filter(assignee=user, status=ActionStatus.OPEN)
+    groups = {
+        "overdue": ("Overdue", Q(due_on__lt=today)),
+        "this_week": ("Due this week", Q(due_on__gte=today, due_on__lte=week_end)),
+        "later": ("Later", Q(due_on__gt=week_end) | Q(due_on__isnull=True)),
+    }
+    counts = mine.aggregate(**{key: Count("pk", filter=where) for key, (_, where) in groups.items()})
+    ordered = mine.order_by(F("due_on").asc(nulls_last=True), "id")
+    return [
+        {
+            "key": key,
+            "heading": heading,
+            "count": counts[key],
+            "items": attach_sources(user, ordered.filter(where)[:shown]),
+        }
+        for key, (heading, where) in groups.items()
+    ]
 
 
 def _my_upcoming_meetings(user, meetings, size: int = 10) -> list[Meeting]:

@@ -9,6 +9,7 @@ the links they cannot see are kept whatever the request says), and the models' o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -19,10 +20,11 @@ from attache_crm.lifecycle import services as lifecycle
 from contacts.models import Counterpart, Organization
 from tenancy import audit, policy
 from tenancy.choices import Role
+from tenancy.markings import Channel
 from tenancy.models import Membership
 from tenancy.records import MAX_LINKS
 
-from .choices import ActionStatus
+from .choices import ActionStatus, MeetingStatus
 from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from .models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
 
@@ -184,6 +186,7 @@ def meeting_log(
 ) -> Meeting:
     """Log a meeting with its participants (rank and position at the time), links and follow-ups."""
     policy.check_write(by, "add", model=Meeting, post=post)
+    fields = meeting_defaults(fields)
     counterparts = _chosen_links(by, post, Counterpart, counterparts, "counterparts")
     agreements = _chosen_links(by, post, Agreement, agreements, "agreements")
     exercises = _chosen_links(by, post, Exercise, exercises, "exercises")
@@ -201,6 +204,27 @@ def meeting_log(
             post=post, by=by, meeting=meeting, marking=meeting.marking, channel=meeting.channel, **follow_up
         )
     return meeting
+
+
+def meeting_defaults(fields: dict) -> dict:
+    """What a new meeting left unsaid, said safely, the same from every entry point:
+
+    - the weekly summary takes a meeting by default only when everyone at the post may read it (a
+      summary is read post-wide, so an attaché-channel dinner goes in only when asked for);
+    - the status follows the date: conducted once it has begun, planned before.
+    """
+    fields = dict(fields)
+    channel = fields.get("channel") or Channel.POST
+    if fields.get("include_in_weekly") is None:
+        fields["include_in_weekly"] = channel == Channel.POST
+    if not fields.get("status") and fields.get("starts_at") is not None:
+        fields["status"] = status_by_date(fields["starts_at"])
+    return fields
+
+
+def status_by_date(starts_at: dt.datetime) -> str:
+    """Conducted when it has begun, planned when it is still to come."""
+    return MeetingStatus.CONDUCTED if starts_at <= timezone.now() else MeetingStatus.PLANNED
 
 
 @transaction.atomic

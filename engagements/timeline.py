@@ -31,6 +31,11 @@ class TimelineEntry:
     def is_date_only(self) -> bool:
         return self.kind in {"agreement", "exercise"}
 
+    @property
+    def on(self) -> dt.date:
+        """The calendar day of a date-only entry."""
+        return self.at.astimezone(dt.UTC).date()
+
 
 def _as_datetime(expression):
     return Cast(expression, output_field=DateTimeField())

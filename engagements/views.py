@@ -5,7 +5,6 @@ a form or filter with bad input answers 400 and saves nothing.
 """
 
 import datetime as dt
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,7 +23,6 @@ from tenancy import audit, policy
 from tenancy.models import Post
 
 from . import filters, selectors, services
-from .choices import MeetingStatus
 from .forms import (
     ActionItemForm,
     AgreementForm,
@@ -36,6 +34,7 @@ from .forms import (
 )
 from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from .models import ActionItem, Agreement, Exercise, Meeting
+from .quick import QuickMeetingForm, quick_initial
 
 PAGE_SIZE = 25
 GET_POST = require_http_methods(["GET", "POST"])
@@ -58,17 +57,6 @@ class CappedPaginator(Paginator):
 
 
 # ---------------------------------------------------------------- helpers
-
-
-def in_home_timezone(view):
-    """Show and read times in the user's post's time zone (pages of one record use the record's post)."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        with timezone.override(selectors.home_timezone(request.user)):
-            return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _listing(request, queryset, filterset_class, template, decorate=list, **extra):
@@ -118,7 +106,6 @@ def _detail(request, model, pk, template, build):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def meeting_list(request):
     return _listing(
@@ -131,14 +118,12 @@ def meeting_list(request):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def meeting_detail(request, pk):
     return _detail(request, Meeting, pk, "engagements/meeting_detail.html", selectors.meeting_detail)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def meeting_new(request):
     post = _post_for_new(request, Meeting)
@@ -147,7 +132,6 @@ def meeting_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def counterpart_meeting_new(request, pk):
     counterpart = policy.get_visible_or_404(request.user, Counterpart.objects.select_related("post"), pk=pk)
@@ -156,13 +140,48 @@ def counterpart_meeting_new(request, pk):
         return _log_meeting(request, counterpart.post, counterpart=counterpart)
 
 
+@login_required
+@GET_POST
+def meeting_quick(request):
+    post = _post_for_new(request, Meeting)
+    with timezone.override(post.tzinfo):
+        return _quick_log(request, post, counterpart=None)
+
+
+@login_required
+@GET_POST
+def counterpart_meeting_quick(request, pk):
+    counterpart = policy.get_visible_or_404(request.user, Counterpart.objects.select_related("post"), pk=pk)
+    policy.require(request.user, "add", model=Meeting, post=counterpart.post, request=request)
+    with timezone.override(counterpart.post.tzinfo):
+        return _quick_log(request, counterpart.post, counterpart=counterpart)
+
+
+def _quick_log(request, post, counterpart):
+    """The short form: saved, back where it was sent from; refused, shown alone with its errors."""
+    data = request.POST if request.method == "POST" else None
+    form = QuickMeetingForm(data, initial=quick_initial(counterpart), user=request.user, post=post, request=request)
+    meeting = _save(request, form, lambda d: services.meeting_log(post=post, by=request.user, **form.meeting_fields()))
+    if meeting is not None:
+        messages.success(request, f"Meeting logged: {meeting.title}.")
+        warn_if_status_disagrees(request, meeting)
+        return redirect(_next_or(request, (counterpart or meeting).get_absolute_url()))
+    context = {
+        "quick": form,
+        "post": post,
+        "counterpart": counterpart,
+        "page_marking": selectors.page_marking(counterpart, form.chosen()),
+    }
+    return _form_page(request, "engagements/meeting_quick.html", context)
+
+
 def _log_meeting(request, post, counterpart):
     """Log a meeting, with its follow-ups; back to the counterpart's page when started there."""
     data = request.POST if request.method == "POST" else None
-    initial = {"status": MeetingStatus.PLANNED}
+    initial = {}
     if counterpart is not None:  # back from the meeting: it happened, about now
         now = timezone.localtime().replace(second=0, microsecond=0)
-        initial = {"status": MeetingStatus.CONDUCTED, "counterparts": [counterpart.pk], "starts_at": now}
+        initial = {"counterparts": [counterpart.pk], "starts_at": now}
     form = MeetingForm(data, initial=initial, user=request.user, post=post, request=request)
     follow_ups = FollowUpFormSet(
         data, prefix="followups", form_kwargs={"user": request.user, "post": post, "request": request}
@@ -175,6 +194,7 @@ def _log_meeting(request, post, counterpart):
     )
     if meeting is not None:
         messages.success(request, f"Meeting logged: {meeting.title}.")
+        warn_if_status_disagrees(request, meeting)
         return redirect(_gift_entry(form, meeting) or counterpart or meeting)
     context = {"form": form, "follow_ups": follow_ups, "post": post, "counterpart": counterpart}
     context["page_marking"] = form.page_marking(counterpart)
@@ -189,7 +209,6 @@ def _gift_entry(form, meeting) -> str | None:
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def meeting_edit(request, pk):
     meeting = policy.get_visible_or_404(request.user, Meeting.objects.select_related("post"), pk=pk)
@@ -198,12 +217,22 @@ def meeting_edit(request, pk):
         return _edit_meeting(request, meeting)
 
 
+def warn_if_status_disagrees(request, meeting) -> None:
+    """Saved as asked, but said aloud: a past meeting left planned is one nobody reported on."""
+    if meeting.status_disagrees_with_date:
+        messages.warning(request, STATUS_WARNING.format(status=meeting.get_status_display().lower()))
+
+
+STATUS_WARNING = "This meeting is marked {status}, which its date does not match: check its status."
+
+
 def _edit_meeting(request, meeting):
     title, marking = meeting.title, meeting.marking  # before the form touches the instance
     data = request.POST if request.method == "POST" else None
     form = MeetingForm(data, instance=meeting, user=request.user, post=meeting.post, request=request)
     if _save(request, form, lambda d: services.meeting_update(meeting=meeting, by=request.user, **d)):
         messages.success(request, "Meeting saved.")
+        warn_if_status_disagrees(request, meeting)
         return redirect(_gift_entry(form, meeting) or meeting)
     page_marking = form.page_marking(marking)
     context = {
@@ -220,7 +249,6 @@ def _edit_meeting(request, meeting):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def agreement_list(request):
     return _listing(
@@ -237,14 +265,12 @@ def _agreement_page(user, agreement):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def agreement_detail(request, pk):
     return _detail(request, Agreement, pk, "engagements/agreement_detail.html", _agreement_page)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def agreement_new(request):
     post = _post_for_new(request, Agreement)
@@ -258,7 +284,6 @@ def agreement_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def agreement_edit(request, pk):
     agreement = policy.get_visible_or_404(request.user, Agreement.objects.select_related("post"), pk=pk)
@@ -277,7 +302,6 @@ def agreement_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def exercise_list(request):
     return _listing(
@@ -294,14 +318,12 @@ def _exercise_page(user, exercise):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def exercise_detail(request, pk):
     return _detail(request, Exercise, pk, "engagements/exercise_detail.html", _exercise_page)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def exercise_new(request):
     post = _post_for_new(request, Exercise)
@@ -317,7 +339,6 @@ def exercise_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def exercise_edit(request, pk):
     exercise = policy.get_visible_or_404(request.user, Exercise.objects.select_related("post"), pk=pk)
@@ -336,7 +357,6 @@ def exercise_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def action_list(request):
     return _listing(
@@ -360,7 +380,6 @@ def _follow_up_source(request) -> dict:
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def action_new(request):
     source = _follow_up_source(request)
@@ -381,7 +400,6 @@ def action_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def action_edit(request, pk):
     item = policy.get_visible_or_404(request.user, ActionItem.objects.select_related("post"), pk=pk)
@@ -397,7 +415,6 @@ def action_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_POST
 def action_close(request, pk):
     item = policy.get_visible_or_404(request.user, ActionItem.objects.select_related("post"), pk=pk)

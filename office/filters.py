@@ -3,12 +3,13 @@
 import django_filters as filters
 from django import forms
 
+from attache_crm.widgets import DayInput
 from engagements.filters import DateRangeForm
 from tenancy.markings import Channel
 
 from .choices import ClearanceKind, ClearanceStatus, GiftDirection, GiftDisposition
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 class ClearanceFilter(filters.FilterSet):

@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from attache_crm.forms import RecordForm, SpillGuardMixin, offer_only
+from attache_crm.widgets import DayInput
 from engagements import selectors as engagement_selectors
 from engagements.forms import LinkedRecordsMixin
 from engagements.models import Meeting
@@ -16,7 +17,7 @@ from .models import Clearance, Gift
 # The meetings a gift form offers by name: the post's latest (any visible one of the post resolves).
 MEETINGS_OFFERED = 50
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DayInput()
 
 
 class ClearanceForm(LinkedRecordsMixin, RecordForm):

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from engagements.views import GET_POST, _detail, _form_page, _listing, _post_for_new, _save, in_home_timezone
+from engagements.views import GET_POST, _detail, _form_page, _listing, _post_for_new, _save
 from tenancy import audit, policy
 from tenancy.models import Post
 
@@ -19,7 +19,6 @@ from .models import Clearance, Gift
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def clearance_list(request):
     return _listing(
@@ -42,14 +41,12 @@ def _clearance_page(user, clearance, status_form=None):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def clearance_detail(request, pk):
     return _detail(request, Clearance, pk, "office/clearance_detail.html", _clearance_page)
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def clearance_new(request):
     post = _post_for_new(request, Clearance)
@@ -64,7 +61,6 @@ def clearance_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def clearance_edit(request, pk):
     clearance = policy.get_visible_or_404(request.user, Clearance.objects.select_related("post"), pk=pk)
@@ -80,7 +76,6 @@ def clearance_edit(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_POST
 def clearance_change_status(request, pk):
     clearance = policy.get_visible_or_404(request.user, Clearance.objects.select_related("post"), pk=pk)
@@ -99,7 +94,6 @@ def clearance_change_status(request, pk):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def gift_list(request):
     return _listing(
@@ -115,7 +109,6 @@ def gift_list(request):
 
 
 @login_required
-@in_home_timezone
 @require_GET
 def gift_detail(request, pk):
     return _detail(request, Gift, pk, "office/gift_detail.html", selectors.gift_detail)
@@ -144,7 +137,6 @@ def _gift_initial(request, post) -> dict:
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def gift_new(request):
     post = _post_for_new(request, Gift)
@@ -164,7 +156,6 @@ def gift_new(request):
 
 
 @login_required
-@in_home_timezone
 @GET_POST
 def gift_edit(request, pk):
     gift = policy.get_visible_or_404(request.user, Gift.objects.select_related("post"), pk=pk)

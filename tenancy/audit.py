@@ -79,19 +79,22 @@ def _object_type_choices(events) -> list[tuple[str, str]]:
 
 
 def filter_form(data, events):
-    """The /audit/ filters: user, action, outcome, date range (UTC), object type."""
+    """The /audit/ filters: user, action, outcome, date range (days of the page's time zone), object type."""
     from django import forms
 
     from .limits import BoundedDateField
     from .models import AuditAction, AuditOutcome
+
+    # A day typed year-month-day, not a browser date picker that follows the browser's locale.
+    DAY = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "size": 10}, format="%Y-%m-%d")
 
     class AuditFilterForm(forms.Form):
         user = forms.CharField(required=False, max_length=150, label="User")
         action = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditAction.choices)
         outcome = forms.ChoiceField(required=False, choices=[("", "Any")] + AuditOutcome.choices)
         object_type = forms.ChoiceField(required=False, choices=_object_type_choices(events), label="Object type")
-        date_from = BoundedDateField(required=False, label="From (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
-        date_to = BoundedDateField(required=False, label="To (UTC)", widget=forms.DateInput(attrs={"type": "date"}))
+        date_from = BoundedDateField(required=False, label="From", widget=DAY)
+        date_to = BoundedDateField(required=False, label="To", widget=DAY)
 
         def clean(self):
             cleaned = super().clean()

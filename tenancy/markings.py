@@ -25,6 +25,29 @@ class Channel(models.TextChoices):
     RESTRICTED = "restricted", "Restricted"
 
 
+# Who reads a record of each channel, and who does not: the channel field's help and the ribbon
+# of every page showing an attaché-channel or restricted record say it in these words.
+CHANNEL_AUDIENCE = {
+    Channel.POST: ("everyone with a role at the post", ""),
+    Channel.ATTACHE: (
+        "attachés and the chief of mission",
+        "diplomats and administrators cannot see it",
+    ),
+    Channel.RESTRICTED: (
+        "its owner, the chief of mission and the people it is shared with one by one",
+        "other attachés, diplomats and administrators cannot see it",
+    ),
+}
+CHANNEL_HELP = (
+    "Who may see this record. Post: "
+    + CHANNEL_AUDIENCE[Channel.POST][0]
+    + ". Attaché channel: "
+    + CHANNEL_AUDIENCE[Channel.ATTACHE][0]
+    + " only. Restricted: "
+    + CHANNEL_AUDIENCE[Channel.RESTRICTED][0]
+    + "."
+)
+
 # Narrower channel, higher number: a cable takes the narrowest channel of its sources.
 CHANNEL_RANK = {Channel.POST: 0, Channel.ATTACHE: 1, Channel.RESTRICTED: 2}
 

@@ -22,3 +22,10 @@ def test_dashboard_shows_post_and_role_of_member(attache):
 def test_healthz_reports_database(client, db):
     response = client.get(reverse("healthz"))
     assert response.json()["database"] == "ok"
+
+
+def test_the_navigation_marks_the_section_of_the_page(attache):
+    body = client_for(attache).get(reverse("meeting_list")).content.decode()
+    assert f'<a href="{reverse("meeting_list")}" aria-current="page">Meetings</a>' in body
+    assert f'<a href="{reverse("dashboard")}">Dashboard</a>' in body
+    assert 'rel="icon"' in body

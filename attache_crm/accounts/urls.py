@@ -6,6 +6,7 @@ from . import people_views, views
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("consent/", views.consent, name="consent"),
+    path("keepalive/", views.keepalive, name="session_keepalive"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("second-factor/", views.otp_verify, name="otp_verify"),
     path("second-factor/setup/", views.otp_setup, name="otp_setup"),

@@ -1,9 +1,10 @@
 """Sign-in: notice and consent, password, second factor; and the administrator's lockout page."""
 
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -42,6 +43,14 @@ def consent(request):
         next_url = request.POST.get("next", "")
         return redirect(reverse("login") + (f"?{urlencode({'next': next_url})}" if next_url else ""))
     return render(request, "registration/consent.html", {"next": request.GET.get("next", "")})
+
+
+@require_POST
+def keepalive(request):
+    """The "stay signed in" button: an ordinary request, so the idle clock starts again (the limit stays)."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "Your session has ended."}, status=401)
+    return JsonResponse({"idle_limit_seconds": settings.SESSION_COOKIE_AGE})
 
 
 class LoginView(auth_views.LoginView):

@@ -3,6 +3,7 @@
 from django import forms
 
 from attache_crm.forms import SpillGuardMixin
+from attache_crm.widgets import DayInput
 from tenancy.limits import BoundedDateField
 
 from .services import post_today
@@ -12,7 +13,7 @@ from .table import Lifecycle
 class StepForm(SpillGuardMixin, forms.Form):
     """`to_<state>`, its date (default: today at the post) and, where the log keeps one, a note."""
 
-    on = BoundedDateField(label="Dated", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    on = BoundedDateField(label="Dated", widget=DayInput())
 
     def __init__(self, *args, lifecycle: Lifecycle, record, **kwargs):
         self.lifecycle, self.post, self.spill_model = lifecycle, record.post, lifecycle.model

@@ -64,9 +64,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # After authentication, so that a session ended by its time limits is audited with its user.
     "attache_crm.middleware.AbsoluteSessionLimitMiddleware",
+    # Once the user is known (and still signed in): pages show and read times in their post's zone.
+    "attache_crm.timezones.PostTimezoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "attache_crm.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before CSRF's view check runs on a replayed form: it marks the one request it sends again.
+    "attache_crm.unsent.KeepUnsentFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -93,6 +97,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "attache_crm.context_processors.post_context",
             ],
+            # `when` and `day`: the one way every page writes a time and a date.
+            "builtins": ["attache_crm.timefilters"],
         },
     },
 ]

@@ -8,6 +8,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from tenancy.markings import CHANNEL_AUDIENCE, Channel
+
 register = template.Library()
 
 CHANNEL_BADGES = {
@@ -26,3 +28,19 @@ def badges(record):
         else ""
     )
     return format_html("{}\n{}\n", shown, CHANNEL_BADGES.get(getattr(record, "channel", ""), ""))
+
+
+@register.simple_tag
+def channel_ribbon(record):
+    """On a page of an attaché-channel or restricted record: who can see it, and who cannot."""
+    channel = getattr(record, "channel", Channel.POST)
+    if channel == Channel.POST or channel not in CHANNEL_AUDIENCE:
+        return ""
+    readers, others = CHANNEL_AUDIENCE[channel]
+    return format_html(
+        '<p class="channel-ribbon channel-ribbon-{}" role="note"><strong>{}.</strong> Seen by {}; {}.</p>\n',
+        channel,
+        Channel(channel).label,
+        readers,
+        others,
+    )

@@ -80,6 +80,7 @@ WRITE = derive(READ, RECORD_VARIANTS, _owner_writes(OK))
 WRITE_POST = derive(READ, RECORD_VARIANTS, _owner_writes(BAD))  # empty POST: past authorization, 400
 # Logging a meeting with a counterpart: any attaché who can see the counterpart.
 ADD_UNDER = derive(READ, RECORD_VARIANTS, lambda role, variant: OK if role == "attache" else None)
+ADD_UNDER_POST = derive(READ, RECORD_VARIANTS, lambda role, variant: BAD if role == "attache" else None)
 # Sharing one restricted record: its keeper or the chief.
 GRANT = derive(
     READ,
@@ -294,6 +295,7 @@ ROWS: list[Row] = [
     Row("admin:contacts_counterpart_changelist", NO_ADMIN),
     Row("admin:apitokens_personalaccesstoken_changelist", NO_ADMIN),
     Row("token_list", EVERY_MEMBER),
+    Row("session_keepalive", {**{r: OK for r in MEMBERS}, "anonymous": UNAUTHORIZED}, method="POST"),
     Row("token_revoke", {**{r: HIDDEN for r in MEMBERS}, "attache": FOUND, "anonymous": LOGIN}, "token", "POST"),
     Row("calendar_feeds", EVERY_MEMBER),
     Row("calendar_feeds", {**{r: BAD for r in MEMBERS}, "anonymous": LOGIN}, method="POST"),
@@ -325,6 +327,8 @@ ROWS: list[Row] = [
     Row("counterpart_merge", MERGE, "counterpart"),
     Row("counterpart_merge", MERGE_POST, "counterpart", "POST"),
     Row("counterpart_meeting_new", ADD_UNDER, "counterpart"),
+    Row("counterpart_meeting_quick", ADD_UNDER, "counterpart"),
+    Row("counterpart_meeting_quick", ADD_UNDER_POST, "counterpart", "POST"),
     Row("organization_list", EVERY_MEMBER),
     Row("organization_list", EVERY_MEMBER, query="q=mk"),
     Row("organization_create", CREATE),
@@ -337,6 +341,8 @@ ROWS: list[Row] = [
     Row("meeting_list", EVERY_MEMBER, query="q=mk"),
     Row("meeting_new", CREATE),
     Row("meeting_new", CREATE_POST, method="POST"),
+    Row("meeting_quick", CREATE),
+    Row("meeting_quick", CREATE_POST, method="POST"),
     Row("meeting_detail", READ, "meeting"),
     Row("meeting_edit", WRITE, "meeting"),
     Row("meeting_edit", WRITE_POST, "meeting", "POST"),

@@ -48,7 +48,7 @@ def edit_meeting_data(meeting, **overrides) -> dict:
         "summary": meeting.summary,
         "outcome": meeting.outcome,
         "restricted_notes": meeting.restricted_notes,
-        "include_in_weekly": "on",
+        "include_in_weekly": "yes",
         "marking": meeting.marking,
         "channel": meeting.channel,
         "counterparts": [p.counterpart_id for p in meeting.participants.all()],

@@ -205,7 +205,7 @@ def test_a_follow_up_typed_with_a_meeting_is_refused_and_audited_once(post, atta
         "ends_at": "2026-06-16T10:00",
         "marking": "U",
         "channel": "post",
-        "include_in_weekly": "on",
+        "include_in_weekly": "yes",
         "followups-TOTAL_FORMS": "1",
         "followups-INITIAL_FORMS": "0",
         "followups-MIN_NUM_FORMS": "0",

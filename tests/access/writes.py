@@ -177,6 +177,7 @@ def write_html(*, user, kind_name: str, post, target, change: dict) -> Outcome:
         tz_post = target.post
     page = client.get(url)
     data = {}
+    form = page.context["form"] if page.status_code == 200 else None
     with timezone.override(tz_post.tzinfo):
         if page.status_code == 200:
             data = browser_data(page.context["form"])
@@ -188,7 +189,9 @@ def write_html(*, user, kind_name: str, post, target, change: dict) -> Outcome:
         if target is None:
             data["post"] = str(post.pk)
         for name, value in change.items():
-            if isinstance(value, bool):
+            if isinstance(value, bool) and form is not None and isinstance(form.fields[name].widget, Select):
+                data[name] = "yes" if value else "no"  # a yes/no drop-down, e.g. the weekly summary
+            elif isinstance(value, bool):
                 data.pop(name, None)
                 if value:
                     data[name] = "on"
@@ -264,7 +267,7 @@ NEW_FORM_DATA = {
     "organization": {"name": "Fresh", "kind": "ministry", "country": "BN"},
     "meeting": {
         "title": "Fresh", "kind": "office_call", "status": "planned", "starts_at": "2026-06-01T10:00",
-        "include_in_weekly": "on", "followups-TOTAL_FORMS": "0", "followups-INITIAL_FORMS": "0",
+        "include_in_weekly": "yes", "followups-TOTAL_FORMS": "0", "followups-INITIAL_FORMS": "0",
     },
     "agreement": {"title": "Fresh", "kind": "mou", "status": "proposed"},
     "exercise": {

@@ -42,7 +42,7 @@ class Keyboard:
         self.page, self.visited = page, [focused(page)]
 
     def tab_to(self, name: str) -> None:
-        for _ in range(40):  # date-time fields take one Tab per segment
+        for _ in range(40):
             self.page.keyboard.press("Tab")
             current = focused(self.page)
             if current != self.visited[-1]:
@@ -55,10 +55,8 @@ class Keyboard:
         self.page.keyboard.type(text)
 
     def type_datetime(self, moment: dt.datetime) -> None:
-        """Chromium's en-US date-time field: month, day, year, then Tab to hour, minute, AM/PM."""
-        self.type(moment.strftime("%m%d%Y"))
-        self.page.keyboard.press("Tab")
-        self.type(moment.strftime("%I%M%p"))
+        """The one written form of every browser: year-month-day and a 24-hour time."""
+        self.type(moment.strftime("%Y-%m-%d %H:%M"))
 
 
 def test_attache_logs_a_meeting_from_the_counterpart_page_keyboard_only(live_server, page, shots):
@@ -106,7 +104,7 @@ def test_attache_logs_a_meeting_from_the_counterpart_page_keyboard_only(live_ser
     keys.tab_to("followups-0-description")
     keys.type("Send the draft IPC agenda to COL Haddad")
     keys.tab_to("followups-0-due_on")
-    keys.type(due.strftime("%m%d%Y"))
+    keys.type(due.strftime("%Y-%m-%d"))
     assert keys.visited == TAB_ORDER
     shots("form-filled")
     page.keyboard.press("Enter")

@@ -71,3 +71,44 @@ def test_dashboard_banner_counts_the_weekly_cable_shown(post, chief):
     CableFactory(post=post, marking=Marking.SBU)
     body = client_for(chief).get(reverse("dashboard")).content.decode()
     assert body.count("SENSITIVE BUT UNCLASSIFIED") == 2
+
+
+def _group(body: str, key: str) -> str:
+    return body.split(f'id="follow-ups-{key}"')[1].split("<h3")[0].split("</section>")[0]
+
+
+def test_follow_ups_due_this_week_show_however_long_the_overdue_backlog(post, attache):
+    today = timezone.localdate()
+    for n in range(30):
+        ActionItemFactory(
+            post=post, assignee=attache, description=f"Backlog {n}", due_on=today - dt.timedelta(days=40 - n)
+        )
+    ActionItemFactory(post=post, assignee=attache, description="Send the agenda", due_on=today + dt.timedelta(days=2))
+    ActionItemFactory(post=post, assignee=attache, description="Plan the visit", due_on=today + dt.timedelta(days=30))
+    ActionItemFactory(post=post, assignee=attache, description="Someday")
+    body = client_for(attache).get(reverse("dashboard")).content.decode()
+    assert '<span class="badge badge-overdue">30</span>' in _group(body, "overdue")
+    assert "8 of 30 shown" in _group(body, "overdue")
+    this_week = _group(body, "this_week")
+    assert '<span class="badge">1</span>' in this_week and "Send the agenda" in this_week
+    later = _group(body, "later")
+    assert '<span class="badge">2</span>' in later and "Plan the visit" in later and "Someday" in later
+
+
+def test_follow_up_counts_leave_out_what_is_not_mine_or_not_open(post, attache, second_attache):
+    today = timezone.localdate()
+    ActionItemFactory(post=post, assignee=second_attache, description="Not mine", due_on=today)
+    ActionItemFactory(post=post, assignee=attache, description="Finished", status="done", due_on=today)
+    body = client_for(attache).get(reverse("dashboard")).content.decode()
+    assert '<span class="badge">0</span>' in _group(body, "this_week")
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_dashboard_query_count_does_not_grow_with_follow_ups(post, attache, size, django_assert_max_num_queries):
+    today = timezone.localdate()
+    for n in range(size):
+        ActionItemFactory(post=post, assignee=attache, due_on=today + dt.timedelta(days=n - size // 2))
+    client = client_for(attache)
+    client.get(reverse("dashboard"))  # the session and the post are read once and kept
+    with django_assert_max_num_queries(16):
+        client.get(reverse("dashboard"))

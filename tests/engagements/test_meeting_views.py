@@ -31,7 +31,7 @@ def meeting_data(**overrides):
         "summary": "Discussed the exercise calendar.",
         "outcome": "Agreed to an IPC in April.",
         "restricted_notes": "",
-        "include_in_weekly": "on",
+        "include_in_weekly": "yes",
         "marking": "U",
         "channel": "post",
         "followups-TOTAL_FORMS": "2",
@@ -376,9 +376,9 @@ def test_meeting_times_are_typed_and_shown_in_the_post_time_zone(post, attache, 
     client_for(attache).post(log_url(counterpart), meeting_data(starts_at="2026-03-02T10:00", ends_at=""))
     meeting = Meeting.objects.get()
     assert meeting.starts_at == dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
-    assert "2 Mar 2026 10:00" in client_for(attache).get(meeting.get_absolute_url()).content.decode()
+    assert "2 Mar 2026 10:00 CET" in client_for(attache).get(meeting.get_absolute_url()).content.decode()
     edit = client_for(attache).get(reverse("meeting_edit", args=[meeting.pk])).content.decode()
-    assert 'value="2026-03-02T10:00"' in edit
+    assert 'value="2026-03-02 10:00"' in edit
 
 
 def test_form_banner_covers_records_offered_by_name(post, attache, counterpart):
