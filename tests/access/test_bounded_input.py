@@ -94,11 +94,11 @@ def _reader(row):
     return None
 
 
-def _url(world, row, variant) -> str:
+def _url(world, row, role, variant) -> str:
     kwargs = dict(row.kwargs)
     if row.resource is not None:
-        kwargs[row.kwarg] = world.get(row.resource, variant).pk
-    return reverse(row.name, kwargs=kwargs)
+        kwargs[row.kwarg] = world.get(row.resource, role if row.resource in matrix.BY_ROLE else variant).pk
+    return reverse(row.name, kwargs=kwargs) + (f"?{row.query}" if row.query else "")
 
 
 def _page_rows():
@@ -120,7 +120,7 @@ PAGES = [row for row in _page_rows() if _reader(row) is not None]
 def test_hostile_input_to_a_page_and_its_forms_is_never_a_server_error(world, db, row):
     role, variant = _reader(row)
     client = client_for(world.users[role])
-    url = _url(world, row, variant)
+    url = _url(world, row, role, variant)
     page = client.get(url)
     assert page.status_code == 200, f"GET {url} as {role}: {page.status_code}"
     parser = FormFields()
@@ -154,7 +154,7 @@ def test_each_field_of_a_valid_write_given_a_hostile_value_is_a_form_error(world
     reaches the database's own limits."""
     variant = row.variants[0]
     client = client_for(world.users["attache"])
-    url = _url(world, row, variant)
+    url = _url(world, row, "attache", variant)
     data = row.body(world, "attache", variant)
     parser = FormFields()
     parser.feed(client.get(url).content.decode())
@@ -214,6 +214,8 @@ RESOURCE_OF_PATH = {
     "exercises": ("exercise", "post"),
     "action-items": ("actionitem", "post"),
     "cables": ("cable", "draft"),
+    "clearances": ("clearance", "post"),
+    "gifts": ("gift", "post"),
 }
 
 
@@ -339,10 +341,14 @@ def test_hostile_bodies_of_an_api_write_answer_4xx_in_the_json_shape(world, db, 
         "not_json": "{",
         "nan": '{"title": NaN}',
     }
+    # An action refused to this actor whatever it is sent (a cable that is not theirs to clear, not
+    # yet released …) refuses a hostile body the same way; any other answers 400.
+    benign = send("{}")
+    expected = benign.status_code if benign.status_code in (403, 404, 409) else 400
     for label, body in raw.items():
         response = send(body)
         assert_api_refusal(response, f"{method} {url} {label}")
-        assert response.status_code == 400, f"{method} {url} {label}: {response.status_code}"
+        assert response.status_code == expected, f"{method} {url} {label}: {response.status_code}"
     response = send("x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
     assert_api_refusal(response, f"{method} {url} oversized")
     assert response.status_code == 413
