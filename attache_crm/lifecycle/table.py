@@ -38,8 +38,10 @@ class Lifecycle:
         for source, targets in self.transitions.items():
             if not set(targets) <= states or source in targets:
                 raise ValueError(f"{self.model.__name__}: {source} may only move to another known {self.state}.")
-        for name in self.step_fields:
-            self.model._meta.get_field(name)  # an unknown name is refused at import, not at the first step
+        # Plain editable fields only: the state moves by the step itself, links have their own rules.
+        fields = {f.name for f in self.model._meta.fields if f.editable and not f.is_relation} - {self.state}
+        if unknown := set(self.step_fields) - fields:
+            raise ValueError(f"{self.model.__name__} has no field {', '.join(sorted(unknown))} a step may set.")
         self.log_link  # noqa: B018 -- a log without its foreign key is refused at import, not at the first step
 
     # ------------------------------------------------------------ names derived from the declaration
