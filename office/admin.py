@@ -4,7 +4,12 @@ from simple_history.admin import SimpleHistoryAdmin
 from tenancy.admin_access import OperatorOnlyAdmin
 
 from . import services
-from .models import Clearance, ClearanceLeadTime, Gift, GiftThreshold
+from .models import Clearance, ClearanceLeadTime, ClearanceStatusChange, Gift, GiftThreshold
+
+
+class ClearanceStatusChangeInline(admin.TabularInline):
+    model = ClearanceStatusChange
+    extra = 0
 
 
 @admin.register(Clearance)
@@ -13,6 +18,7 @@ class ClearanceAdmin(OperatorOnlyAdmin, SimpleHistoryAdmin):
     list_filter = ["kind", "status", "post", "channel"]
     search_fields = ["mission", "host_reference"]
     date_hierarchy = "starts_on"
+    inlines = [ClearanceStatusChangeInline]
 
 
 @admin.register(ClearanceLeadTime)

@@ -1,29 +1,27 @@
 """/api/v1/ clearances (with their lifecycle step) and gifts.
 
 Reads through policy.visible(); a gift's counterpart and meeting are named only when the reader may
-see them. Writes call office.services; the clearance status has its own action, with If-Match.
+see them. Writes call office.services; the clearance status moves by the one lifecycle action of
+attache_crm.lifecycle (CLEARANCE_LIFECYCLE), with If-Match.
 """
 
 from __future__ import annotations
 
 import django_filters
 from django.db.models import Exists, OuterRef
-from rest_framework import serializers
-from rest_framework.decorators import action
 
 from attache_crm.api.filters import BooleanFilter, DateFilter, RecordFilterSet
 from attache_crm.api.serializers import (
-    BoundedDateField,
     ChannelInputField,
     CountryOutField,
     MarkingInputField,
     PostField,
     RecordSerializer,
-    StrictInputSerializer,
     StrictModelInputSerializer,
     VisibleRecordField,
 )
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
+from attache_crm.lifecycle.api import NextStatesField, log_serializer, step_action, step_input_serializer
 from contacts.models import Counterpart
 from engagements.api import CounterpartRefSerializer, TitledRefSerializer, visible_ref
 from engagements.models import Meeting
@@ -31,6 +29,7 @@ from tenancy import policy
 
 from . import services
 from .choices import ClearanceKind, ClearanceStatus, GiftDirection, GiftDisposition
+from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import Clearance, Gift
 
 HTTP_METHODS = ["get", "post", "put", "patch", "head", "options"]
@@ -39,19 +38,17 @@ HTTP_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 
 class ClearanceSerializer(RecordSerializer):
-    next_statuses = serializers.SerializerMethodField()
+    status_log = log_serializer(CLEARANCE_LIFECYCLE)
+    next_statuses = NextStatesField(CLEARANCE_LIFECYCLE)
 
     class Meta:
         model = Clearance
         fields = [
             "id", "post", "kind", "mission", "itinerary", "starts_on", "ends_on", "submit_by", "status",
-            "next_statuses", "submitted_on", "host_reference", "replied_on", "host_reply",
+            "next_statuses", "submitted_on", "host_reference", "replied_on", "host_reply", "status_log",
             "marking", "channel", "created_by", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
-
-    def get_next_statuses(self, obj) -> list[str]:
-        return services.allowed_statuses(obj)
 
 
 def _gift_ref(field_name: str, serializer_class):
@@ -103,11 +100,7 @@ class ClearanceCreateSerializer(ClearanceUpdateSerializer):
         fields = ["post", *CLEARANCE_INPUT_FIELDS]
 
 
-class ClearanceStatusInputSerializer(StrictInputSerializer):
-    to_status = serializers.ChoiceField(choices=ClearanceStatus.choices)
-    on = BoundedDateField(required=False, allow_null=True, help_text="Date of the step (default: today at the post).")
-    host_reference = serializers.CharField(max_length=80, required=False)
-    host_reply = serializers.CharField(max_length=20_000, required=False)
+ClearanceStatusInputSerializer = step_input_serializer(CLEARANCE_LIFECYCLE)
 
 
 class GiftUpdateSerializer(StrictModelInputSerializer):
@@ -184,7 +177,7 @@ class ClearanceViewSet(WritableRecordViewSet):
     http_method_names = HTTP_METHODS
 
     def optimize(self, queryset):
-        return queryset.select_related("created_by")
+        return queryset.select_related("created_by").prefetch_related(CLEARANCE_LIFECYCLE.prefetch_log())
 
     def perform_service_create(self, *, post, data):
         return services.clearance_create(post=post, by=self.request.user, **data)
@@ -192,16 +185,7 @@ class ClearanceViewSet(WritableRecordViewSet):
     def perform_service_update(self, *, instance, data):
         return services.clearance_update(clearance=instance, by=self.request.user, **data)
 
-    @action(detail=True, methods=["post"], url_path="status")
-    def change_status(self, request, pk=None):
-        return self.state_change(
-            request,
-            action="change",
-            serializer_class=ClearanceStatusInputSerializer,
-            perform=lambda clearance, data: services.clearance_change_status(
-                clearance=clearance, by=request.user, **data
-            ),
-        )
+    change_status = step_action(CLEARANCE_LIFECYCLE, ClearanceStatusInputSerializer)
 
 
 @record_schema(output=GiftSerializer, create=GiftCreateSerializer, update=GiftUpdateSerializer, tag="gifts")

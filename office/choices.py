@@ -1,4 +1,4 @@
-"""Choice lists and the clearance lifecycle of the office app."""
+"""Choice lists of the office app (the clearance lifecycle: office/lifecycles.py)."""
 
 from django.db import models
 
@@ -29,18 +29,6 @@ class ClearanceStatus(models.TextChoices):
     DENIED = "denied", "Denied"
     CANCELLED = "cancelled", "Cancelled"
 
-
-# Which status may follow which: submitted to the host nation, then answered by it (approved or
-# denied); cancelled by the office at any point before the answer, or after an approval not used.
-CLEARANCE_TRANSITIONS = {
-    ClearanceStatus.DRAFT: {ClearanceStatus.SUBMITTED, ClearanceStatus.CANCELLED},
-    ClearanceStatus.SUBMITTED: {ClearanceStatus.APPROVED, ClearanceStatus.DENIED, ClearanceStatus.CANCELLED},
-    ClearanceStatus.APPROVED: {ClearanceStatus.CANCELLED},
-    ClearanceStatus.DENIED: set(),
-    ClearanceStatus.CANCELLED: set(),
-}
-# The statuses that record the host nation's reply (its date is then required).
-REPLY_STATUSES = {ClearanceStatus.APPROVED, ClearanceStatus.DENIED}
 
 # Not yet answered by the host nation.
 PENDING_STATUSES = [ClearanceStatus.DRAFT, ClearanceStatus.SUBMITTED]

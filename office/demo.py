@@ -10,11 +10,13 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from attache_crm.lifecycle import services as lifecycle
 from contacts.models import Counterpart
 from engagements.models import Meeting
 from tenancy.markings import Channel, Marking
 
 from . import services
+from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import Clearance
 
 
@@ -38,8 +40,8 @@ def _clearances(post, by, today) -> None:
             ends_on=_day(today, starts_in + length), **fields,
         )  # fmt: skip
         for to_status, days_ago, extra in steps:
-            services.clearance_change_status(
-                clearance=clearance, by=by, to_status=to_status, on=_day(today, -days_ago), **extra
+            lifecycle.step(
+                CLEARANCE_LIFECYCLE, record=clearance, by=by, to=to_status, on=_day(today, -days_ago), **extra
             )
 
     request("overflight", "REACH 4417 — C-17A, Ramstein to Bandar International", 6, 1,

@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+from attache_crm.lifecycle.models import LifecycleStep
 from tenancy.records import Record
 
 from .choices import (
@@ -98,6 +99,17 @@ class Clearance(Record):
     def is_late(self, today: dt.date) -> bool:
         """Still a draft after the last day that met the host nation's lead time."""
         return self.status == ClearanceStatus.DRAFT and self.submit_by is not None and self.submit_by < today
+
+
+class ClearanceStatusChange(LifecycleStep):
+    """One dated step of a clearance request (office/lifecycles.py), with who took it."""
+
+    clearance = models.ForeignKey(Clearance, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=ClearanceStatus.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=ClearanceStatus.choices)
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '—'} → {self.to_status} on {self.changed_on}"
 
 
 class GiftThreshold(models.Model):

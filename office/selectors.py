@@ -13,7 +13,6 @@ from engagements.selectors import page_marking
 from tenancy import policy
 from tenancy.history import history_for
 
-from . import services
 from .choices import PENDING_STATUSES, GiftDirection, GiftDisposition
 from .models import Clearance, ClearanceLeadTime, Gift
 
@@ -58,7 +57,8 @@ def clearance_list(user) -> QuerySet:
 
 
 def clearance_detail(user, clearance: Clearance) -> dict:
-    """The clearance page: the request, its lead time, its next steps and change history."""
+    """The clearance page: the request, its lead time and change history (its status panel:
+    attache_crm.lifecycle.views.with_step_form)."""
     history = history_for(user, clearance)
     days, working = ClearanceLeadTime.for_kind(clearance.post_id, clearance.kind)
     return {
@@ -67,7 +67,6 @@ def clearance_detail(user, clearance: Clearance) -> dict:
         "lead_time": {"days": days, "working_days": working},
         "late": clearance.is_late(post_today(clearance.post)),
         "history": history,
-        "allowed_statuses": services.allowed_statuses(clearance),
         "can_edit": policy.can(user, "change", clearance),
         "page_marking": page_marking(clearance, [e["record"] for e in history]),
     }

@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from attache_crm.lifecycle.services import post_today
+from attache_crm.lifecycle import services as lifecycle
 from contacts.models import Counterpart
 from engagements.models import Meeting
 from engagements.services import _assign, _chosen_links, _hidden_ids, _save, _stored
 from tenancy import audit, policy
 
 from . import leadtimes
-from .choices import CLEARANCE_TRANSITIONS, REPLY_STATUSES, ClearanceStatus, GiftDirection
+from .choices import GiftDirection
+from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import GIFT_REPORT_DAYS, Clearance, Gift, GiftThreshold
 
-# Fields a caller may set; the status moves only through clearance_change_status.
+# Fields a caller may set; the status moves only by a step of CLEARANCE_LIFECYCLE (lifecycle.step).
 CLEARANCE_FIELDS = {
     "kind", "mission", "itinerary", "starts_on", "ends_on", "host_reference", "host_reply", "marking", "channel",
 }  # fmt: skip
@@ -52,6 +52,7 @@ def clearance_create(*, post, by, **fields) -> Clearance:
     clearance = Clearance(post=post, created_by=by, **fields)
     _set_submit_by(clearance)
     _save(clearance, by)
+    lifecycle.open_log(CLEARANCE_LIFECYCLE, clearance, by=by)
     audit.record(action="create", user=by, obj=clearance)
     return clearance
 
@@ -65,41 +66,6 @@ def clearance_update(*, clearance, by, **fields) -> Clearance:
     _set_submit_by(clearance)
     _save(clearance, by, stored)
     audit.record(action="update", user=by, obj=clearance, detail="changed: " + ", ".join(changed))
-    return clearance
-
-
-def allowed_statuses(clearance) -> list[str]:
-    """The statuses this request may move to next, in lifecycle order."""
-    allowed = CLEARANCE_TRANSITIONS.get(clearance.status, set())
-    return [s for s in ClearanceStatus.values if s in allowed]
-
-
-@transaction.atomic
-def clearance_change_status(
-    *, clearance, by, to_status, on: dt.date | None = None, host_reference=None, host_reply=None
-) -> Clearance:
-    """Move a request along CLEARANCE_TRANSITIONS: submitted dates the submission, approved or
-    denied dates the host nation's reply (and records its words and reference)."""
-    clearance = _stored(clearance)
-    policy.check_write(by, "change", clearance)
-    if to_status not in allowed_statuses(clearance):
-        raise ValidationError(
-            {"to_status": f"A {clearance.get_status_display().lower()} request cannot become {to_status!s}."}
-        )
-    on = on or post_today(clearance.post)
-    if on > post_today(clearance.post):
-        raise ValidationError({"on": "A change cannot be dated in the future."})
-    from_status, clearance.status = clearance.status, to_status
-    if to_status == ClearanceStatus.SUBMITTED:
-        clearance.submitted_on = on
-    if to_status in REPLY_STATUSES:
-        clearance.replied_on = on
-    if host_reference is not None:
-        clearance.host_reference = host_reference
-    if host_reply is not None:
-        clearance.host_reply = host_reply
-    _save(clearance, by)
-    audit.record(action="update", user=by, obj=clearance, detail=f"status {from_status} -> {to_status}")
     return clearance
 
 

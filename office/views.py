@@ -3,16 +3,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
+from attache_crm.lifecycle.views import with_step_form
 from engagements.views import GET_POST, _detail, _form_page, _listing, _post_for_new, _save
 from tenancy import audit, policy
 from tenancy.models import Post
 
 from . import filters, report, selectors, services
-from .forms import ClearanceForm, ClearanceStatusForm, GiftForm
+from .forms import ClearanceForm, GiftForm
+from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import Clearance, Gift
 
 # ---------------------------------------------------------------- clearances
@@ -31,13 +33,8 @@ def clearance_list(request):
     )
 
 
-def _clearance_page(user, clearance, status_form=None):
-    context = selectors.clearance_detail(user, clearance)
-    if context["can_edit"] and context["allowed_statuses"]:
-        context["status_form"] = status_form or ClearanceStatusForm(
-            clearance=clearance, allowed=context["allowed_statuses"]
-        )
-    return context
+def _clearance_page(user, clearance):
+    return with_step_form(selectors.clearance_detail(user, clearance), CLEARANCE_LIFECYCLE, clearance)
 
 
 @login_required
@@ -73,21 +70,6 @@ def clearance_edit(request, pk):
     page_marking = form.page_marking(marking)
     context = {"form": form, "post": clearance.post, "object_pk": pk, "title": title, "page_marking": page_marking}
     return _form_page(request, "office/clearance_form.html", context)
-
-
-@login_required
-@require_POST
-def clearance_change_status(request, pk):
-    clearance = policy.get_visible_or_404(request.user, Clearance.objects.select_related("post"), pk=pk)
-    policy.require(request.user, "change", clearance, request=request)
-    form = ClearanceStatusForm(
-        request.POST, clearance=clearance, allowed=services.allowed_statuses(clearance), request=request
-    )
-    save = lambda d: services.clearance_change_status(clearance=clearance, by=request.user, **d)  # noqa: E731
-    if _save(request, form, save):
-        messages.success(request, "Status changed.")
-        return redirect(clearance)
-    return render(request, "office/clearance_detail.html", _clearance_page(request.user, clearance, form), status=400)
 
 
 # ---------------------------------------------------------------- gifts

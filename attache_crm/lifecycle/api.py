@@ -9,6 +9,7 @@ from attache_crm.api.serializers import (
     BoundedDateField,
     OutputModelSerializer,
     StrictInputSerializer,
+    StrictModelInputSerializer,
     UserRefSerializer,
 )
 
@@ -41,7 +42,8 @@ class NextStatesField(serializers.Field):
 
 
 def step_input_serializer(lifecycle: Lifecycle) -> type[StrictInputSerializer]:
-    """The body of the step action: `to_<state>`, `on` and, where the log keeps one, `note`."""
+    """The body of the step action: `to_<state>`, `on`, where the log keeps one `note`, and the
+    lifecycle's `step_fields`, typed as the record's own input serializers type them."""
     attrs = {
         lifecycle.to_field: serializers.ChoiceField(choices=lifecycle.model._meta.get_field(lifecycle.state).choices),
         "on": BoundedDateField(
@@ -50,8 +52,20 @@ def step_input_serializer(lifecycle: Lifecycle) -> type[StrictInputSerializer]:
     }
     if lifecycle.note_max_length is not None:
         attrs["note"] = serializers.CharField(max_length=lifecycle.note_max_length, required=False, allow_blank=True)
+    attrs |= _step_fields(lifecycle)
     name = f"{lifecycle.model.__name__}{lifecycle.label}InputSerializer"
     return type(name, (StrictInputSerializer,), attrs)
+
+
+def _step_fields(lifecycle: Lifecycle) -> dict[str, serializers.Field]:
+    """The serializer fields of the lifecycle's `step_fields`, none required."""
+    if not lifecycle.step_fields:
+        return {}
+    meta = type("Meta", (), {"model": lifecycle.model, "fields": list(lifecycle.step_fields)})
+    built = type("StepFields", (StrictModelInputSerializer,), {"Meta": meta})().get_fields()
+    for built_field in built.values():
+        built_field.required = False
+    return built
 
 
 def step_action(lifecycle: Lifecycle, input_serializer: type[StrictInputSerializer]):

@@ -11,7 +11,8 @@ from .table import Lifecycle
 
 
 class StepForm(SpillGuardMixin, forms.Form):
-    """`to_<state>`, its date (default: today at the post) and, where the log keeps one, a note."""
+    """`to_<state>`, its date (default: today at the post), where the log keeps one a note, and the
+    lifecycle's `step_fields` (shown with their stored values; left empty, they keep them)."""
 
     on = BoundedDateField(label="Dated", widget=DayInput())
 
@@ -25,7 +26,12 @@ class StepForm(SpillGuardMixin, forms.Form):
         self.fields["on"].initial = post_today(record.post)
         if lifecycle.note_max_length is not None:
             self.fields["note"] = forms.CharField(max_length=lifecycle.note_max_length, required=False, label="Note")
-        self.order_fields([lifecycle.to_field, "on", "note"])
+        for name in lifecycle.step_fields:
+            model_field = lifecycle.model._meta.get_field(name)
+            self.fields[name] = model_field.formfield(required=False, initial=getattr(record, name))
+            if isinstance(self.fields[name].widget, forms.Textarea):
+                self.fields[name].widget.attrs["rows"] = 3
+        self.order_fields([lifecycle.to_field, "on", "note", *lifecycle.step_fields])
 
     def step_arguments(self) -> dict:
         """The cleaned data as `services.step` takes it."""

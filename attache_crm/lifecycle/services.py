@@ -28,15 +28,19 @@ def open_log(lifecycle: Lifecycle, record, *, by) -> None:
 
 
 @transaction.atomic
-def step(lifecycle: Lifecycle, *, record, by, to: str, on: dt.date | None = None, note: str = ""):
+def step(lifecycle: Lifecycle, *, record, by, to: str, on: dt.date | None = None, note: str = "", **fields):
     """Move `record` to the state `to` for `by`, dated `on` (default: today at the post), and log it.
 
     The post rule and the owner rule of the policy, the transition table, the date (not in the
     future, not before the previous step) and every rule of the model hold; the step is logged
-    (with its note where the log keeps one) and audited. Returns the record as saved.
+    (with its note where the log keeps one) and audited. `fields` are the lifecycle's
+    `step_fields`, set on the record unless empty. Returns the record as saved.
     """
     if note and lifecycle.note_max_length is None:
         raise TypeError(f"A step of {lifecycle.model.__name__} takes no note.")
+    unknown = set(fields) - set(lifecycle.step_fields)
+    if unknown:
+        raise TypeError(f"A step of {lifecycle.model.__name__} sets no {', '.join(sorted(unknown))}.")
     # Locked, so that two people moving the same record cannot both pass the check.
     record = lifecycle.model._default_manager.select_for_update().select_related("post").get(pk=record.pk)
     policy.check_write(by, "change", record)
@@ -50,6 +54,9 @@ def step(lifecycle: Lifecycle, *, record, by, to: str, on: dt.date | None = None
     date_field = lifecycle.dates_on_entry.get(to)
     if date_field and not getattr(record, date_field):
         setattr(record, date_field, on)
+    for name, value in fields.items():
+        if value not in (None, ""):
+            setattr(record, name, value)
     record.full_clean()
     policy.check_handling(by, record, before=None)
     record._history_user = by

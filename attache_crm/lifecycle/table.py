@@ -18,7 +18,9 @@ class Lifecycle:
     - `log_model`: a `LifecycleStep` with one foreign key to `model` and `from_<state>` /
       `to_<state>` fields; a `note` field there makes the step take a note;
     - `refusal`: the words of a refused step, with `{current}` (the state's label) and `{target}`;
-    - `dates_on_entry`: state → a date field of the record that the step's date fills, when empty.
+    - `dates_on_entry`: state → a date field of the record that the step's date fills, when empty;
+    - `step_fields`: fields of the record a step may also set (what the other side answered, say);
+      one left empty keeps the stored value.
     """
 
     model: type[models.Model]
@@ -27,6 +29,7 @@ class Lifecycle:
     log_model: type[models.Model]
     refusal: str
     dates_on_entry: Mapping[str, str] = field(default_factory=dict)
+    step_fields: tuple[str, ...] = ()
 
     def __post_init__(self):
         states = set(self.states)
@@ -35,6 +38,10 @@ class Lifecycle:
         for source, targets in self.transitions.items():
             if not set(targets) <= states or source in targets:
                 raise ValueError(f"{self.model.__name__}: {source} may only move to another known {self.state}.")
+        # Plain editable fields only: the state moves by the step itself, links have their own rules.
+        fields = {f.name for f in self.model._meta.fields if f.editable and not f.is_relation} - {self.state}
+        if unknown := set(self.step_fields) - fields:
+            raise ValueError(f"{self.model.__name__} has no field {', '.join(sorted(unknown))} a step may set.")
         self.log_link  # noqa: B018 -- a log without its foreign key is refused at import, not at the first step
 
     # ------------------------------------------------------------ names derived from the declaration

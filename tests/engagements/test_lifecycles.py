@@ -6,12 +6,14 @@ import dataclasses
 import pytest
 from django.urls import reverse
 
-from attache_crm.lifecycle.services import step
+from attache_crm.lifecycle.services import post_today, step
 from engagements.choices import AgreementStatus, ExercisePhase
 from engagements.lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from engagements.models import Agreement, AgreementStatusChange, Exercise
+from office.lifecycles import CLEARANCE_LIFECYCLE
 from tenancy.models import AuditEvent
 from tests.conftest import client_for
+from tests.factories import ClearanceFactory
 
 # ---------------------------------------------------------------- declarations
 
@@ -37,6 +39,12 @@ def test_a_table_naming_an_unknown_state_or_a_loop_is_refused(target):
 def test_a_log_without_its_foreign_key_to_the_record_is_refused():
     with pytest.raises(ValueError, match="exactly one foreign key to Exercise"):
         _redeclare(EXERCISE_LIFECYCLE, log_model=AgreementStatusChange)
+
+
+@pytest.mark.parametrize("name", ["host_answer", "status", "post"])
+def test_a_step_field_the_record_lacks_or_that_is_no_plain_field_is_refused(name):
+    with pytest.raises(ValueError, match=f"Clearance has no field {name} a step may set"):
+        _redeclare(CLEARANCE_LIFECYCLE, step_fields=(name,))
 
 
 def test_next_states_come_in_the_order_of_the_choices():
@@ -127,3 +135,17 @@ def test_a_refused_step_shows_the_page_again_with_the_error(attache, exercise):
     assert response.status_code == 400
     body = response.content.decode()
     assert "A change cannot be dated in the future." in body and exercise.name in body
+
+
+@pytest.mark.django_db
+def test_a_step_field_joins_the_form_with_its_stored_value_and_empty_keeps_it(post, attache):
+    clearance = ClearanceFactory(post=post, created_by=attache, status="submitted", host_reference="MFA/26/9")
+    client = client_for(attache)
+    body = client.get(clearance.get_absolute_url()).content.decode()
+    assert 'name="host_reference"' in body and 'value="MFA/26/9"' in body and 'name="host_reply"' in body
+    url = reverse("clearance_change_status", args=[clearance.pk])
+    on = post_today(clearance.post).isoformat()
+    response = client.post(url, {"to_status": "approved", "on": on, "host_reference": "", "host_reply": "Oui."})
+    assert response.status_code == 302
+    clearance.refresh_from_db()
+    assert (clearance.status, clearance.host_reference, clearance.host_reply) == ("approved", "MFA/26/9", "Oui.")

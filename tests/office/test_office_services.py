@@ -7,7 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from attache_crm.lifecycle.services import step
 from office import leadtimes, selectors, services
+from office.lifecycles import CLEARANCE_LIFECYCLE
 from office.models import ClearanceLeadTime, GiftThreshold
 from tenancy import policy
 from tenancy.markings import Channel
@@ -64,18 +66,43 @@ def test_submit_by_follows_the_post_table_or_the_default(post, attache):
 def test_clearance_goes_from_draft_to_approved_with_the_reply(post, attache):
     clearance = services.clearance_create(post=post, by=attache, **clearance_fields())
     assert clearance.status == "draft"
-    submitted = services.clearance_change_status(
-        clearance=clearance, by=attache, to_status="submitted", on=dt.date(2026, 12, 18), host_reference="MFA/24/117"
-    )
+    submitted = step(
+        CLEARANCE_LIFECYCLE, record=clearance, by=attache, to="submitted", on=dt.date(2026, 12, 18),
+        host_reference="MFA/24/117",
+    )  # fmt: skip
     assert (submitted.submitted_on, submitted.host_reference) == (dt.date(2026, 12, 18), "MFA/24/117")
-    approved = services.clearance_change_status(
-        clearance=clearance, by=attache, to_status="approved", host_reply="Approved; route via KALBA."
+    approved = step(
+        CLEARANCE_LIFECYCLE, record=clearance, by=attache, to="approved", host_reply="Approved; route via KALBA."
     )
     assert approved.status == "approved"
     assert approved.replied_on == dt.date(2026, 12, 20)
     assert approved.host_reply == "Approved; route via KALBA."
     assert approved.host_reference == "MFA/24/117"  # kept when the reply does not repeat it
-    assert services.allowed_statuses(approved) == ["cancelled"]
+    assert CLEARANCE_LIFECYCLE.allowed(approved) == ["cancelled"]
+    log = [(row.from_status, row.to_status, row.changed_on) for row in CLEARANCE_LIFECYCLE.log(approved).order_by("id")]
+    assert log == [
+        ("", "draft", dt.date(2026, 12, 20)),
+        ("draft", "submitted", dt.date(2026, 12, 18)),
+        ("submitted", "approved", dt.date(2026, 12, 20)),
+    ]
+
+
+@time_machine.travel(dt.datetime(2026, 12, 20, 12, tzinfo=dt.UTC), tick=False)
+def test_a_clearance_reply_cannot_be_dated_before_its_submission(post, attache):
+    clearance = services.clearance_create(post=post, by=attache, **clearance_fields())
+    step(CLEARANCE_LIFECYCLE, record=clearance, by=attache, to="submitted", on=dt.date(2026, 12, 18))
+    with pytest.raises(ValidationError) as refused:
+        step(CLEARANCE_LIFECYCLE, record=clearance, by=attache, to="denied", on=dt.date(2026, 12, 17))
+    assert "on" in refused.value.message_dict
+    clearance.refresh_from_db()
+    assert (clearance.status, clearance.replied_on) == ("submitted", None)
+
+
+def test_a_clearance_step_sets_only_the_host_nations_fields(post, attache):
+    clearance = ClearanceFactory(post=post, created_by=attache)
+    with pytest.raises(TypeError):
+        step(CLEARANCE_LIFECYCLE, record=clearance, by=attache, to="submitted", mission="another mission")
+    assert not clearance.status_changes.exists()
 
 
 @pytest.mark.parametrize(
@@ -85,7 +112,7 @@ def test_clearance_goes_from_draft_to_approved_with_the_reply(post, attache):
 def test_clearance_refuses_a_step_not_in_the_table(post, attache, start, to_status):
     clearance = ClearanceFactory(post=post, created_by=attache, status=start)
     with pytest.raises(ValidationError) as refused:
-        services.clearance_change_status(clearance=clearance, by=attache, to_status=to_status)
+        step(CLEARANCE_LIFECYCLE, record=clearance, by=attache, to=to_status)
     assert "to_status" in refused.value.message_dict
 
 
@@ -96,7 +123,7 @@ def test_clearance_write_rules(post, attache, diplomat, outsider):
         services.clearance_create(post=post, by=outsider, **clearance_fields())
     clearance = ClearanceFactory(post=post, created_by=attache)
     with pytest.raises(policy.NotFound):
-        services.clearance_change_status(clearance=clearance, by=outsider, to_status="submitted")
+        step(CLEARANCE_LIFECYCLE, record=clearance, by=outsider, to="submitted")
 
 
 def test_clearance_refuses_travel_ending_before_it_starts(post, attache):

@@ -80,7 +80,11 @@ def test_clearance_detail_and_status_change(post, attache, diplomat, django_asse
     )
     assert response.status_code == 302
     clearance.refresh_from_db()
-    assert (clearance.status, clearance.host_reference) == ("submitted", "MFA/26/9")
+    assert (clearance.status, clearance.host_reference, clearance.submitted_on.isoformat()) == (
+        "submitted", "MFA/26/9", today,
+    )  # fmt: skip
+    body = client.get(clearance.get_absolute_url()).content.decode()
+    assert "Status history" in body and "<td>Draft</td><td>Submitted</td>" in body
     refused = client.post(reverse("clearance_change_status", args=[clearance.pk]), {"to_status": "draft", "on": today})
     assert refused.status_code == 400
 
