@@ -77,7 +77,7 @@ def likely_duplicates(user, counterpart: Counterpart) -> list[Candidate]:
 
     full_name = f"{counterpart.given_names} {counterpart.family_name}"
     words = set(names.tokens(full_name))
-    for query in dict.fromkeys(q for q in (full_name, counterpart.native_name) if q.strip()):
+    for query in dict.fromkeys(q for q in (full_name, counterpart.native_name) if names.query_tokens(q)):
         # Typos rank last: dropped here rather than filtered in SQL, which would repeat the ranking.
         by_name = [c for c in search_counterparts(visible, query)[:MAX_CANDIDATES] if c.search_rank <= PHONETIC]
         for match in by_name:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
@@ -112,8 +113,17 @@ class HandoverPackSerializer(serializers.Serializer):
     gifts = _section(PackGiftSerializer)()
 
 
+class OnePackSchema(AutoSchema):
+    """The pack's `list` answers one pack, not a list of them."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
 class HandoverPackViewSet(viewsets.ViewSet):
     """The handover pack of one post, holding only what the reader may see; audited as an export."""
+
+    schema = OnePackSchema()
 
     @extend_schema(
         tags=["handover"],

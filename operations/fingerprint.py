@@ -38,7 +38,7 @@ def _released_cables() -> dict[str, str]:
 
 def _audit_digest() -> tuple[int, str]:
     """The number of audit events and one sha256 over all of them, in order."""
-    AuditEvent = apps.get_model("reports", "AuditEvent")
+    AuditEvent = apps.get_model("tenancy", "AuditEvent")
     digest = hashlib.sha256()
     count = 0
     for row in AuditEvent.objects.order_by("id").values_list(*AUDIT_COLUMNS, "detail").iterator(chunk_size=2000):

@@ -50,7 +50,7 @@ class ParagraphSerializer(OutputModelSerializer):
         read_only_fields = fields
 
 
-class ClearanceSerializer(serializers.Serializer):
+class CableClearanceSerializer(serializers.Serializer):
     clearer = UserRefSerializer(read_only=True)
     requested_at = serializers.DateTimeField(read_only=True)
     cleared_at = serializers.DateTimeField(read_only=True, allow_null=True)
@@ -61,7 +61,7 @@ class CableSerializer(RecordSerializer):
     released_by = UserRefSerializer(read_only=True, allow_null=True)
     drafted_by = UserRefSerializer(read_only=True, allow_null=True)
     clearance_coordinator = UserRefSerializer(read_only=True, allow_null=True)
-    clearances = ClearanceSerializer(many=True, read_only=True)
+    clearances = CableClearanceSerializer(many=True, read_only=True)
     paragraphs = ParagraphSerializer(many=True, read_only=True)
     corrected_by = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()

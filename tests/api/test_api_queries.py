@@ -36,7 +36,7 @@ CEILINGS = {
     "agreements": 7,  # + parties, status log
     "exercises": 7,  # + counterparts, phase log
     "action-items": 5,  # sources' visibility annotated, not queried per row
-    "cables": 6,  # + paragraphs
+    "cables": 8,  # + paragraphs, clearances, corrections
 }
 
 
