@@ -282,7 +282,8 @@ def journey(stack, timings) -> Journey:
         assert "ARDEN" in page.text and "KEY LEADER ENGAGEMENTS" in page.text, page.text[:3000]
 
     with timings.step("chief: release the cable, download the .txt"):
-        page = j.chief.submit(page.form(f"/cables/{j.cable_id}/release/"))
+        confirm = j.chief.get(f"/cables/{j.cable_id}/release/")  # release asks on a page of its own
+        page = j.chief.submit(confirm.form(f"/cables/{j.cable_id}/release/"))
         serial = re.search(r"Released as (BANDAR \d{6})", page.text)
         assert serial, f"not released: {page.text[:2000]}"
         j.serial = serial.group(1)
