@@ -283,7 +283,10 @@ def journey(stack, timings) -> Journey:
 
     with timings.step("chief: release the cable, download the .txt"):
         confirm = j.chief.get(f"/cables/{j.cable_id}/release/")  # release asks on a page of its own
-        page = j.chief.submit(confirm.form(f"/cables/{j.cable_id}/release/"))
+        release = confirm.form(f"/cables/{j.cable_id}/release/")
+        if "reason" in release.names():  # before the week's cutoff the chief says why
+            release.set("reason", "Released early for the ambassador's meeting with the Chief of Defence Staff.")
+        page = j.chief.submit(release)
         serial = re.search(r"Released as (BANDAR \d{6})", page.text)
         assert serial, f"not released: {page.text[:2000]}"
         j.serial = serial.group(1)
