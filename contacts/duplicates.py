@@ -19,13 +19,14 @@ import copy
 import re
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db import connections
+from django.db.models import F, Func, Q, Value
 
 from tenancy import policy
 
 from . import names
 from .models import Counterpart
-from .search import EXACT, FOLDED, MAX_QUERY_TOKENS, PHONETIC, PREFIX, search_counterparts
+from .search import EXACT, FOLDED, MAX_QUERY_TOKENS, PHONETIC, PREFIX, search_counterparts, word_conditions
 
 MAX_CANDIDATES = 8
 _NOT_DIGIT = re.compile(r"\D")
@@ -57,14 +58,24 @@ def _phone_digits(phone: str) -> str:
     return _NOT_DIGIT.sub("", phone or "")
 
 
-def _same_phone(visible, phone: str) -> list[int]:
-    """Ids of the counterparts with the same phone number, however it was written (spaces, dashes,
-    brackets): compared digit by digit in Python, over one post's numbers only."""
+def _same_phone(visible, phone: str) -> Q | list[int] | None:
+    """The counterparts with the same phone number, however it was written (spaces, dashes,
+    brackets), compared digit by digit: on PostgreSQL a condition for the contact query (the
+    digits stripped in SQL), elsewhere the ids found among one post's numbers in Python.
+    None when the number is too short to compare."""
     digits = _phone_digits(phone)
     if len(digits) < MIN_PHONE_DIGITS:
-        return []
+        return None
+    if connections[visible.db].vendor == "postgresql":
+        return Q(phone_digits=digits)
     numbers = visible.exclude(phone="").values_list("pk", "phone")
     return [pk for pk, number in numbers if _phone_digits(number) == digits]
+
+
+def _with_phone_digits(visible):
+    return visible.annotate(
+        phone_digits=Func(F("phone"), Value(r"\D"), Value(""), Value("g"), function="REGEXP_REPLACE")
+    )
 
 
 def _assemble(
@@ -102,27 +113,61 @@ def _name_queries(counterpart: Counterpart) -> list[str]:
     return list(dict.fromkeys(q for q in (full_name, counterpart.native_name) if names.query_tokens(q)))
 
 
+# A name matching more counterparts than this at one post is ranked by the database (search_counterparts).
+RANK_IN_PYTHON_MAX = 200
+
+
+def _name_matches(visible, query: str) -> list[Counterpart]:
+    """The best MAX_CANDIDATES counterparts of `visible` whose every name word matches a word of
+    `query` down to the phonetic tier, best first, as `search_counterparts` ranks them.
+
+    The typo tier is left out of the SQL (its trigram comparison of every row of the post was most
+    of the check's time) and the few rows found are ranked here, in the search's order (worst
+    word, then the sum, then the name); a very common name falls back to ranking in the database.
+    """
+    words = names.query_tokens(query)[:MAX_QUERY_TOKENS]
+    matching = visible
+    for token in words:
+        condition = Q()
+        for _, tier in word_conditions(token, postgres=False)[1:]:  # "prefix" already covers "exact"
+            condition |= tier
+        matching = matching.filter(condition)
+    rows = list(matching.order_by("family_name", "given_names", "pk")[: RANK_IN_PYTHON_MAX + 1])
+    if len(rows) > RANK_IN_PYTHON_MAX:
+        return [c for c in search_counterparts(visible, query)[:MAX_CANDIDATES] if c.search_rank <= PHONETIC]
+    ranked = []
+    for person in rows:
+        ranks = [_word_rank(token, person.name_folded, person.name_phonetic) for token in words]
+        person.search_rank = max(ranks)
+        ranked.append((max(ranks), sum(ranks), person))
+    ranked.sort(key=lambda item: item[:2])  # stable: the database's name order within a rank
+    return [person for _, _, person in ranked[:MAX_CANDIDATES]]
+
+
 def likely_duplicates(user, counterpart: Counterpart) -> list[Candidate]:
     """Counterparts of `counterpart.post` that `user` may see and that may be the same person as
-    `counterpart` (unsaved, or saved and being renamed: it is never its own duplicate)."""
+    `counterpart` (unsaved, or saved and being renamed: it is never its own duplicate). One query
+    per name (the full name; the native-script name when there is one), one for the contact details."""
     visible = policy.visible(user, Counterpart).filter(post_id=counterpart.post_id)
     if counterpart.pk:
         visible = visible.exclude(pk=counterpart.pk)
     name_matches = []
     for query in _name_queries(counterpart):
-        # Typos rank last: dropped here rather than filtered in SQL, which would repeat the ranking.
-        name_matches += [c for c in search_counterparts(visible, query)[:MAX_CANDIDATES] if c.search_rank <= PHONETIC]
+        name_matches += _name_matches(visible, query)
 
-    same_number = _same_phone(visible, counterpart.phone)
-    contact = Q(pk__in=same_number)
+    same_phone = _same_phone(visible, counterpart.phone)
+    contact = Q(pk__in=same_phone) if isinstance(same_phone, list) else same_phone or Q(pk__in=[])
     if counterpart.email:
         contact |= Q(email__iexact=counterpart.email)
     if counterpart.organization_id and counterpart.position:
         contact |= Q(organization_id=counterpart.organization_id, position__iexact=counterpart.position)
     contact_matches = []
-    if same_number or counterpart.email or (counterpart.organization_id and counterpart.position):
-        contact_matches = list(visible.filter(contact).order_by("family_name", "given_names", "pk")[:MAX_CANDIDATES])
-    return _assemble(counterpart, name_matches, contact_matches, set(same_number))
+    if same_phone or counterpart.email or (counterpart.organization_id and counterpart.position):
+        candidates = _with_phone_digits(visible) if isinstance(same_phone, Q) else visible
+        contact_matches = list(candidates.filter(contact).order_by("family_name", "given_names", "pk")[:MAX_CANDIDATES])
+    digits = _phone_digits(counterpart.phone)
+    same_number = {c.pk for c in contact_matches if same_phone is not None and _phone_digits(c.phone) == digits}
+    return _assemble(counterpart, name_matches, contact_matches, same_number)
 
 
 def _word_rank(token: names.QueryToken, folded: str, phonetic: str) -> int | None:
