@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -14,6 +15,10 @@ from tenancy.records import Record
 
 from . import names
 from .choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade, OrganizationKind, Service
+
+# Bounds of a counterpart's stay-in-touch cadence: from weekly to every two years.
+CONTACT_EVERY_MIN_DAYS = 7
+CONTACT_EVERY_MAX_DAYS = 730
 
 
 class Organization(Record):
@@ -84,6 +89,13 @@ class Counterpart(Record):
         default=CounterpartStatus.ACTIVE,
     )
     last_verified_on = models.DateField(null=True, blank=True)
+    contact_every_days = models.PositiveSmallIntegerField(
+        "contact every (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(CONTACT_EVERY_MIN_DAYS), MaxValueValidator(CONTACT_EVERY_MAX_DAYS)],
+        help_text="Stay in touch: how often this counterpart should be met",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
