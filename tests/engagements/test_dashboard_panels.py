@@ -10,6 +10,8 @@ from django.utils import timezone
 
 from engagements import charts
 from tenancy.markings import Channel
+from tests.access.matrix import OK, READ, code
+from tests.access.world import RECORD_VARIANTS, build_world, marker
 from tests.conftest import client_for
 from tests.factories import (
     AgreementFactory,
@@ -227,3 +229,30 @@ def test_a_counterpart_without_a_cadence_shows_the_post_default(post, attache):
     counterpart = CounterpartFactory(post=post, owner=attache)
     body = client_for(attache).get(counterpart.get_absolute_url()).content.decode()
     assert "Contact every 90 days (post default)" in body and "never met" in body
+
+
+# ---------------------------------------------------------------- the role matrix's world
+
+
+@pytest.mark.parametrize("role", ["attache", "diplomat", "chief"])
+def test_the_new_panels_show_each_role_exactly_the_rows_of_the_matrix(role):
+    """The role matrix's world puts every channel's counterpart, exercise and agreement on these
+    panels: each role's panels hold the ones it may read and none other (the matrix searches every
+    body for the others too)."""
+    world = build_world()
+    body = _dashboard(world.users[role])
+    panels = {
+        "counterpart": _panel(body, "stay-in-touch-heading") if role != "diplomat" else "",
+        "exercise": _panel(body, "milestones-heading"),
+        "agreement": _panel(body, "expiring-heading"),
+    }
+    kept_by_attache = {"restricted_own"}
+    for resource, panel in panels.items():
+        for variant in RECORD_VARIANTS:
+            readable = code(READ, role, variant) == OK
+            if resource == "counterpart" and role == "attache":
+                readable = variant in kept_by_attache  # the attaché's panel holds what they keep
+            if resource == "counterpart" and role == "diplomat":
+                readable = False  # a diplomat keeps no counterpart
+            shown = marker(resource, variant).upper() in panel.upper()
+            assert shown == readable, f"{role}: {resource} {variant} shown={shown}"

@@ -2,16 +2,21 @@
 the dashboard, the counterpart page and the handover pack, and the field in the form and the API."""
 
 import datetime as dt
+import io
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.forms import CounterpartForm
+from contacts.models import Counterpart
 from engagements import stay_in_touch
 from engagements.stay_in_touch import DUE_SOON, IN_TOUCH, NEVER_MET, OVERDUE, status_for
 from tenancy.markings import Channel
+from tenancy.models import Post
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory, MeetingFactory, MeetingParticipantFactory
 
@@ -163,3 +168,28 @@ def test_last_contacts_of_many_counterparts_cost_one_query(post, attache, django
     with django_assert_num_queries(1):
         stay_in_touch.attach(attache, counterparts, timezone.localdate())
     assert {c.stay_in_touch.status for c in counterparts} == {IN_TOUCH}
+
+
+# ---------------------------------------------------------------- the seeds
+
+
+@pytest.mark.django_db
+def test_seed_demo_sets_cadences_so_that_the_dashboard_opens_with_some_overdue():
+    call_command("seed_demo", stdout=io.StringIO())
+    post = Post.objects.get(code="BANDAR")
+    watched = Counterpart.objects.filter(post=post, contact_every_days__isnull=False)
+    assert 5 <= watched.count() <= 30
+    attache = get_user_model().objects.get(username="attache")
+    panel = stay_in_touch.dashboard_panel(attache, timezone.localdate())
+    assert panel["counts"]["overdue"] >= 1 and panel["rows"][0].stay_in_touch.status == OVERDUE
+
+
+@pytest.mark.django_db
+def test_seed_volume_gives_one_counterpart_in_ten_a_cadence():
+    call_command(
+        "seed_volume", stdout=io.StringIO(), posts=1, counterparts_per_post=40, meetings_per_post=20,
+        anchor=dt.date(2026, 6, 19),
+    )  # fmt: skip
+    cadences = list(Counterpart.objects.values_list("contact_every_days", flat=True))
+    with_cadence = [days for days in cadences if days is not None]
+    assert len(with_cadence) == 4 and all(7 <= days <= 730 for days in with_cadence)
