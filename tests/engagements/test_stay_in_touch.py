@@ -193,3 +193,39 @@ def test_seed_volume_gives_one_counterpart_in_ten_a_cadence():
     cadences = list(Counterpart.objects.values_list("contact_every_days", flat=True))
     with_cadence = [days for days in cadences if days is not None]
     assert len(with_cadence) == 4 and all(7 <= days <= 730 for days in with_cadence)
+
+
+# ---------------------------------------------------------------- the migration
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_adds_an_empty_cadence_and_takes_it_back():
+    """Counterparts of a database from before the field keep their rows, with no cadence; the
+    migration reverses without loss of the other columns."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = ("contacts", "0007_merges_and_imports"), ("contacts", "0008_counterpart_contact_every_days")
+    executor = MigrationExecutor(connection)
+    executor.migrate([before])
+    old_apps = executor.loader.project_state([before]).apps
+    old_post = old_apps.get_model("tenancy", "Post").objects.create(code="MIGR", name="Migration post")
+    OldCounterpart = old_apps.get_model("contacts", "Counterpart")
+    assert "contact_every_days" not in {f.name for f in OldCounterpart._meta.get_fields()}
+    OldCounterpart.objects.create(post=old_post, family_name="Before", country="DE")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    counterpart = Counterpart.objects.get(family_name="Before")
+    assert counterpart.contact_every_days is None
+
+    def columns() -> set[str]:
+        with connection.cursor() as cursor:
+            return {c.name for c in connection.introspection.get_table_description(cursor, "contacts_counterpart")}
+
+    assert "contact_every_days" in columns()
+    MigrationExecutor(connection).migrate([before])
+    assert "contact_every_days" not in columns()
+    assert OldCounterpart.objects.filter(family_name="Before").exists()
+    MigrationExecutor(connection).migrate([after])
+    assert "contact_every_days" in columns()
