@@ -15,6 +15,7 @@ from contacts.forms import CounterpartForm
 from contacts.models import Counterpart
 from engagements import stay_in_touch
 from engagements.stay_in_touch import DUE_SOON, IN_TOUCH, NEVER_MET, OVERDUE, status_for
+from handover.selectors import handover_pack
 from tenancy.markings import Channel
 from tenancy.models import Post
 from tests.conftest import client_for
@@ -229,3 +230,23 @@ def test_the_migration_adds_an_empty_cadence_and_takes_it_back():
     assert OldCounterpart.objects.filter(family_name="Before").exists()
     MigrationExecutor(connection).migrate([after])
     assert "contact_every_days" in columns()
+
+
+# ---------------------------------------------------------------- the handover pack
+
+
+@pytest.mark.django_db
+def test_handover_pack_uses_each_counterparts_own_cadence_or_the_post_default(post, attache):
+    own = CounterpartFactory(post=post, owner=attache, family_name="Owncadence", contact_every_days=30)
+    default = CounterpartFactory(post=post, owner=attache, family_name="Defaultcadence")
+    for counterpart in (own, default):
+        meeting = MeetingFactory(post=post, starts_at=timezone.now() - dt.timedelta(days=40))
+        MeetingParticipantFactory(meeting=meeting, counterpart=counterpart)
+    pack = handover_pack(attache, post)
+    status = {c.family_name: c.cadence for c in pack.counterparts.rows}
+    assert status == {"Owncadence": OVERDUE, "Defaultcadence": IN_TOUCH}
+    assert pack.cadence_days == stay_in_touch.DEFAULT_CADENCE_DAYS == 90
+    response = client_for(attache).get(f"/api/v1/handover/?post={post.pk}")
+    rows = {row["name"].split()[-1]: row for row in response.json()["counterparts"]["rows"]}
+    assert rows["OWNCADENCE"]["contact_every_days"] == 30 and rows["OWNCADENCE"]["contact_status"] == OVERDUE
+    assert rows["DEFAULTCADENCE"]["contact_every_days"] == 90
