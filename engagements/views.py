@@ -9,6 +9,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,12 +17,14 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from attache_crm import exports
 from attache_crm.forms import save_through
 from attache_crm.lifecycle.views import with_step_form
 from contacts.models import Counterpart
 from tenancy import audit, policy
 from tenancy.models import Post
 
+from . import exports as columns
 from . import filters, selectors, services
 from .forms import (
     ActionItemForm,
@@ -59,14 +62,42 @@ class CappedPaginator(Paginator):
 # ---------------------------------------------------------------- helpers
 
 
+def _without(params, *names) -> str:
+    """The query string of `params` without `names` (a list's filters, for its export links)."""
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
 def _listing(request, queryset, filterset_class, template, decorate=list, **extra):
     """A filtered, sorted page of 25; a filter with bad input answers 400 with its errors."""
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     valid = filterset.is_valid()
     page = CappedPaginator(filterset.qs if valid else queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)
-    context = {"filter": filterset, "page": page, "page_marking": selectors.page_marking(page.object_list), **extra}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_marking": selectors.page_marking(page.object_list),
+        "export_query": _without(request.GET, "page", "as"),
+        **extra,
+    }
     return render(request, template, context, status=200 if valid else 400)
+
+
+def _export(request, queryset, filterset_class, name: str, model, columns):
+    """The list's rows with its filters as ?as=csv or ?as=xlsx (attache_crm.exports: formulas
+    neutralised, audited); a filter with bad input answers 400 with its errors, as the list does."""
+    kind = exports.export_format(request)
+    if kind is None:
+        return exports.bad_format()
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items())
+        return HttpResponseBadRequest(f"The filters have errors: {errors}")
+    records = filterset.qs.select_related("post")[: exports.MAX_ROWS]
+    return exports.response(request, kind=kind, name=name, model=model, columns=columns, records=records)
 
 
 def _save(request, form, save, *more_forms):
@@ -103,6 +134,19 @@ def _detail(request, model, pk, template, build):
 
 
 # ---------------------------------------------------------------- meetings
+
+
+@login_required
+@require_GET
+def meeting_export(request):
+    return _export(
+        request,
+        selectors.meeting_list(request.user),
+        filters.MeetingFilter,
+        "meetings",
+        Meeting,
+        columns.MEETING_COLUMNS,
+    )
 
 
 @login_required
@@ -250,6 +294,19 @@ def _edit_meeting(request, meeting):
 
 @login_required
 @require_GET
+def agreement_export(request):
+    return _export(
+        request,
+        selectors.agreement_list(request.user),
+        filters.AgreementFilter,
+        "agreements",
+        Agreement,
+        columns.AGREEMENT_COLUMNS,
+    )
+
+
+@login_required
+@require_GET
 def agreement_list(request):
     return _listing(
         request,
@@ -299,6 +356,19 @@ def agreement_edit(request, pk):
 
 
 # ---------------------------------------------------------------- exercises
+
+
+@login_required
+@require_GET
+def exercise_export(request):
+    return _export(
+        request,
+        selectors.exercise_list(request.user),
+        filters.ExerciseFilter,
+        "exercises",
+        Exercise,
+        columns.EXERCISE_COLUMNS,
+    )
 
 
 @login_required
@@ -354,6 +424,19 @@ def exercise_edit(request, pk):
 
 
 # ---------------------------------------------------------------- follow-ups
+
+
+@login_required
+@require_GET
+def action_export(request):
+    return _export(
+        request,
+        selectors.action_list(request.user).select_related("assignee"),
+        filters.ActionItemFilter,
+        "follow-ups",
+        ActionItem,
+        columns.ACTION_COLUMNS,
+    )
 
 
 @login_required

@@ -8,16 +8,30 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from attache_crm.lifecycle.views import with_step_form
-from engagements.views import GET_POST, _detail, _form_page, _listing, _post_for_new, _save
+from engagements.views import GET_POST, _detail, _export, _form_page, _listing, _post_for_new, _save
 from tenancy import audit, policy
 from tenancy.models import Post
 
 from . import filters, report, selectors, services
+from .exports import CLEARANCE_COLUMNS, GIFT_COLUMNS
 from .forms import ClearanceForm, GiftForm
 from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import Clearance, Gift
 
 # ---------------------------------------------------------------- clearances
+
+
+@login_required
+@require_GET
+def clearance_export(request):
+    return _export(
+        request,
+        selectors.clearance_list(request.user),
+        filters.ClearanceFilter,
+        "clearances",
+        Clearance,
+        CLEARANCE_COLUMNS,
+    )
 
 
 @login_required
@@ -73,6 +87,12 @@ def clearance_edit(request, pk):
 
 
 # ---------------------------------------------------------------- gifts
+
+
+@login_required
+@require_GET
+def gift_export(request):
+    return _export(request, selectors.gift_list(request.user), filters.GiftFilter, "gifts", Gift, GIFT_COLUMNS)
 
 
 @login_required
