@@ -115,8 +115,8 @@ class CounterpartSerializer(RecordSerializer):
             "id", "post", "family_name", "given_names", "native_name", "aliases", "display_name",
             "country", "service", "rank_title", "nato_grade", "position", "organization",
             "languages", "education", "email", "phone", "biography", "protocol_notes",
-            "restricted_notes", "status", "last_verified_on", "owner", "tags", "appointments",
-            "marking", "channel", "created_by", "created_at", "updated_at",
+            "restricted_notes", "status", "last_verified_on", "contact_every_days", "owner", "tags",
+            "appointments", "marking", "channel", "created_by", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [f for f in fields if f != "restricted_notes"]
 
@@ -143,8 +143,8 @@ class RestrictedNotesInputMixin:
 COUNTERPART_INPUT_FIELDS = [
     "family_name", "given_names", "native_name", "aliases", "country", "service", "rank_title",
     "nato_grade", "position", "organization", "languages", "education", "email", "phone",
-    "biography", "protocol_notes", "restricted_notes", "status", "last_verified_on", "owner",
-    "tags", "marking", "channel", "confirm_duplicate",
+    "biography", "protocol_notes", "restricted_notes", "status", "last_verified_on",
+    "contact_every_days", "owner", "tags", "marking", "channel", "confirm_duplicate",
 ]  # fmt: skip
 
 

@@ -22,7 +22,7 @@ COUNTERPART_FIELDSETS = [
     ("Contact", ["email", "phone", "languages"]),
     ("Background", ["education", "biography", "protocol_notes"]),
     ("Attaché channel", ["restricted_notes"]),
-    ("Record", ["owner", "tags", "last_verified_on", "marking", "channel"]),
+    ("Record", ["owner", "contact_every_days", "tags", "last_verified_on", "marking", "channel"]),
 ]
 
 

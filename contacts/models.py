@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -19,6 +20,9 @@ from .choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade, Organization
 # prefetch_related("tags") rebuilds taggit's query for every row before dropping it: about a
 # fifth of the counterpart list's time.
 TAG_LIST_ATTR = "tag_list"
+# Bounds of a counterpart's stay-in-touch cadence: from weekly to every two years.
+CONTACT_EVERY_MIN_DAYS = 7
+CONTACT_EVERY_MAX_DAYS = 730
 
 
 class Organization(Record):
@@ -89,6 +93,13 @@ class Counterpart(Record):
         default=CounterpartStatus.ACTIVE,
     )
     last_verified_on = models.DateField(null=True, blank=True)
+    contact_every_days = models.PositiveSmallIntegerField(
+        "contact every (days)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(CONTACT_EVERY_MIN_DAYS), MaxValueValidator(CONTACT_EVERY_MAX_DAYS)],
+        help_text="Stay in touch: how often this counterpart should be met",
+    )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -12,14 +12,15 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from contacts.choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade
 from contacts.models import Counterpart
 from contacts.selectors import visible_organizations
-from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
-from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
+from engagements import stay_in_touch
+from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase
+from engagements.models import ActionItem, Agreement, Exercise
 from office.selectors import pending_clearances, undisposed_gifts
 from tenancy import policy
 from tenancy.markings import highest_marking
@@ -29,9 +30,6 @@ SECTION_LIMIT = 200
 PAGE_SECTION_LIMIT = 50
 # Flag and general officers are key counterparts whoever keeps them.
 KEY_SENIORITY = GRADE_SENIORITY[NatoGrade.OF6]
-# Stay-in-touch cadence of a key counterpart, and how early the pack warns that contact is due.
-CONTACT_CADENCE = dt.timedelta(days=90)
-CONTACT_DUE_WARNING = dt.timedelta(days=14)
 # Agreements that still need someone to watch them.
 LIVE_AGREEMENT_STATUSES = [
     AgreementStatus.PROPOSED,
@@ -74,7 +72,8 @@ class HandoverPack:
     clearances: Section
     gifts: Section
     show_restricted_notes: bool
-    cadence_days: int = CONTACT_CADENCE.days
+    # The post default: counterparts without a cadence of their own are due this often.
+    cadence_days: int = stay_in_touch.DEFAULT_CADENCE_DAYS
 
     @property
     def marking(self) -> str:
@@ -97,18 +96,6 @@ def _section(queryset: QuerySet, limit: int = SECTION_LIMIT) -> Section:
     return Section(rows=rows, total=total)
 
 
-def cadence_status(last_contact: dt.datetime | None, today: dt.date) -> str:
-    """'never met', 'overdue', 'due soon' or 'in touch', against CONTACT_CADENCE."""
-    if last_contact is None:
-        return "never met"
-    due = timezone.localdate(last_contact) + CONTACT_CADENCE
-    if due < today:
-        return "overdue"
-    if due - CONTACT_DUE_WARNING <= today:
-        return "due soon"
-    return "in touch"
-
-
 def key_counterparts(user, post, today: dt.date, limit: int = SECTION_LIMIT) -> Section:
     """Active counterparts the reader keeps, and flag and general officers, with their last contact."""
     queryset = (
@@ -121,27 +108,11 @@ def key_counterparts(user, post, today: dt.date, limit: int = SECTION_LIMIT) -> 
         .order_by("-grade_seniority", "family_name", "given_names", "id")
     )
     section = _section(queryset, limit)
-    last = last_contacts(user, post, [counterpart.pk for counterpart in section.rows])
+    stay_in_touch.attach(user, section.rows, today)
     for counterpart in section.rows:
-        counterpart.last_contact = last.get(counterpart.pk)
-        counterpart.cadence = cadence_status(counterpart.last_contact, today)
+        counterpart.last_contact = counterpart.stay_in_touch.last_contact
+        counterpart.cadence = counterpart.stay_in_touch.status
     return section
-
-
-def last_contacts(user, post, counterpart_ids: list[int]) -> dict[int, dt.datetime]:
-    """{counterpart id: start of the latest conducted meeting with them that the reader may see}.
-
-    A hidden meeting neither shows nor moves the date. One grouped query for the whole section (a
-    subquery per counterpart row costs a scan of the post's meetings each).
-    """
-    meetings = policy.visible(user, Meeting).filter(post=post, status=MeetingStatus.CONDUCTED)
-    rows = (
-        MeetingParticipant.objects.filter(counterpart_id__in=counterpart_ids, meeting__in=meetings.values("pk"))
-        .values("counterpart_id")
-        .annotate(last=Max("meeting__starts_at"))
-        .order_by()
-    )
-    return {row["counterpart_id"]: row["last"] for row in rows}
 
 
 def open_follow_ups(user, post, limit: int = SECTION_LIMIT) -> Section:
