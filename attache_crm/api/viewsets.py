@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from tenancy import audit, policy
 
 from . import concurrency
+from .schema import IF_MATCH
 
 
 class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -201,10 +203,6 @@ class WritableRecordViewSet(CreateMixin, UpdateMixin, RecordViewSet):
 
 def record_schema(*, output, create=None, update=None, tag: str, actions: dict | None = None):
     """extend_schema_view for a RecordViewSet: request/response serializers, If-Match, tags."""
-    from drf_spectacular.utils import extend_schema, extend_schema_view
-
-    from .schema import IF_MATCH
-
     views = {
         "list": extend_schema(tags=[tag]),
         "retrieve": extend_schema(tags=[tag]),
