@@ -15,12 +15,14 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attache_crm import exports
 from attache_crm.forms import save_through
 from tenancy import audit, policy
 from tenancy.markings import highest_marking
@@ -48,6 +50,14 @@ class CappedPaginator(Paginator):
 # ---------------------------------------------------------------- the steps
 
 
+def without(params, *names) -> str:
+    """The query string of `params` without `names` (a list's filters, for its export links)."""
+    kept = params.copy()
+    for name in names:
+        kept.pop(name, None)
+    return kept.urlencode()
+
+
 def listing(request, queryset, filterset_class, template, decorate=list, **extra):
     """A filtered, sorted page of 25; a filter with bad input answers 400 with its errors."""
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
@@ -55,7 +65,13 @@ def listing(request, queryset, filterset_class, template, decorate=list, **extra
     page = CappedPaginator(filterset.qs if valid else queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)
     shown = highest_marking(row.marking for row in page.object_list if getattr(row, "marking", None))
-    context = {"filter": filterset, "page": page, "page_marking": shown, **extra}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "page_marking": shown,
+        "export_query": without(request.GET, "page", "as"),
+        **extra,
+    }
     return render(request, template, context, status=200 if valid else 400)
 
 
@@ -69,6 +85,20 @@ def save(request, form, service, *more_forms):
 def form_page(request, template, context):
     """A form shown: 200 when first opened, 400 when a submission comes back with its errors."""
     return render(request, template, context, status=400 if request.method == "POST" else 200)
+
+
+def export(request, queryset, filterset_class, name: str, model, columns):
+    """The list's rows with its filters as ?as=csv or ?as=xlsx (attache_crm.exports: formulas
+    neutralised, audited); a filter with bad input answers 400 with its errors, as the list does."""
+    kind = exports.export_format(request)
+    if kind is None:
+        return exports.bad_format()
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    if not filterset.is_valid():
+        errors = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items())
+        return HttpResponseBadRequest(f"The filters have errors: {errors}")
+    records = filterset.qs.select_related("post")[: exports.MAX_ROWS]
+    return exports.response(request, kind=kind, name=name, model=model, columns=columns, records=records)
 
 
 def post_for_new(request, model):
@@ -113,6 +143,17 @@ def list_view(model, rows: Callable, filterset_class, template, *, extra: Callab
         more = extra(request) if extra is not None else {}
         can_add = bool(policy.writable_posts(request.user, model))
         return listing(request, rows(request.user), filterset_class, template, can_add=can_add, **more)
+
+    return view
+
+
+def export_view(model, rows: Callable, filterset_class, name: str, columns):
+    """The register's list as a file: `rows(user)` filtered as the list is, named `name`."""
+
+    @login_required
+    @require_GET
+    def view(request):
+        return export(request, rows(request.user), filterset_class, name, model, columns)
 
     return view
 

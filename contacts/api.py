@@ -35,7 +35,7 @@ from attache_crm.api.serializers import (
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
 from tenancy import policy
 
-from . import services
+from . import selectors, services
 from .choices import OrganizationKind
 from .filters import CounterpartFilter
 from .models import Appointment, Counterpart, Organization
@@ -119,7 +119,7 @@ class CounterpartSerializer(RecordSerializer):
         read_only_fields = [f for f in fields if f != "restricted_notes"]
 
     def get_tags(self, obj) -> list[str]:
-        return sorted(tag.name for tag in obj.tags.all())
+        return obj.tag_names
 
 
 # ---------------------------------------------------------------- input
@@ -284,10 +284,10 @@ class CounterpartViewSet(WritableRecordViewSet):
             .annotate(organization_visible=visible_organization_exists(user))
             .order_by("-start_on", "-id")
         )
-        return (
+        return selectors.with_tags(
             queryset.select_related("organization", "owner", "created_by")
             .annotate(organization_visible=visible_organization_exists(user))
-            .prefetch_related("tags", Prefetch("appointments", queryset=appointments))
+            .prefetch_related(Prefetch("appointments", queryset=appointments))
         )
 
     def perform_service_create(self, *, post, data):

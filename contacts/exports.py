@@ -14,11 +14,10 @@ from collections.abc import Callable, Iterable
 
 from openpyxl import Workbook
 
-from .models import Counterpart
+from attache_crm.exports import MAX_ROWS as MAX_ROWS  # the one limit of every list's export
+from attache_crm.exports import safe_cell
 
-# Enough for any one post's contacts; a larger export is a database dump, not a spreadsheet.
-MAX_ROWS = 10_000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .models import Counterpart, Organization
 
 
 def _organization(c: Counterpart) -> str:
@@ -40,17 +39,22 @@ COLUMNS: list[tuple[str, Callable[[Counterpart], object]]] = [
     ("E-mail", lambda c: c.email),
     ("Phone", lambda c: c.phone),
     ("Languages", lambda c: c.languages),
-    ("Tags", lambda c: ", ".join(sorted(t.name for t in c.tags.all()))),
+    ("Tags", lambda c: ", ".join(c.tag_names)),
     ("Last verified", lambda c: c.last_verified_on.isoformat() if c.last_verified_on else ""),
     ("Marking", lambda c: c.marking),
     ("Channel", lambda c: c.channel),
 ]
 
 
-def safe_cell(value) -> str:
-    """The value as text a spreadsheet shows and never evaluates."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+ORGANIZATION_COLUMNS: list[tuple[str, Callable[[Organization], object]]] = [
+    ("Name", lambda o: o.name),
+    ("Acronym", lambda o: o.acronym),
+    ("Kind", lambda o: o.get_kind_display()),
+    ("Country", lambda o: o.country.code),
+    ("Post", lambda o: o.post.code),
+    ("Marking", lambda o: o.marking),
+    ("Channel", lambda o: o.channel),
+]
 
 
 def rows(counterparts: Iterable[Counterpart]) -> Iterable[list[str]]:

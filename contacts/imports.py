@@ -21,7 +21,7 @@ from openpyxl import load_workbook
 from tenancy import audit, policy
 
 from . import services
-from .duplicates import Candidate, likely_duplicates
+from .duplicates import Candidate, DuplicateIndex
 from .models import Counterpart, ImportBatch
 
 MAX_ROWS = 10_000
@@ -102,6 +102,8 @@ class RowPlan:
     fields: dict
     errors: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    # The new counterpart the row makes, as the service checked it (None when it has errors).
+    counterpart: Counterpart | None = None
 
     @property
     def proposed(self) -> str:
@@ -116,10 +118,10 @@ def _choice(name: str, value: str) -> str:
     return value  # left for full_clean() to refuse in its own words
 
 
-def plan(user, batch: ImportBatch) -> list[RowPlan]:
-    """What importing each row would do, without saving anything."""
+def _row_fields(batch: ImportBatch) -> list[tuple[int, dict]]:
+    """(line, {field: value}) of every row, through the batch's mapping; empty cells left out."""
     positions = {header: index for index, header in enumerate(batch.headers)}
-    plans = []
+    rows = []
     for line, cells in batch.rows:
         fields = {}
         for header, name in batch.mapping.items():
@@ -127,18 +129,35 @@ def plan(user, batch: ImportBatch) -> list[RowPlan]:
             value = str(cells[index]).strip() if index is not None and index < len(cells) else ""
             if value:
                 fields[name] = _choice(name, value) if name in CHOICE_FIELDS else value
+        rows.append((line, fields))
+    return rows
+
+
+def _errors(refusal: ValidationError) -> list[str]:
+    if not hasattr(refusal, "error_dict"):
+        return [f"row: {message}" for message in refusal.messages]
+    return [
+        f"{Counterpart._meta.get_field(name).verbose_name if name != '__all__' else 'row'}: {message}"
+        for name, messages in refusal.message_dict.items()
+        for message in messages
+    ]
+
+
+def plan(user, batch: ImportBatch) -> list[RowPlan]:
+    """What importing each row would do, without saving anything: every row checked as the
+    service checks a new counterpart, and matched against the post's counterparts that `user` may
+    see — a few queries for the whole file, whatever its length."""
+    rows = _row_fields(batch)
+    checked = services.validate_new_counterparts(post=batch.post, by=user, rows=[fields for _, fields in rows])
+    index = DuplicateIndex(user, batch.post)
+    plans = []
+    for (line, fields), result in zip(rows, checked, strict=True):
         row = RowPlan(line, fields)
-        candidate = Counterpart(post=batch.post, owner=user, created_by=user, country=batch.post.host_country, **fields)
-        try:
-            candidate.full_clean()
-        except ValidationError as exc:
-            row.errors = [
-                f"{Counterpart._meta.get_field(name).verbose_name if name != '__all__' else 'row'}: {message}"
-                for name, messages in exc.message_dict.items()
-                for message in messages
-            ]
+        if isinstance(result, ValidationError):
+            row.errors = _errors(result)
         else:
-            row.candidates = likely_duplicates(user, candidate)
+            row.counterpart = result
+            row.candidates = index.candidates(result)
         plans.append(row)
     return plans
 
@@ -146,7 +165,9 @@ def plan(user, batch: ImportBatch) -> list[RowPlan]:
 @transaction.atomic
 def run(user, batch: ImportBatch, *, actions: dict[int, str], only_valid: bool) -> dict[str, int]:
     """Import the batch through the services; refuses the whole file when a row is invalid unless
-    `only_valid`. `actions` overrides the proposed action of a row (by line)."""
+    `only_valid`. `actions` overrides the proposed action of a row (by line). New rows are written
+    together (services.counterparts_create_many); a row that updates a record on file goes
+    through counterpart_update, as the form's change would."""
     policy.check_write(user, "add", model=Counterpart, post=batch.post)
     plans = plan(user, batch)
     invalid = [row.line for row in plans if row.errors]
@@ -154,6 +175,7 @@ def run(user, batch: ImportBatch, *, actions: dict[int, str], only_valid: bool) 
         lines = ", ".join(str(line) for line in invalid[:10]) + ("…" if len(invalid) > 10 else "")
         raise ValidationError(f"{len(invalid)} rows have errors (lines {lines}): nothing was imported.")
     counts = {NEW: 0, UPDATE: 0, SKIP: 0, "invalid": len(invalid)}
+    new = []
     for row in plans:
         if row.errors:
             continue
@@ -163,10 +185,11 @@ def run(user, batch: ImportBatch, *, actions: dict[int, str], only_valid: bool) 
             details = {k: v for k, v in row.fields.items() if k not in services.NAME_FIELDS}
             services.counterpart_update(counterpart=row.candidates[0].counterpart, by=user, **details)
         elif action == NEW:
-            services.counterpart_create(post=batch.post, by=user, confirm_duplicate=True, **row.fields)
+            new.append(row.counterpart)
         else:
             action = SKIP
         counts[action] += 1
+    services.counterparts_create_many(post=batch.post, by=user, checked=new)
     batch.imported_at = timezone.now()
     batch.save(update_fields=["imported_at"])
     audit.record(

@@ -15,6 +15,11 @@ from tenancy.records import Record
 from . import names
 from .choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade, OrganizationKind, Service
 
+# Where lists keep a counterpart's prefetched tags (contacts.selectors.with_tags). A plain
+# prefetch_related("tags") rebuilds taggit's query for every row before dropping it: about a
+# fifth of the counterpart list's time.
+TAG_LIST_ATTR = "tag_list"
+
 
 class Organization(Record):
     """A host-nation ministry, service headquarters, command, unit or school."""
@@ -125,6 +130,13 @@ class Counterpart(Record):
 
     def get_absolute_url(self) -> str:
         return reverse("counterpart_detail", args=[self.pk])
+
+    @property
+    def tag_names(self) -> list[str]:
+        """Its tags' names, A–Z: from the list prefetched into `tag_list` (TAG_LIST_ATTR) when
+        the page or the API read it, else one query."""
+        tags = getattr(self, TAG_LIST_ATTR, None)
+        return sorted(tag.name for tag in (self.tags.all() if tags is None else tags))
 
     @property
     def display_name(self) -> str:

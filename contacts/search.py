@@ -38,8 +38,9 @@ TRIGRAM_MIN_LENGTH = 4
 MAX_QUERY_TOKENS = 8
 
 
-def _word_conditions(token: names.QueryToken, postgres: bool) -> list[tuple[int, Q]]:
-    """(rank, condition) pairs for one query word, best first."""
+def word_conditions(token: names.QueryToken, postgres: bool) -> list[tuple[int, Q]]:
+    """(rank, condition) pairs for one query word, best first; the trigram tier on PostgreSQL only
+    (`postgres=False` leaves it out wherever the search runs: the duplicate check does)."""
     conditions = [
         (EXACT, Q(name_folded__contains=f" {token.text} ")),
         (PREFIX, Q(name_folded__contains=f" {token.text}")),
@@ -73,7 +74,7 @@ def search_counterparts(queryset: QuerySet, query: str) -> QuerySet:
     postgres = connections[queryset.db].vendor == "postgresql"
     word_ranks = []
     for word in words:
-        conditions = _word_conditions(word, postgres)
+        conditions = word_conditions(word, postgres)
         match = Q()
         for _, condition in conditions[1:]:  # "prefix" already covers "exact"
             match |= condition

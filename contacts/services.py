@@ -12,9 +12,11 @@ import copy
 import datetime as dt
 from collections.abc import Iterable
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from tenancy import audit, policy, spill
 from tenancy.models import Post
@@ -58,6 +60,8 @@ ORGANIZATION_FIELDS = frozenset({"name", "acronym", "kind", "parent", "country",
 # Single links to other records, checked against what the writer may see.
 COUNTERPART_LINKS = (("organization", Organization),)
 ORGANIZATION_LINKS = (("parent", Organization),)
+# Rows per INSERT statement when many records are written at once.
+BULK_BATCH = 500
 
 
 class DuplicateSuspected(ValidationError):
@@ -178,6 +182,126 @@ def counterpart_create(
         _open_appointment(counterpart, post_today(post))
     audit.record(action="create", user=by, obj=counterpart, post=post)
     return counterpart
+
+
+# Columns validate_new_counterparts checks once for all rows rather than in each full_clean(): the
+# links (a query each), and the country (a scan of every country's name, 7 ms a row).
+_CHECKED_ONCE = ("post", "created_by", "owner", "organization", "country")
+
+
+def _linked_posts(by, objects: list, links: tuple[tuple[str, type], ...]) -> dict[str, dict[int, int]]:
+    """For each kind of link, the post of every linked record `by` may see: one query per kind."""
+    posts = {}
+    for field, model in links:
+        wanted = {getattr(obj, f"{field}_id") for obj in objects} - {None}
+        found = policy.visible(by, model).filter(pk__in=wanted).values_list("pk", "post_id") if wanted else []
+        posts[field] = dict(found)
+    return posts
+
+
+def _check_links_known(obj, links: tuple[tuple[str, type], ...], posts: dict[str, dict[int, int]]) -> None:
+    """_check_link for a new record, against `_linked_posts` read once for many."""
+    for field, model in links:
+        linked_id = getattr(obj, f"{field}_id")
+        if linked_id is None:
+            continue
+        if linked_id not in posts[field]:
+            raise ValidationError({field: policy.NO_SUCH_RECORD_ID.format(id=linked_id)})
+        if posts[field][linked_id] != obj.post_id:
+            raise ValidationError({field: f"The {model._meta.verbose_name} belongs to another post."})
+
+
+def validate_new_counterparts(*, post: Post, by, rows: list[dict]) -> list[Counterpart | ValidationError]:
+    """Each row as `counterpart_create` would build and check it (field names, links, the model's
+    rules, the owner rule), with a few queries for all of them: the counterpart, or the
+    ValidationError that refuses it. The duplicate check is the caller's (an import matches every
+    row at once, contacts.duplicates.DuplicateIndex). Nothing is saved."""
+    policy.check_write(by, "add", model=Counterpart, post=post)
+    built = []
+    for fields in rows:
+        _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
+        built.append(Counterpart(post=post, created_by=by, **{"owner": by, "country": post.host_country, **fields}))
+    links = _linked_posts(by, built, COUNTERPART_LINKS)
+    owners = {c.owner_id for c in built} - {None, by.pk}
+    known_owners = set(get_user_model().objects.filter(pk__in=owners).values_list("pk", flat=True)) | {by.pk}
+    owner_rule: dict[tuple, ValidationError | None] = {}
+    countries: dict[str, ValidationError | None] = {}
+    country_field = Counterpart._meta.get_field("country")
+    results: list[Counterpart | ValidationError] = []
+    for counterpart in built:
+        try:
+            code = country_field.value_from_object(counterpart)
+            if code not in countries:
+                try:
+                    country_field.clean(code, counterpart)
+                    countries[code] = None
+                except ValidationError as refusal:
+                    countries[code] = ValidationError({"country": refusal.messages})
+            if countries[code] is not None:
+                raise countries[code]
+            _check_links_known(counterpart, COUNTERPART_LINKS, links)
+            if counterpart.owner_id is not None and counterpart.owner_id not in known_owners:
+                raise ValidationError({"owner": policy.NO_SUCH_RECORD_ID.format(id=counterpart.owner_id)})
+            counterpart.full_clean(exclude=_CHECKED_ONCE)
+            # The owner rule depends on the channel and the owner only: asked once per pair.
+            key = (counterpart.channel, counterpart.owner_id)
+            if key not in owner_rule:
+                try:
+                    policy.check_handling(by, counterpart, before=None)
+                    owner_rule[key] = None
+                except ValidationError as refusal:
+                    owner_rule[key] = refusal
+            if owner_rule[key] is not None:
+                raise owner_rule[key]
+        except ValidationError as refusal:
+            results.append(refusal)
+        else:
+            counterpart._checked_for = (post.pk, by.pk)  # see counterparts_create_many
+            results.append(counterpart)
+    return results
+
+
+@transaction.atomic
+def counterparts_create_many(*, post: Post, by, rows: Iterable[dict] = (), checked: Iterable[Counterpart] = ()):
+    """Create many counterparts at `post` (an import's new rows), checked as `counterpart_create`
+    checks one, with a few statements whatever their number: the rows and their history, their
+    first appointments and theirs, and one `create` audit event each — what `counterpart_create`
+    writes for one. Returns the saved counterparts.
+
+    `rows` are field values, checked here (`validate_new_counterparts`: the first refusal is
+    raised, nothing is saved); `checked` are counterparts `validate_new_counterparts` has just
+    returned for this post and writer (an import's run, which checked every row to plan it, so
+    that 10,000 rows are not checked twice); any other instance is refused. Duplicates are not
+    checked: the caller has matched the rows and had them confirmed."""
+    policy.check_write(by, "add", model=Counterpart, post=post)
+    counterparts = list(checked)
+    if any(getattr(c, "_checked_for", None) != (post.pk, by.pk) or c.pk for c in counterparts):
+        raise ValueError("Only new counterparts that validate_new_counterparts checked for this post and writer.")
+    for result in validate_new_counterparts(post=post, by=by, rows=list(rows)) if rows else ():
+        if isinstance(result, ValidationError):
+            raise result
+        counterparts.append(result)
+    for counterpart in counterparts:
+        counterpart.refresh_derived_fields()  # what save() does; bulk_create does not call it
+    saved = bulk_create_with_history(counterparts, Counterpart, batch_size=BULK_BATCH, default_user=by)
+    today = post_today(post)
+    appointments = []
+    for counterpart in saved:
+        if _has_appointment_data(counterpart):
+            appointment = Appointment(
+                counterpart=counterpart,
+                organization_id=counterpart.organization_id,
+                position=counterpart.position,
+                rank_title=counterpart.rank_title,
+                nato_grade=counterpart.nato_grade,
+                start_on=today,
+            )
+            # The counterpart is new (no other appointment to clash with), its links checked above.
+            appointment.full_clean(exclude=("counterpart", "organization"), validate_constraints=False)
+            appointments.append(appointment)
+    bulk_create_with_history(appointments, Appointment, batch_size=BULK_BATCH, default_user=by)
+    audit.record_many(action="create", user=by, objects=saved, post=post)
+    return saved
 
 
 @transaction.atomic

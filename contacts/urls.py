@@ -15,6 +15,7 @@ urlpatterns = [
     path("counterparts/<int:pk>/edit/", views.counterpart_edit, name="counterpart_edit"),
     path("counterparts/<int:pk>/vcard/", views.counterpart_vcard, name="counterpart_vcard"),
     path("organizations/", views.organization_list, name="organization_list"),
+    path("organizations/export/", views.organization_export, name="organization_export"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path(
         "organizations/<int:pk>/edit/",

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attache_crm import exports as platform_exports
 from attache_crm.forms import save_through
 from tenancy import audit, policy
 from tenancy.markings import Marking, highest_marking
@@ -279,8 +280,28 @@ def organization_list(request):
         "kinds": OrganizationKind.choices,
         "can_add": bool(policy.writable_posts(request.user, Organization)),
         "page_marking": selectors.page_marking(page),
+        "export_query": _without(request.GET, "page", "as"),
     }
     return render(request, "contacts/organization_list.html", context)
+
+
+@login_required
+@require_GET
+def organization_export(request):
+    """The organization list with its search and kind (?q=, ?kind=) as ?as=csv or ?as=xlsx; audited."""
+    kind = platform_exports.export_format(request)
+    if kind is None:
+        return platform_exports.bad_format()
+    query, organization_kind = request.GET.get("q", "").strip()[:100], request.GET.get("kind", "")
+    records = selectors.organization_list(request.user, query=query, kind=organization_kind).select_related("post")
+    return platform_exports.response(
+        request,
+        kind=kind,
+        name="organizations",
+        model=Organization,
+        columns=exports.ORGANIZATION_COLUMNS,
+        records=records[: platform_exports.MAX_ROWS],
+    )
 
 
 @login_required

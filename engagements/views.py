@@ -19,6 +19,7 @@ from attache_crm.lifecycle.views import with_step_form
 from contacts.models import Counterpart
 from tenancy import policy
 
+from . import exports as columns
 from . import filters, selectors, services
 from .forms import (
     ActionItemForm,
@@ -36,6 +37,9 @@ from .quick import QuickMeetingForm, quick_initial
 # ---------------------------------------------------------------- meetings
 
 
+meeting_export = record_views.export_view(
+    Meeting, selectors.meeting_list, filters.MeetingFilter, "meetings", columns.MEETING_COLUMNS
+)
 meeting_list = record_views.list_view(
     Meeting, selectors.meeting_list, filters.MeetingFilter, "engagements/meeting_list.html"
 )
@@ -178,6 +182,9 @@ def _agreement_page(user, agreement):
     return with_step_form(selectors.agreement_detail(user, agreement), AGREEMENT_LIFECYCLE, agreement)
 
 
+agreement_export = record_views.export_view(
+    Agreement, selectors.agreement_list, filters.AgreementFilter, "agreements", columns.AGREEMENT_COLUMNS
+)
 agreement_list = record_views.list_view(
     Agreement, selectors.agreement_list, filters.AgreementFilter, "engagements/agreement_list.html"
 )
@@ -201,6 +208,9 @@ def _exercise_page(user, exercise):
     return with_step_form(selectors.exercise_detail(user, exercise), EXERCISE_LIFECYCLE, exercise)
 
 
+exercise_export = record_views.export_view(
+    Exercise, selectors.exercise_list, filters.ExerciseFilter, "exercises", columns.EXERCISE_COLUMNS
+)
 exercise_list = record_views.list_view(
     Exercise, selectors.exercise_list, filters.ExerciseFilter, "engagements/exercise_list.html"
 )
@@ -218,6 +228,15 @@ exercise_edit = record_views.edit_view(
 
 
 # ---------------------------------------------------------------- follow-ups
+
+
+action_export = record_views.export_view(
+    ActionItem,
+    lambda user: selectors.action_list(user).select_related("assignee"),
+    filters.ActionItemFilter,
+    "follow-ups",
+    columns.ACTION_COLUMNS,
+)
 
 
 @login_required

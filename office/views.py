@@ -11,6 +11,7 @@ from tenancy import audit, policy
 from tenancy.models import Post
 
 from . import filters, report, selectors, services
+from .exports import CLEARANCE_COLUMNS, GIFT_COLUMNS
 from .forms import ClearanceForm, GiftForm
 from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import Clearance, Gift
@@ -22,6 +23,9 @@ def _clearance_page(user, clearance):
     return with_step_form(selectors.clearance_detail(user, clearance), CLEARANCE_LIFECYCLE, clearance)
 
 
+clearance_export = record_views.export_view(
+    Clearance, selectors.clearance_list, filters.ClearanceFilter, "clearances", CLEARANCE_COLUMNS
+)
 clearance_list = record_views.list_view(
     Clearance,
     selectors.clearance_list,
@@ -79,6 +83,7 @@ def _gift_registered(gift) -> str:
     return "Gift registered."
 
 
+gift_export = record_views.export_view(Gift, selectors.gift_list, filters.GiftFilter, "gifts", GIFT_COLUMNS)
 gift_list = record_views.list_view(
     Gift, selectors.gift_list, filters.GiftFilter, "office/gift_list.html", extra=_gift_list_extra
 )

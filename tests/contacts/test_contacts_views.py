@@ -533,6 +533,16 @@ def test_list_query_count_does_not_grow(size, role, users_by_role, post, attache
         client.get(reverse("counterpart_list"), {"q": "Tomas"})
 
 
+def test_list_rows_show_their_own_tags_in_alphabetical_order(post, attache):
+    tagged = CounterpartFactory(post=post, owner=attache, family_name="Tagged")
+    tagged.tags.add("maritime", "alumni")
+    CounterpartFactory(post=post, owner=attache, family_name="Untagged")
+    response = client_for(attache).get(reverse("counterpart_list"), {"sort": "name"})
+    rows = {c.family_name: c.tag_names for c in response.context["page"].object_list}
+    assert rows == {"Tagged": ["alumni", "maritime"], "Untagged": []}
+    assert '<span class="tag">alumni</span><span class="tag">maritime</span>' in response.content.decode()
+
+
 @pytest.mark.parametrize("size", [10, 200])
 @pytest.mark.parametrize("role", ["attache", "diplomat"])
 def test_detail_query_count_does_not_grow(

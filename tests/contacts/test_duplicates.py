@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from contacts import services
-from contacts.duplicates import likely_duplicates
+from contacts.duplicates import DuplicateIndex, likely_duplicates
 from contacts.models import Counterpart
 from tenancy.markings import Channel
 from tests.api.conftest import api_for
@@ -156,3 +156,60 @@ def test_the_check_costs_a_few_queries(post, attache, mansouri, django_assert_ma
     )
     with django_assert_max_num_queries(4):
         assert likely_duplicates(attache, new)
+
+
+# Names written every way the check forgives, and strangers: the import's index must answer as the form's check.
+SPELLINGS = [
+    ("AL-MANSOURI", "Muhammad", ""),
+    ("AL-MANSOURI", "Mohamed", ""),
+    ("Almansoori", "Muhammad", ""),
+    ("Al-Mansuri", "Mahammad", ""),
+    ("al mansouri", "muh", ""),
+    ("Haddad", "Layla", ""),
+    ("Haddad", "Omar", ""),
+    ("Stranger", "", "محمد المنصوري"),
+    ("Kovalenko", "Ivan", ""),
+    ("Kowalenko", "Iwan", ""),
+    ("Ковальенко", "Иван", ""),
+    ("Li", "Wei", "李伟"),
+    ("Lee", "Wei", ""),
+    ("Al-Mansour", "Faisal", ""),
+    ("Zzyzx", "Quentin", ""),
+]
+
+
+def test_the_import_index_finds_what_the_check_finds(post, attache, mansouri, django_assert_max_num_queries):
+    others = [
+        CounterpartFactory(post=post, family_name="Haddad", given_names="Layla", email="l.haddad@example.org"),
+        CounterpartFactory(post=post, family_name="HADDAD", given_names="Omar Layla"),
+        CounterpartFactory(post=post, family_name="Kovalenko", given_names="Ivan", native_name="Иван Коваленко"),
+        CounterpartFactory(
+            post=post, family_name="Li", given_names="Wei", native_name="李伟", phone="+86 10 5555 0101"
+        ),
+        CounterpartFactory(post=post, family_name="Mansour", given_names="Muhammad", channel=Channel.ATTACHE),
+    ]
+    organization = others[0].organization
+    with django_assert_max_num_queries(3):
+        index = DuplicateIndex(attache, post)
+    news = [Counterpart(post=post, family_name=f, given_names=g, native_name=n) for f, g, n in SPELLINGS]
+    news += [
+        Counterpart(post=post, family_name="X", email="L.Haddad@example.org"),
+        Counterpart(post=post, family_name="Y", phone="(+86) 10-5555-0101"),
+        Counterpart(post=post, family_name="Z", organization=organization, position=others[0].position.upper()),
+    ]
+    found_any = 0
+    for new in news:
+        expected = [(c.counterpart.pk, c.reasons) for c in likely_duplicates(attache, new)]
+        assert [(c.counterpart.pk, c.reasons) for c in index.candidates(new)] == expected, new.family_name
+        found_any += bool(expected)
+    assert found_any >= 12  # the comparison is worth something: most names do match someone
+
+
+def test_the_import_index_never_names_a_hidden_record(post, attache, diplomat, second_attache):
+    CounterpartFactory(
+        post=post, family_name="Haddad", given_names="Layla", channel=Channel.RESTRICTED, owner=second_attache
+    )
+    new = Counterpart(post=post, family_name="Haddad", given_names="Layla")
+    assert DuplicateIndex(attache, post).candidates(new) == []
+    assert DuplicateIndex(diplomat, post).candidates(new) == []
+    assert len(DuplicateIndex(second_attache, post).candidates(new)) == 1

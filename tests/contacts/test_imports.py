@@ -9,7 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from contacts import imports
-from contacts.models import Counterpart, ImportBatch
+from contacts.models import Appointment, Counterpart, ImportBatch
 from tenancy.models import AuditEvent
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory
@@ -127,3 +127,39 @@ def test_a_long_file_imports_every_row(post, attache):
     )
     counts = imports.run(attache, batch, actions={}, only_valid=False)
     assert counts["new"] == rows and Counterpart.objects.count() == rows
+
+
+def _long_batch(post, attache, rows: int) -> ImportBatch:
+    headers = ["Surname", "First name", "Position", "E-mail", "Phone"]
+    lines = [",".join(headers)] + [
+        f"Person{i:05d},Given{i},Desk {i},p{i}@example.org,+44 20 7946 {i:04d}" for i in range(rows)
+    ]
+    return ImportBatch.objects.create(
+        post=post,
+        created_by=attache,
+        filename="long.csv",
+        headers=headers,
+        rows=imports.read_table("long.csv", "\n".join(lines).encode())[1],
+        mapping=imports.guess_mapping(post, headers),
+    )
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_preview_and_import_cost_the_same_queries_for_20_rows_or_200(
+    post, attache, on_file, rows, django_assert_max_num_queries
+):
+    batch = _long_batch(post, attache, rows)
+    with django_assert_max_num_queries(8):
+        plans = imports.plan(attache, batch)
+    assert len(plans) == rows and not any(row.errors or row.candidates for row in plans)
+    with django_assert_max_num_queries(30):
+        counts = imports.run(attache, batch, actions={}, only_valid=False)
+    assert counts["new"] == rows
+    created = Counterpart.objects.exclude(pk=on_file.pk)
+    assert created.count() == rows
+    assert Counterpart.history.filter(history_type="+").exclude(id=on_file.pk).count() == rows
+    assert AuditEvent.objects.filter(action="create", object_type="contacts.Counterpart").count() == rows
+    assert {a.position for a in Appointment.objects.filter(counterpart__in=created)} == {
+        f"Desk {i}" for i in range(rows)
+    }
+    assert {c.name_folded for c in created[:1]} != {""}  # search keys are written as save() writes them
