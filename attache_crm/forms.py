@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import ModelChoiceIterator
 
-from tenancy import policy, spill
+from tenancy import audit, policy, spill
 from tenancy.limits import check_date_in_range, check_ids
 from tenancy.markings import CHANNEL_HELP, Marking, validate_marking
 from tenancy.records import MAX_LINKS
@@ -52,7 +52,7 @@ class SpillGuardMixin:
                 self.add_error(name, spill.refusal(found))
         model = self.spill_model or getattr(getattr(self, "_meta", None), "model", None)
         request = getattr(self, "request", None)
-        spill.audit_refusal(
+        audit.classified_refused(
             fields=refused,
             via="form",
             request=request,
@@ -88,7 +88,7 @@ def save_through(form, service, /, **kwargs):
         # field the form lacks) is audited here, once the service's transaction has rolled back.
         model = getattr(getattr(form, "_meta", None), "model", None) or getattr(form, "spill_model", None)
         request = getattr(form, "request", None)
-        spill.audit_service_refusal(
+        audit.service_refusal(
             exc,
             via="form",
             request=request,

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from attache_crm.accounts import otp
 from attache_crm.api.errors import is_api_request, json_error
 from attache_crm.session_store import TOUCH_SECONDS
 
@@ -112,8 +113,6 @@ class SecondFactorMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        from attache_crm.accounts import otp
-
         user = request.user
         if not user.is_authenticated or user.is_verified():
             return None

@@ -22,16 +22,14 @@ from attache_crm.api.filters import (
     VisibleIdFilter,
 )
 from attache_crm.api.serializers import (
-    ChannelInputField,
     CountryOutField,
-    MarkingInputField,
     OutputModelSerializer,
-    PostField,
     PostMemberField,
+    RecordInputSerializer,
     RecordSerializer,
-    StrictModelInputSerializer,
     UserRefSerializer,
     VisibleRecordField,
+    create_input,
     optional_text_field,
 )
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
@@ -148,7 +146,7 @@ COUNTERPART_INPUT_FIELDS = [
 ]  # fmt: skip
 
 
-class CounterpartUpdateSerializer(RestrictedNotesInputMixin, StrictModelInputSerializer):
+class CounterpartUpdateSerializer(RestrictedNotesInputMixin, RecordInputSerializer):
     organization = VisibleRecordField(Organization, allow_null=True, required=False)
     owner = PostMemberField(allow_null=True, required=False)
     tags = serializers.ListField(
@@ -156,8 +154,6 @@ class CounterpartUpdateSerializer(RestrictedNotesInputMixin, StrictModelInputSer
         max_length=50,
         required=False,
     )
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
     confirm_duplicate = serializers.BooleanField(
         required=False,
         write_only=True,
@@ -170,11 +166,7 @@ class CounterpartUpdateSerializer(RestrictedNotesInputMixin, StrictModelInputSer
         extra_kwargs = {"country": {"required": False}}
 
 
-class CounterpartCreateSerializer(CounterpartUpdateSerializer):
-    post = PostField()
-
-    class Meta(CounterpartUpdateSerializer.Meta):
-        fields = ["post", *COUNTERPART_INPUT_FIELDS]
+CounterpartCreateSerializer = create_input(CounterpartUpdateSerializer)
 
 
 ORGANIZATION_INPUT_FIELDS = [
@@ -188,10 +180,8 @@ ORGANIZATION_INPUT_FIELDS = [
 ]
 
 
-class OrganizationUpdateSerializer(StrictModelInputSerializer):
+class OrganizationUpdateSerializer(RecordInputSerializer):
     parent = VisibleRecordField(Organization, allow_null=True, required=False)
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
 
     class Meta:
         model = Organization
@@ -199,11 +189,7 @@ class OrganizationUpdateSerializer(StrictModelInputSerializer):
         extra_kwargs = {"country": {"required": False}}
 
 
-class OrganizationCreateSerializer(OrganizationUpdateSerializer):
-    post = PostField()
-
-    class Meta(OrganizationUpdateSerializer.Meta):
-        fields = ["post", *ORGANIZATION_INPUT_FIELDS]
+OrganizationCreateSerializer = create_input(OrganizationUpdateSerializer)
 
 
 # ---------------------------------------------------------------- filters
@@ -273,9 +259,6 @@ def duplicate_conflict():
 
 
 @record_schema(
-    output=CounterpartSerializer,
-    create=CounterpartCreateSerializer,
-    update=CounterpartUpdateSerializer,
     tag="counterparts",
 )
 class CounterpartViewSet(WritableRecordViewSet):
@@ -293,7 +276,6 @@ class CounterpartViewSet(WritableRecordViewSet):
         "updated_at",
         "created_at",
     ]
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def optimize(self, queryset):
         user = self.request.user
@@ -318,9 +300,6 @@ class CounterpartViewSet(WritableRecordViewSet):
 
 
 @record_schema(
-    output=OrganizationSerializer,
-    create=OrganizationCreateSerializer,
-    update=OrganizationUpdateSerializer,
     tag="organizations",
 )
 class OrganizationViewSet(WritableRecordViewSet):
@@ -333,15 +312,10 @@ class OrganizationViewSet(WritableRecordViewSet):
     filterset_class = OrganizationFilter
     ordering_fields = ["name", "acronym", "kind", "updated_at", "created_at"]
     default_ordering = ("name", "pk")
-    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+    create_service = services.organization_create
+    update_service = services.organization_update
 
     def optimize(self, queryset):
         return queryset.select_related("created_by").annotate(
             parent_visible=visible_organization_exists(self.request.user, "parent_id")
         )
-
-    def perform_service_create(self, *, post, data):
-        return services.organization_create(post=post, by=self.request.user, **data)
-
-    def perform_service_update(self, *, instance, data):
-        return services.organization_update(organization=instance, by=self.request.user, **data)

@@ -26,19 +26,17 @@ from attache_crm.api.filters import (
 )
 from attache_crm.api.serializers import (
     BoundedDateField,
-    ChannelInputField,
     CountryListField,
     CountryListOutField,
     CountryOutField,
-    MarkingInputField,
     OutputModelSerializer,
-    PostField,
     PostMemberField,
+    RecordInputSerializer,
     RecordSerializer,
     StrictInputSerializer,
-    StrictModelInputSerializer,
     UserRefSerializer,
     VisibleRecordField,
+    create_input,
     id_list_field,
     optional_text_field,
 )
@@ -214,25 +212,22 @@ MEETING_INPUT_FIELDS = [
 ]  # fmt: skip
 
 
-class MeetingUpdateSerializer(_RestrictedNotesInputMixin, StrictModelInputSerializer):
+class MeetingUpdateSerializer(_RestrictedNotesInputMixin, RecordInputSerializer):
     counterparts = id_list_field(VisibleRecordField(Counterpart))
     attendees = id_list_field(PostMemberField())
     agreements = id_list_field(VisibleRecordField(Agreement))
     exercises = id_list_field(VisibleRecordField(Exercise))
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
 
     class Meta:
         model = Meeting
         fields = MEETING_INPUT_FIELDS
 
 
-class MeetingCreateSerializer(MeetingUpdateSerializer):
-    post = PostField()
-    follow_ups = serializers.ListField(child=FollowUpInputSerializer(), required=False, max_length=50)
-
-    class Meta(MeetingUpdateSerializer.Meta):
-        fields = ["post", *MEETING_INPUT_FIELDS, "follow_ups"]
+MeetingCreateSerializer = create_input(
+    MeetingUpdateSerializer,
+    "follow_ups",
+    follow_ups=serializers.ListField(child=FollowUpInputSerializer(), required=False, max_length=50),
+)
 
 
 AGREEMENT_INPUT_FIELDS = [
@@ -241,21 +236,15 @@ AGREEMENT_INPUT_FIELDS = [
 ]  # fmt: skip
 
 
-class AgreementUpdateSerializer(StrictModelInputSerializer):
+class AgreementUpdateSerializer(RecordInputSerializer):
     parties = id_list_field(VisibleRecordField(Organization))
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
 
     class Meta:
         model = Agreement
         fields = AGREEMENT_INPUT_FIELDS
 
 
-class AgreementCreateSerializer(AgreementUpdateSerializer):
-    post = PostField()
-
-    class Meta(AgreementUpdateSerializer.Meta):
-        fields = ["post", *AGREEMENT_INPUT_FIELDS, "status"]
+AgreementCreateSerializer = create_input(AgreementUpdateSerializer, "status")
 
 
 AgreementStatusInputSerializer = step_input_serializer(AGREEMENT_LIFECYCLE)
@@ -267,22 +256,16 @@ EXERCISE_INPUT_FIELDS = [
 ]  # fmt: skip
 
 
-class ExerciseUpdateSerializer(StrictModelInputSerializer):
+class ExerciseUpdateSerializer(RecordInputSerializer):
     counterparts = id_list_field(VisibleRecordField(Counterpart))
     participating_countries = CountryListField(required=False)
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
 
     class Meta:
         model = Exercise
         fields = EXERCISE_INPUT_FIELDS
 
 
-class ExerciseCreateSerializer(ExerciseUpdateSerializer):
-    post = PostField()
-
-    class Meta(ExerciseUpdateSerializer.Meta):
-        fields = ["post", *EXERCISE_INPUT_FIELDS, "phase"]
+ExerciseCreateSerializer = create_input(ExerciseUpdateSerializer, "phase")
 
 
 ExercisePhaseInputSerializer = step_input_serializer(EXERCISE_LIFECYCLE)
@@ -301,24 +284,18 @@ ACTION_ITEM_INPUT_FIELDS = [
 ]
 
 
-class ActionItemUpdateSerializer(StrictModelInputSerializer):
+class ActionItemUpdateSerializer(RecordInputSerializer):
     assignee = PostMemberField(allow_null=True, required=False)
     meeting = VisibleRecordField(Meeting, allow_null=True, required=False)
     agreement = VisibleRecordField(Agreement, allow_null=True, required=False)
     exercise = VisibleRecordField(Exercise, allow_null=True, required=False)
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
 
     class Meta:
         model = ActionItem
         fields = ACTION_ITEM_INPUT_FIELDS
 
 
-class ActionItemCreateSerializer(ActionItemUpdateSerializer):
-    post = PostField()
-
-    class Meta(ActionItemUpdateSerializer.Meta):
-        fields = ["post", *ACTION_ITEM_INPUT_FIELDS]
+ActionItemCreateSerializer = create_input(ActionItemUpdateSerializer)
 
 
 class ActionItemCloseSerializer(StrictInputSerializer):
@@ -395,13 +372,8 @@ class ActionItemFilter(RecordFilterSet):
 
 # ---------------------------------------------------------------- endpoints
 
-HTTP_METHODS = ["get", "post", "put", "patch", "head", "options"]
-
 
 @record_schema(
-    output=MeetingSerializer,
-    create=MeetingCreateSerializer,
-    update=MeetingUpdateSerializer,
     tag="meetings",
 )
 class MeetingViewSet(WritableRecordViewSet):
@@ -414,7 +386,8 @@ class MeetingViewSet(WritableRecordViewSet):
     filterset_class = MeetingFilter
     ordering_fields = ["starts_at", "title", "updated_at", "created_at"]
     default_ordering = ("-starts_at", "-pk")
-    http_method_names = HTTP_METHODS
+    create_service = services.meeting_log
+    update_service = services.meeting_update
 
     def optimize(self, queryset):
         user = self.request.user
@@ -438,17 +411,8 @@ class MeetingViewSet(WritableRecordViewSet):
             Prefetch("action_items", queryset=follow_ups),
         )
 
-    def perform_service_create(self, *, post, data):
-        return services.meeting_log(post=post, by=self.request.user, **data)
-
-    def perform_service_update(self, *, instance, data):
-        return services.meeting_update(meeting=instance, by=self.request.user, **data)
-
 
 @record_schema(
-    output=AgreementSerializer,
-    create=AgreementCreateSerializer,
-    update=AgreementUpdateSerializer,
     tag="agreements",
     actions={
         "change_status": (
@@ -474,7 +438,8 @@ class AgreementViewSet(WritableRecordViewSet):
         "created_at",
     ]
     default_ordering = ("-updated_at", "-pk")
-    http_method_names = HTTP_METHODS
+    create_service = services.agreement_create
+    update_service = services.agreement_update
 
     def optimize(self, queryset):
         user = self.request.user
@@ -486,19 +451,10 @@ class AgreementViewSet(WritableRecordViewSet):
             AGREEMENT_LIFECYCLE.prefetch_log(),
         )
 
-    def perform_service_create(self, *, post, data):
-        return services.agreement_create(post=post, by=self.request.user, **data)
-
-    def perform_service_update(self, *, instance, data):
-        return services.agreement_update(agreement=instance, by=self.request.user, **data)
-
     change_status = step_action(AGREEMENT_LIFECYCLE, AgreementStatusInputSerializer)
 
 
 @record_schema(
-    output=ExerciseSerializer,
-    create=ExerciseCreateSerializer,
-    update=ExerciseUpdateSerializer,
     tag="exercises",
     actions={
         "change_phase": (
@@ -517,7 +473,8 @@ class ExerciseViewSet(WritableRecordViewSet):
     filterset_class = ExerciseFilter
     ordering_fields = ["starts_on", "name", "phase", "updated_at", "created_at"]
     default_ordering = ("-starts_on", "-pk")
-    http_method_names = HTTP_METHODS
+    create_service = services.exercise_create
+    update_service = services.exercise_update
 
     def optimize(self, queryset):
         user = self.request.user
@@ -529,19 +486,10 @@ class ExerciseViewSet(WritableRecordViewSet):
             EXERCISE_LIFECYCLE.prefetch_log(),
         )
 
-    def perform_service_create(self, *, post, data):
-        return services.exercise_create(post=post, by=self.request.user, **data)
-
-    def perform_service_update(self, *, instance, data):
-        return services.exercise_update(exercise=instance, by=self.request.user, **data)
-
     change_phase = step_action(EXERCISE_LIFECYCLE, ExercisePhaseInputSerializer)
 
 
 @record_schema(
-    output=ActionItemSerializer,
-    create=ActionItemCreateSerializer,
-    update=ActionItemUpdateSerializer,
     tag="action-items",
     actions={
         "close": (
@@ -560,7 +508,7 @@ class ActionItemViewSet(WritableRecordViewSet):
     filterset_class = ActionItemFilter
     ordering_fields = ["due_on", "status", "updated_at", "created_at"]
     default_ordering = ("due_on", "pk")
-    http_method_names = HTTP_METHODS
+    create_service = services.action_item_create
 
     def optimize(self, queryset):
         user = self.request.user
@@ -569,9 +517,6 @@ class ActionItemViewSet(WritableRecordViewSet):
             agreement_visible=_visible_exists(user, Agreement, "agreement_id"),
             exercise_visible=_visible_exists(user, Exercise, "exercise_id"),
         )
-
-    def perform_service_create(self, *, post, data):
-        return services.action_item_create(post=post, by=self.request.user, **data)
 
     def perform_service_update(self, *, instance, data):
         return services.action_item_update(item=instance, by=self.request.user, **data)

@@ -12,13 +12,11 @@ from django.db.models import Exists, OuterRef
 
 from attache_crm.api.filters import BooleanFilter, DateFilter, RecordFilterSet
 from attache_crm.api.serializers import (
-    ChannelInputField,
     CountryOutField,
-    MarkingInputField,
-    PostField,
+    RecordInputSerializer,
     RecordSerializer,
-    StrictModelInputSerializer,
     VisibleRecordField,
+    create_input,
 )
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
 from attache_crm.lifecycle.api import NextStatesField, log_serializer, step_action, step_input_serializer
@@ -31,8 +29,6 @@ from . import services
 from .choices import ClearanceKind, ClearanceStatus, GiftDirection, GiftDisposition
 from .lifecycles import CLEARANCE_LIFECYCLE
 from .models import Clearance, Gift
-
-HTTP_METHODS = ["get", "post", "put", "patch", "head", "options"]
 
 # ---------------------------------------------------------------- output
 
@@ -84,41 +80,28 @@ GIFT_INPUT_FIELDS = [
 ]  # fmt: skip
 
 
-class ClearanceUpdateSerializer(StrictModelInputSerializer):
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
-
+class ClearanceUpdateSerializer(RecordInputSerializer):
     class Meta:
         model = Clearance
         fields = CLEARANCE_INPUT_FIELDS
 
 
-class ClearanceCreateSerializer(ClearanceUpdateSerializer):
-    post = PostField()
-
-    class Meta(ClearanceUpdateSerializer.Meta):
-        fields = ["post", *CLEARANCE_INPUT_FIELDS]
+ClearanceCreateSerializer = create_input(ClearanceUpdateSerializer)
 
 
 ClearanceStatusInputSerializer = step_input_serializer(CLEARANCE_LIFECYCLE)
 
 
-class GiftUpdateSerializer(StrictModelInputSerializer):
+class GiftUpdateSerializer(RecordInputSerializer):
     counterpart = VisibleRecordField(Counterpart, allow_null=True, required=False)
     meeting = VisibleRecordField(Meeting, allow_null=True, required=False)
-    marking = MarkingInputField(required=False)
-    channel = ChannelInputField(required=False)
 
     class Meta:
         model = Gift
         fields = GIFT_INPUT_FIELDS
 
 
-class GiftCreateSerializer(GiftUpdateSerializer):
-    post = PostField()
-
-    class Meta(GiftUpdateSerializer.Meta):
-        fields = ["post", *GIFT_INPUT_FIELDS]
+GiftCreateSerializer = create_input(GiftUpdateSerializer)
 
 
 # ---------------------------------------------------------------- filters
@@ -158,9 +141,6 @@ class GiftFilter(RecordFilterSet):
 
 
 @record_schema(
-    output=ClearanceSerializer,
-    create=ClearanceCreateSerializer,
-    update=ClearanceUpdateSerializer,
     tag="clearances",
     actions={"change_status": (ClearanceStatusInputSerializer, "Move the request to its next status")},
 )
@@ -174,21 +154,16 @@ class ClearanceViewSet(WritableRecordViewSet):
     filterset_class = ClearanceFilter
     ordering_fields = ["starts_on", "submit_by", "status", "updated_at", "created_at"]
     default_ordering = ("starts_on", "pk")
-    http_method_names = HTTP_METHODS
+    create_service = services.clearance_create
+    update_service = services.clearance_update
 
     def optimize(self, queryset):
         return queryset.select_related("created_by").prefetch_related(CLEARANCE_LIFECYCLE.prefetch_log())
 
-    def perform_service_create(self, *, post, data):
-        return services.clearance_create(post=post, by=self.request.user, **data)
-
-    def perform_service_update(self, *, instance, data):
-        return services.clearance_update(clearance=instance, by=self.request.user, **data)
-
     change_status = step_action(CLEARANCE_LIFECYCLE, ClearanceStatusInputSerializer)
 
 
-@record_schema(output=GiftSerializer, create=GiftCreateSerializer, update=GiftUpdateSerializer, tag="gifts")
+@record_schema(tag="gifts")
 class GiftViewSet(WritableRecordViewSet):
     """The foreign gift register: gifts received and given, with their report terms and disposition."""
 
@@ -199,7 +174,8 @@ class GiftViewSet(WritableRecordViewSet):
     filterset_class = GiftFilter
     ordering_fields = ["received_on", "value_usd", "report_due_on", "updated_at", "created_at"]
     default_ordering = ("-received_on", "-pk")
-    http_method_names = HTTP_METHODS
+    create_service = services.gift_create
+    update_service = services.gift_update
 
     def optimize(self, queryset):
         user = self.request.user
@@ -207,9 +183,3 @@ class GiftViewSet(WritableRecordViewSet):
             counterpart_visible=Exists(policy.visible(user, Counterpart).filter(pk=OuterRef("counterpart_id"))),
             meeting_visible=Exists(policy.visible(user, Meeting).filter(pk=OuterRef("meeting_id"))),
         )
-
-    def perform_service_create(self, *, post, data):
-        return services.gift_create(post=post, by=self.request.user, **data)
-
-    def perform_service_update(self, *, instance, data):
-        return services.gift_update(gift=instance, by=self.request.user, **data)

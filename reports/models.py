@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from tenancy.markings import Channel, highest_marking, narrowest_channel
@@ -241,10 +240,6 @@ class PostReporting(models.Model):
 
     def __str__(self) -> str:
         return f"Reporting of {self.post}"
-
-
-class CableUserObjectPermission(UserObjectPermissionBase):
-    content_object = models.ForeignKey(Cable, on_delete=models.CASCADE)
 
 
 class Notice(models.Model):

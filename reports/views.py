@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from engagements.models import Meeting
-from tenancy import audit, policy, spill
+from tenancy import audit, policy
 from tenancy.markings import Channel, highest_marking
 
 from . import clearances, selectors, services
@@ -101,7 +101,7 @@ def cable_edit(request, pk):
         try:
             services.cable_update(cable=cable, by=request.user, paragraphs=formset.paragraphs(), **header.cleaned_data)
         except ValidationError as error:
-            spill.audit_service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
+            audit.service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
             header.add_error(None, error)
         else:
             messages.success(request, "Cable saved.")
@@ -122,7 +122,7 @@ def cable_release(request, pk):
         try:
             cable = services.cable_release(cable=cable, by=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            spill.audit_service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
+            audit.service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
             form.add_error(None, error)
         else:
             messages.success(request, f"Released as {cable.serial}.")
@@ -248,7 +248,7 @@ def cable_widen(request, pk):
         try:
             services.cable_widen(cable=cable, by=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            spill.audit_service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
+            audit.service_refusal(error, via="form", request=request, model=Cable, post=cable.post)
             form.add_error(None, error)
         else:
             messages.success(request, "The cable's channel was widened; the reason is in the audit log.")

@@ -5,7 +5,14 @@ from __future__ import annotations
 import logging
 
 from axes.helpers import get_client_ip_address
+from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Model
+
+from . import spill
+from .limits import BoundedDateField
+from .markings import Channel
+from .models import AuditAction, AuditEvent, AuditOutcome
 
 logger = logging.getLogger("tenancy.audit")
 
@@ -34,8 +41,6 @@ def record(
     username: str = "",
 ):
     """Append one audit event; never raises into the caller's flow for a logging failure."""
-    from .models import AuditEvent
-
     if user is None and request is not None:
         user = getattr(request, "user", None)
     if user is not None and not user.is_authenticated:
@@ -64,8 +69,6 @@ def record(
 def record_many(*, action: str, user, objects: list[Model], post=None, detail: str = "") -> list:
     """One event per object, written in one statement: what `record` appends for each of them
     (a service that creates many records at once, an import, writes them this way)."""
-    from .models import AuditEvent
-
     if user is not None and not user.is_authenticated:
         user = None
     username = user.get_username() if user is not None else ""
@@ -86,11 +89,35 @@ def record_many(*, action: str, user, objects: list[Model], post=None, detail: s
 
 def viewed(request, obj: Model):
     """Record that the requesting user read an attaché-channel or restricted record (post channel: nothing)."""
-    from tenancy.markings import Channel
-
     if getattr(obj, "channel", Channel.POST) == Channel.POST:
         return None
     return record(action="view", request=request, obj=obj, detail=f"{obj.channel} channel")
+
+
+def classified_refused(*, fields: dict[str, str], via: str, request=None, user=None, model=None, post=None):
+    """The one `classified_refused` audit event of a refused request, whatever interface refused it.
+
+    Called by the interface (form base, API exception handler) once the service's transaction,
+    if any, has rolled back, so the event survives the refused write. The detail names the fields
+    and the markings found (`tenancy.spill` found them), never the rest of the text.
+    """
+    found = "; ".join(f"{name}: {marking}" if marking else name for name, marking in sorted(fields.items()))
+    return record(
+        action="classified_refused",
+        user=user,
+        request=request,
+        obj=model,
+        post=post,
+        outcome="denied",
+        detail=f"{via}: classified marking refused ({found})",
+    )
+
+
+def service_refusal(error: ValidationError, **kwargs) -> None:
+    """Audit a service's refusal when it was a classified marking (the page calls this once the
+    service's transaction has rolled back): forms usually refuse first, but not every write has one."""
+    if fields := spill.classified_fields(error):
+        classified_refused(fields=fields, **kwargs)
 
 
 # ---------------------------------------------------------------- reading (/audit/)
@@ -103,11 +130,6 @@ def _object_type_choices(events) -> list[tuple[str, str]]:
 
 def filter_form(data, events):
     """The /audit/ filters: user, action, outcome, date range (days of the page's time zone), object type."""
-    from django import forms
-
-    from .limits import BoundedDateField
-    from .models import AuditAction, AuditOutcome
-
     # A day typed year-month-day, not a browser date picker that follows the browser's locale.
     DAY = forms.DateInput(attrs={"placeholder": "YYYY-MM-DD", "inputmode": "numeric", "size": 10}, format="%Y-%m-%d")
 

@@ -24,6 +24,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from tenancy import audit, policy
 
 from .choices import Role
+from .models import Membership
 
 # Roles that a grant can open a restricted record to (the chief sees everything already; the
 # admin role reads no content).
@@ -51,8 +52,6 @@ def grantees(record: Model) -> QuerySet:
 
 def grant_candidates(record: Model) -> QuerySet:
     """Members of the record's post who could be given this record: attachés and diplomats, not its owner."""
-    from .models import Membership
-
     members = Membership.objects.filter(post_id=record.post_id, role__in=GRANTEE_ROLES).values("user_id")
     owner_id = getattr(record, f"{policy._owner_field(type(record))}_id", None)
     return get_user_model().objects.filter(pk__in=members, is_active=True).exclude(pk=owner_id).order_by("username")

@@ -14,13 +14,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps
-from django.core.exceptions import PermissionDenied
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from tenancy.markings import Channel
-
+from . import audit
 from .choices import Role
+from .markings import Channel
+from .models import Membership, Post
 
 # What an interface says about an id it cannot resolve: the same words for a hidden record and an
 # absent one (forms and API serializers format {id} their own way).
@@ -55,7 +57,6 @@ GRANT_MODELS = {
     "engagements.agreement": "engagements.AgreementUserObjectPermission",
     "engagements.exercise": "engagements.ExerciseUserObjectPermission",
     "engagements.actionitem": "engagements.ActionItemUserObjectPermission",
-    "reports.cable": "reports.CableUserObjectPermission",
     "office.clearance": "office.ClearanceUserObjectPermission",
     "office.gift": "office.GiftUserObjectPermission",
 }
@@ -96,8 +97,6 @@ def roles(user) -> dict[int, str]:
         return {}
     cached = getattr(user, "_policy_roles", None)
     if cached is None:
-        from .models import Membership
-
         # Unordered: the model's default order joins the posts and users tables for nothing.
         cached = dict(Membership.objects.filter(user=user).order_by().values_list("post_id", "role"))
         user._policy_roles = cached
@@ -117,8 +116,6 @@ def memberships(user) -> list:
         return []
     cached = getattr(user, "_policy_memberships", None)
     if cached is None:
-        from .models import Membership
-
         cached = list(Membership.objects.filter(user=user).select_related("post").order_by("post__code"))
         user._policy_memberships = cached
     return cached
@@ -220,8 +217,6 @@ def visible_q(user, model) -> Q:
         return Q(post_id__in=posts_with(user, USER_MANAGERS)) | Q(user=user)
     if label == "tenancy.auditevent":
         # Events of the post, and the sign-in events (no post) of the post's members.
-        from .models import Membership
-
         readable = posts_with(user, AUDIT_READERS)
         if not readable:
             return NOTHING
@@ -387,8 +382,6 @@ def require(user, action: str, obj: Model | None = None, *, model=None, post=Non
     """Raise Denied (a PermissionDenied, audited) unless `can(...)`."""
     if can(user, action, obj, model=model, post=post):
         return
-    from tenancy import audit
-
     target = obj if obj is not None else model
     audit.record(
         user=user,
@@ -437,8 +430,6 @@ def post_for_new(user, model, wanted=None, *, request=None):
     `wanted` (an id) when the request names one: 404 unless the user has a role there, 403 unless
     that role may add this model there. Without one, the first post where the user may add it.
     """
-    from .models import Post
-
     if wanted is None or wanted == "":
         post = Post.objects.filter(pk__in=writable_posts(user, model)).first()
         if post is None:  # nowhere to add it: refused at the first post they work at (or none)
@@ -476,8 +467,6 @@ def check_handling(user, obj: Model, *, before: dict | None) -> None:
       cannot narrow a colleague's record, nor take it into the restricted channel as its owner.
     `before` is `handling()` of the stored record, None for a new one.
     """
-    from django.core.exceptions import ValidationError
-
     owner_field = _owner_field(type(obj))
     new_owner = owner_id(obj)
     errors: dict[str, str] = {}
@@ -501,18 +490,12 @@ def check_handling(user, obj: Model, *, before: dict | None) -> None:
 
 
 def _holds_role(user_id: int, post_id: int, allowed: Iterable[str]) -> bool:
-    from .models import Membership
-
     return Membership.objects.filter(user_id=user_id, post_id=post_id, role__in=list(allowed)).exists()
 
 
 def choosable_people(user) -> QuerySet:
     """Users an interface resolves a person id among: the members of the requesting user's posts.
     Whether one may be chosen for a record (owner, attendee, assignee) is the service's decision."""
-    from django.contrib.auth import get_user_model
-
-    from .models import Membership
-
     members = Membership.objects.filter(post_id__in=list(roles(user))).values("user_id")
     return get_user_model().objects.filter(pk__in=members)
 

@@ -2,7 +2,7 @@
 
 This is an unclassified system. Text that carries a classified banner or portion mark
 (`SECRET//NOFORN`, `(S)`, `TOP SECRET//SCI`, `TAGS: S, NF, TS` …) is refused wherever it comes in,
-and the refusal is audited (docs/access.md, "Spill guard"). One function decides,
+and the refusal is audited (`audit.classified_refused`; docs/access.md, "Spill guard"). One function decides,
 `find(value, kind=...)`; the models call it from `full_clean()` (every service validates with it),
 the form base and the API input serializers call it on the raw input before their own length and
 choice checks, so that a long form in a short field is still refused *as classified* and audited.
@@ -37,8 +37,6 @@ from functools import lru_cache
 from confusable_homoglyphs import confusables
 from django.core.exceptions import ValidationError
 from django.db import models
-
-from tenancy import audit
 
 CLASSIFIED = "classified_marking"  # the error code every interface recognises (and audits)
 
@@ -244,28 +242,6 @@ def scan_instance(instance, exclude=()) -> dict[str, ValidationError]:
     return errors
 
 
-# ---------------------------------------------------------------- the audit of a refusal
-
-
-def audit_refusal(*, fields: dict[str, str], via: str, request=None, user=None, model=None, post=None):
-    """The one `classified_refused` audit event of a refused request, whatever interface refused it.
-
-    Called by the interface (form base, API exception handler) once the service's transaction,
-    if any, has rolled back, so the event survives the refused write. The detail names the fields
-    and the markings found, never the rest of the text.
-    """
-    found = "; ".join(f"{name}: {marking}" if marking else name for name, marking in sorted(fields.items()))
-    return audit.record(
-        action="classified_refused",
-        user=user,
-        request=request,
-        obj=model,
-        post=post,
-        outcome="denied",
-        detail=f"{via}: classified marking refused ({found})",
-    )
-
-
 def classified_fields(error: ValidationError) -> dict[str, str]:
     """{field: ""} of the errors of a (model or service) ValidationError refused as classified."""
     fields = {}
@@ -276,10 +252,3 @@ def classified_fields(error: ValidationError) -> dict[str, str]:
     elif any(e.code == CLASSIFIED for e in error.error_list):
         fields["__all__"] = ""
     return fields
-
-
-def audit_service_refusal(error: ValidationError, **kwargs) -> None:
-    """Audit a service's refusal when it was a classified marking (the page calls this once the
-    service's transaction has rolled back): forms usually refuse first, but not every write has one."""
-    if fields := classified_fields(error):
-        audit_refusal(fields=fields, **kwargs)

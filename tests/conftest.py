@@ -131,5 +131,6 @@ def pytest_terminal_summary(terminalreporter, config):
 def minimal_values(db):
     """The gift minimal values the migration enters (a transactional test's flush empties the table)."""
     from office.migrations import _minimal_values
+    from office.models import GiftThreshold
 
-    _minimal_values.ensure()
+    _minimal_values.ensure(GiftThreshold)

@@ -21,7 +21,7 @@ from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
 
-from tenancy import policy, spill
+from tenancy import audit, policy, spill
 
 NON_FIELD = api_settings.NON_FIELD_ERRORS_KEY  # "non_field_errors"
 
@@ -113,7 +113,7 @@ def _audit_classified(fields: dict[str, list[dict]], context) -> None:
     if not refused:
         return
     request, view = context.get("request"), context.get("view")
-    spill.audit_refusal(
+    audit.classified_refused(
         fields=refused,
         via="API",
         request=request,

@@ -324,6 +324,27 @@ class PostField(serializers.PrimaryKeyRelatedField):
         return super().to_internal_value(data)
 
 
+# The input of a content record (tenancy.records.Record): its fields, and the marking and channel
+# every record carries, both optional (a new record takes the form's defaults). A comment, not a
+# docstring: the API schema describes input components with the docstring they inherit.
+class RecordInputSerializer(StrictModelInputSerializer):
+    marking = MarkingInputField(required=False)
+    channel = ChannelInputField(required=False)
+
+
+def create_input(update_serializer, *only_when_new: str, **declared):
+    """The input of a POST on a resource: its update input, with first the post the new record goes
+    to, then the fields only a new record takes (`status`, `phase` …, declared ones in `declared`).
+
+    Named after the update input (GiftUpdateSerializer → GiftCreateSerializer): the API schema
+    names its components after the classes."""
+    name = update_serializer.__name__.replace("UpdateSerializer", "CreateSerializer")
+    fields = ["post", *update_serializer.Meta.fields, *only_when_new]
+    meta = type("Meta", (update_serializer.Meta,), {"fields": fields})
+    attrs = {"__module__": update_serializer.__module__, "__qualname__": name, "post": PostField(), **declared}
+    return type(update_serializer)(name, (update_serializer,), {**attrs, "Meta": meta})
+
+
 class DistinctListField(serializers.ListField):
     """A list of records given by id; an id given twice counts once."""
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.http import Http404
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -23,6 +24,7 @@ from rest_framework.response import Response
 from tenancy import audit, policy
 
 from . import concurrency
+from .schema import IF_MATCH
 
 
 class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -141,13 +143,25 @@ class RecordViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             obj = perform(current, dict(serializer.validated_data))
         return self.written(obj)
 
+    # The resource's write services, as every register's services take them:
+    # `create_service(post=, by=, **data)` and `update_service(<model name>=record, by=, **data)`
+    # (`gift_update(gift=…)`). A resource whose services differ overrides the perform_ methods.
+    create_service = None
+    update_service = None
+
     def perform_service_create(self, *, post, data):
-        """Each resource's viewset calls its create service here."""
-        raise TypeError(f"{type(self).__name__} must define perform_service_create")
+        """The create service of the resource, inside the request's transaction."""
+        if self.create_service is None:
+            raise TypeError(f"{type(self).__name__} must name its create_service")
+        # Read from the class: a plain function stored there is not bound to the viewset.
+        return type(self).create_service(post=post, by=self.request.user, **data)
 
     def perform_service_update(self, *, instance, data):
-        """Each resource's viewset calls its update service here."""
-        raise TypeError(f"{type(self).__name__} must define perform_service_update")
+        """The update service of the resource, given the locked current record."""
+        if self.update_service is None:
+            raise TypeError(f"{type(self).__name__} must name its update_service")
+        record = {self.model._meta.model_name: instance}
+        return type(self).update_service(**record, by=self.request.user, **data)
 
 
 class CreateMixin:
@@ -196,32 +210,35 @@ class UpdateMixin(PartialUpdateMixin):
 
 
 class WritableRecordViewSet(CreateMixin, UpdateMixin, RecordViewSet):
-    """Read, create and update."""
+    """Read, create and update; records are never deleted through the API."""
+
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
 
-def record_schema(*, output, create=None, update=None, tag: str, actions: dict | None = None):
-    """extend_schema_view for a RecordViewSet: request/response serializers, If-Match, tags."""
-    from drf_spectacular.utils import extend_schema, extend_schema_view
+def record_schema(*, tag: str, actions: dict | None = None):
+    """extend_schema_view for a RecordViewSet: tags, If-Match, and the request and response
+    serializers the viewset already declares (serializer_class, create_ and update_serializer_class).
+    `actions` maps an extra action to (its input serializer, its summary)."""
 
-    from .schema import IF_MATCH
-
-    views = {
-        "list": extend_schema(tags=[tag]),
-        "retrieve": extend_schema(tags=[tag]),
-    }
-    if create is not None:
-        views["create"] = extend_schema(tags=[tag], request=create, responses={201: output})
-    if update is not None:
-        views["update"] = extend_schema(tags=[tag], request=update, responses={200: output}, parameters=[IF_MATCH])
-        views["partial_update"] = extend_schema(
-            tags=[tag], request=update, responses={200: output}, parameters=[IF_MATCH]
+    def decorate(viewset):
+        output, create, update = (
+            viewset.serializer_class,
+            viewset.create_serializer_class,
+            viewset.update_serializer_class,
         )
-    for name, (request, summary) in (actions or {}).items():
-        views[name] = extend_schema(
-            tags=[tag],
-            request=request,
-            responses={200: output},
-            parameters=[IF_MATCH],
-            summary=summary,
-        )
-    return extend_schema_view(**views)
+        views = {
+            "list": extend_schema(tags=[tag]),
+            "retrieve": extend_schema(tags=[tag]),
+        }
+        if create is not None:
+            views["create"] = extend_schema(tags=[tag], request=create, responses={201: output})
+        if update is not None:
+            for name in ("update", "partial_update"):
+                views[name] = extend_schema(tags=[tag], request=update, responses={200: output}, parameters=[IF_MATCH])
+        for name, (request, summary) in (actions or {}).items():
+            views[name] = extend_schema(
+                tags=[tag], request=request, responses={200: output}, parameters=[IF_MATCH], summary=summary
+            )
+        return extend_schema_view(**views)(viewset)
+
+    return decorate

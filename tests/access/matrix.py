@@ -102,7 +102,9 @@ MERGE_POST = derive(  # an empty POST names no record to merge: past authorizati
     RECORD_VARIANTS,
     lambda role, variant: BAD if role == "chief" or (role == "attache" and variant == "restricted_own") else None,
 )
-GRANT_CABLE = derive(READ_CABLE, CABLE_VARIANTS, lambda role, variant: None)
+# Cables are never given one by one: their grants address is gone, the same 404 for every role
+# and every cable (anonymous users are sent to sign in first, as for any address).
+CABLE_GRANTS_GONE = {role: (LOGIN if role == "anonymous" else HIDDEN) for role in ROLES}
 # A contact report drafted from a meeting: attachés and the chief; never from restricted material.
 CONTACT_REPORT = derive(
     READ,
@@ -455,7 +457,8 @@ ROWS: list[Row] = [
             ("gift", "office.gift"),
         ]
     ],
-    Row("record_grants", GRANT_CABLE, "cable", kwargs={"label": "reports.cable"}),
+    Row("record_grants", CABLE_GRANTS_GONE, "cable", kwargs={"label": "reports.cable"}),
+    Row("record_grants", CABLE_GRANTS_GONE, "cable", "POST", kwargs={"label": "reports.cable"}, data={"op": "grant"}),
     # ---- API (JSON): the same table, 401 for anonymous
     *[
         row

@@ -400,7 +400,7 @@ def test_reading_an_attache_channel_meeting_is_audited(attache, attache_meeting,
 
 
 def test_list_count_is_capped_for_headquarters_volumes(post, attache, monkeypatch):
-    from engagements.views import CappedPaginator
+    from attache_crm.record_views import CappedPaginator
 
     monkeypatch.setattr(CappedPaginator, "cap", 3)
     for _ in range(5):
