@@ -369,14 +369,22 @@ def _changed_detail(changed: list[str]) -> str:
     return ("changed: " + ", ".join(changed)) if changed else "no change"
 
 
-@transaction.atomic
-def organization_create(*, post: Post, by, **fields) -> Organization:
-    """Create a host-nation organization at `post`."""
+def validate_new_organization(*, post: Post, by, **fields) -> Organization:
+    """The organization `organization_create` would save, checked as it checks one (the post rule,
+    field names, links, the model's rules, the owner rule); raises its ValidationError. Nothing
+    is saved: an import's preview asks this of every row."""
     policy.check_write(by, "add", model=Organization, post=post)
     _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
     fields.setdefault("country", post.host_country)
     organization = Organization(post=post, created_by=by, **fields)
     _validate(organization, by, links=ORGANIZATION_LINKS)
+    return organization
+
+
+@transaction.atomic
+def organization_create(*, post: Post, by, **fields) -> Organization:
+    """Create a host-nation organization at `post`."""
+    organization = validate_new_organization(post=post, by=by, **fields)
     organization._history_user = by
     organization.save()
     audit.record(action="create", user=by, obj=organization, post=post)
