@@ -224,39 +224,50 @@ class OrganizationImporter(Importer):
         return {folded(name), folded(acronym)} - {""}
 
     def check(self, user, post, rows):
-        """Each row checked as services.organization_create checks one (without saving), and
-        matched against the post's organizations `user` may see, read once."""
+        """Every row checked as services.organization_create checks one (without saving), and
+        matched against the post's organizations `user` may see — a few queries for the file."""
         policy.check_write(user, "add", model=Organization, post=post)
         on_file: dict[str, Organization] = {}
         for organization in policy.visible(user, Organization).filter(post=post).order_by("pk"):
             for name in self._names(organization.name, organization.acronym):
                 on_file.setdefault(name, organization)
-        earlier: dict[str, int] = {}  # a valid row's names → its line
+        earlier: dict[str, int] = {}  # the names of each row → its line
+        unknown_parent: dict[int, ValidationError] = {}
+        to_check = []
         for row in rows:
             fields = dict(row.fields)
             row.label = fields.get("name", "")
             parent_name = fields.pop("parent", "")
-            try:
-                if parent_name:
-                    parent = on_file.get(folded(parent_name))
-                    row.parent_line = None if parent else earlier.get(folded(parent_name))
-                    if parent is None and row.parent_line is None:
-                        raise ValidationError(
-                            {"parent": f"No organization named “{parent_name}” on file or on an earlier line."}
-                        )
-                    fields["parent"] = parent
-                row.record = services.validate_new_organization(post=post, by=user, **fields)
-            except ValidationError as refusal:
-                row.errors = self.errors(refusal)
+            if parent_name:
+                parent = on_file.get(folded(parent_name))
+                row.parent_line = None if parent else earlier.get(folded(parent_name))
+                if parent is None and row.parent_line is None:
+                    unknown_parent[row.line] = ValidationError(
+                        {"parent": f"No organization named “{parent_name}” on file or on an earlier line."}
+                    )
+                fields["parent"] = parent
+            to_check.append(fields)
+            for name in self._names(fields.get("name", ""), fields.get("acronym", "")):
+                earlier.setdefault(name, row.line)
+        checked = services.validate_new_organizations(post=post, by=user, rows=to_check)
+        invalid_lines = set()
+        for row, result in zip(rows, checked, strict=True):
+            if row.line in unknown_parent:
+                result = unknown_parent[row.line]
+            elif row.parent_line in invalid_lines:
+                result = ValidationError({"parent": f"The parent, on line {row.parent_line}, has errors."})
+            if isinstance(result, ValidationError):
+                row.errors = self.errors(result)
+                invalid_lines.add(row.line)
                 continue
-            names = self._names(row.record.name, row.record.acronym)
+            row.record = result
+            names = self._names(result.name, result.acronym)
             row.candidates = list(dict.fromkeys(on_file[name] for name in names if name in on_file))
             if row.candidates:
                 match = row.candidates[0]
-                row.match_label, row.match_url = str(match), reverse("organization_detail", args=[match.pk])
+                row.match_label = str(match)
+                row.match_url = reverse("organization_detail", args=[match.pk])
                 row.match_reasons = ("same name or acronym",)
-            for name in names:
-                earlier.setdefault(name, row.line)
 
     def write(self, user, post, rows):
         """Each row through services.organization_create or organization_update, in file order so

@@ -195,3 +195,32 @@ def test_unreadable_files_are_a_form_error(post, attache):
 def test_a_file_of_one_column_reads(post, attache):
     preview = upload(client_for(attache), post, content="Name\nМинистерство обороны\n".encode())
     assert preview.status_code == 200 and preview.context["plans"][0].fields == {"name": "Министерство обороны"}
+
+
+@pytest.mark.parametrize("rows", [20, 200])
+def test_the_preview_costs_the_same_queries_for_20_rows_or_200(post, attache, rows, django_assert_max_num_queries):
+    OrganizationFactory(post=post, name="Joint Staff", acronym="JS", created_by=attache)
+    # Every other row under the organization on file, the rest under the row before them.
+    cells = [[f"Directorate {i}", "JS" if i % 2 else (f"Directorate {i - 1}" if i else "")] for i in range(rows)]
+    batch = ImportBatch.objects.create(
+        post=post,
+        kind=ImportBatch.Kind.ORGANIZATION,
+        created_by=attache,
+        filename="long.csv",
+        headers=["Name", "Parent"],
+        rows=[[line, row] for line, row in enumerate(cells, start=2)],
+        mapping={"Name": "name", "Parent": "parent"},
+    )
+    with django_assert_max_num_queries(6):
+        plans = imports.plan(attache, batch)
+    assert len(plans) == rows and not any(row.errors or row.candidates for row in plans)
+    counts = imports.run(attache, batch, actions={}, only_valid=False)
+    assert counts["new"] == rows and Organization.objects.filter(parent__acronym="JS").count() == rows // 2
+    assert Organization.objects.get(name="Directorate 2").parent.name == "Directorate 1"
+
+
+def test_a_row_under_a_row_with_errors_has_an_error_too(post, attache):
+    content = b"Name,Acronym,Type,Parent\nSea Command,SC,starship,\nFleet,,unit,SC\n"
+    plans = upload(client_for(attache), post, content=content).context["plans"]
+    assert plans[0].errors == ["kind: Value 'starship' is not a valid choice."]
+    assert plans[1].errors == ["parent: The parent, on line 2, has errors."]
