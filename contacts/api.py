@@ -37,7 +37,7 @@ from attache_crm.api.serializers import (
 from attache_crm.api.viewsets import WritableRecordViewSet, record_schema
 from tenancy import policy
 
-from . import services
+from . import selectors, services
 from .choices import OrganizationKind
 from .filters import CounterpartFilter
 from .models import Appointment, Counterpart, Organization
@@ -115,13 +115,13 @@ class CounterpartSerializer(RecordSerializer):
             "id", "post", "family_name", "given_names", "native_name", "aliases", "display_name",
             "country", "service", "rank_title", "nato_grade", "position", "organization",
             "languages", "education", "email", "phone", "biography", "protocol_notes",
-            "restricted_notes", "status", "last_verified_on", "owner", "tags", "appointments",
-            "marking", "channel", "created_by", "created_at", "updated_at",
+            "restricted_notes", "status", "last_verified_on", "contact_every_days", "owner", "tags",
+            "appointments", "marking", "channel", "created_by", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = [f for f in fields if f != "restricted_notes"]
 
     def get_tags(self, obj) -> list[str]:
-        return sorted(tag.name for tag in obj.tags.all())
+        return obj.tag_names
 
 
 # ---------------------------------------------------------------- input
@@ -143,8 +143,8 @@ class RestrictedNotesInputMixin:
 COUNTERPART_INPUT_FIELDS = [
     "family_name", "given_names", "native_name", "aliases", "country", "service", "rank_title",
     "nato_grade", "position", "organization", "languages", "education", "email", "phone",
-    "biography", "protocol_notes", "restricted_notes", "status", "last_verified_on", "owner",
-    "tags", "marking", "channel", "confirm_duplicate",
+    "biography", "protocol_notes", "restricted_notes", "status", "last_verified_on",
+    "contact_every_days", "owner", "tags", "marking", "channel", "confirm_duplicate",
 ]  # fmt: skip
 
 
@@ -302,10 +302,10 @@ class CounterpartViewSet(WritableRecordViewSet):
             .annotate(organization_visible=visible_organization_exists(user))
             .order_by("-start_on", "-id")
         )
-        return (
+        return selectors.with_tags(
             queryset.select_related("organization", "owner", "created_by")
             .annotate(organization_visible=visible_organization_exists(user))
-            .prefetch_related("tags", Prefetch("appointments", queryset=appointments))
+            .prefetch_related(Prefetch("appointments", queryset=appointments))
         )
 
     def perform_service_create(self, *, post, data):

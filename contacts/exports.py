@@ -39,7 +39,7 @@ COLUMNS: list[tuple[str, Callable[[Counterpart], object]]] = [
     ("E-mail", lambda c: c.email),
     ("Phone", lambda c: c.phone),
     ("Languages", lambda c: c.languages),
-    ("Tags", lambda c: ", ".join(sorted(t.name for t in c.tags.all()))),
+    ("Tags", lambda c: ", ".join(c.tag_names)),
     ("Last verified", lambda c: c.last_verified_on.isoformat() if c.last_verified_on else ""),
     ("Marking", lambda c: c.marking),
     ("Channel", lambda c: c.channel),

@@ -22,7 +22,7 @@ COUNTERPART_FIELDSETS = [
     ("Contact", ["email", "phone", "languages"]),
     ("Background", ["education", "biography", "protocol_notes"]),
     ("Attaché channel", ["restricted_notes"]),
-    ("Record", ["owner", "tags", "last_verified_on", "marking", "channel"]),
+    ("Record", ["owner", "contact_every_days", "tags", "last_verified_on", "marking", "channel"]),
 ]
 
 
@@ -83,6 +83,7 @@ class CounterpartForm(FieldsetsMixin, RecordForm):
         )
         self.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         self.fields["tags"].help_text = "Comma-separated, e.g. alumni, maritime."
+        self.fields["tags"].widget.attrs["data-chips"] = "free"  # shown as chips by static/js/chips.js
 
     def service_kwargs(self) -> dict:
         """cleaned_data split for the services: (fields, tags, confirm_duplicate)."""

@@ -30,7 +30,7 @@ from .models import Counterpart, CounterpartMerge, CounterpartUserObjectPermissi
 MERGE_FIELDS = (
     "family_name", "given_names", "native_name", "country", "service", "rank_title", "nato_grade",
     "position", "organization", "languages", "education", "email", "phone", "biography",
-    "protocol_notes", "restricted_notes", "status", "last_verified_on",
+    "protocol_notes", "restricted_notes", "status", "last_verified_on", "contact_every_days",
 )  # fmt: skip
 ALIASES_MAX = Counterpart._meta.get_field("aliases").max_length
 

@@ -15,7 +15,7 @@ from tenancy.markings import highest_marking
 
 from . import names, search
 from .filters import CounterpartFilter
-from .models import Appointment, Counterpart, CounterpartMerge, Organization
+from .models import TAG_LIST_ATTR, Appointment, Counterpart, CounterpartMerge, Organization
 
 PAGE_SIZE = 25
 TYPEAHEAD_LIMIT = 10
@@ -33,6 +33,11 @@ def _with_visible_organization(queryset: QuerySet, user) -> QuerySet:
     return queryset.prefetch_related(Prefetch("organization", queryset=visible_organizations(user)))
 
 
+def with_tags(queryset: QuerySet) -> QuerySet:
+    """Each counterpart's tags in one query for the whole list, read through `tag_names`."""
+    return queryset.prefetch_related(Prefetch("tags", to_attr=TAG_LIST_ATTR))
+
+
 def counterpart_filterset(user, params) -> CounterpartFilter:
     """The bound filter form of the counterpart list (for its errors and widgets)."""
     return CounterpartFilter(params, user=user)
@@ -41,7 +46,7 @@ def counterpart_filterset(user, params) -> CounterpartFilter:
 def counterpart_list(user, params, *, filterset: CounterpartFilter | None = None) -> QuerySet:
     """Visible counterparts, searched (?q=), filtered and sorted from GET-style `params`."""
     filterset = filterset or counterpart_filterset(user, params)
-    queryset = filterset.qs.select_related("owner").prefetch_related("tags")
+    queryset = with_tags(filterset.qs.select_related("owner"))
     return _with_visible_organization(queryset, user)
 
 

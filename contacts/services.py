@@ -49,6 +49,7 @@ COUNTERPART_FIELDS = frozenset(
         "restricted_notes",
         "status",
         "last_verified_on",
+        "contact_every_days",
         "owner",
         "marking",
         "channel",

@@ -20,6 +20,7 @@ from tenancy.markings import highest_marking
 from . import merge, selectors
 from .models import Meeting
 from .timeline import counterpart_timeline
+from .timeline_filter import TimelineFilterForm
 
 
 @login_required
@@ -33,21 +34,32 @@ def counterpart_detail(request, pk):
             raise
         return redirect(survivor)
     appointments = contact_selectors.counterpart_appointments(request.user, counterpart)
-    timeline = counterpart_timeline(request.user, counterpart, request.GET.get("page"))
+    timeline_filter = TimelineFilterForm(request.GET)
+    today = contact_services.post_today(counterpart.post)
+    timeline = counterpart_timeline(
+        request.user,
+        counterpart,
+        request.GET.get("page"),
+        query=timeline_filter.query(),
+        appointments=appointments,
+        today=today,
+    )
     context = {
         "counterpart": counterpart,
         "appointments": appointments,
         "timeline": timeline,
+        "timeline_filter": timeline_filter,
         "show_restricted_notes": policy.can_see_restricted_notes(request.user, counterpart.post),
         "can_change": policy.can(request.user, "change", counterpart),
         "can_merge": policy.can(request.user, "merge", counterpart),
         "history": history_for(request.user, counterpart),
         "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
-        "today": contact_services.post_today(counterpart.post),
+        "today": today,
         "page_marking": contact_selectors.page_marking(counterpart, counterpart.organization, timeline),
     }
     audit.viewed(request, counterpart)
-    return render(request, "contacts/counterpart_detail.html", context)
+    status = 400 if timeline_filter.errors else 200  # a filter it cannot read, with the reason beside it
+    return render(request, "contacts/counterpart_detail.html", context, status=status)
 
 
 @login_required

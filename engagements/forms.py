@@ -215,7 +215,9 @@ class ExerciseForm(LinkedRecordsMixin, RecordForm):
             "ipc_on": DATE,
             "mpc_on": DATE,
             "fpc_on": DATE,
-            "counterparts": forms.SelectMultiple(attrs={"size": 6}),
+            # Searchable chips with static/js/chips.js; the plain lists without it.
+            "participating_countries": forms.SelectMultiple(attrs={"size": 8, "data-chips": ""}),
+            "counterparts": forms.SelectMultiple(attrs={"size": 6, "data-chips": ""}),
             "summary": forms.Textarea(attrs={"rows": 5}),
         }
 

@@ -15,7 +15,7 @@ from tenancy.history import history_for
 from tenancy.markings import highest_marking
 from tenancy.models import Membership
 
-from . import services
+from . import charts, milestones, services, stay_in_touch
 from .choices import ActionStatus
 from .models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
 
@@ -222,14 +222,31 @@ def dashboard_for(user) -> dict:
     follow_ups = my_follow_ups(user)
     my_actions = [item for group in follow_ups for item in group["items"]]
     recent = _recent_activity(user, meetings)
+    today = timezone.localdate()
+    # Only attachés and the chief keep counterparts: nobody else has any to watch.
+    keeper = policy.has_role(user, policy.OWNER_ROLES)
+    in_touch = stay_in_touch.dashboard_panel(user, today) if keeper else None
+    exercise_milestones = milestones.exercise_milestones(user, today)
+    expiring = milestones.expiring_agreements(user, today)
     return {
         "upcoming_meetings": upcoming,
         "my_actions": my_actions,
         "follow_ups": follow_ups,
         "recent_activity": recent,
-        "today": timezone.localdate(),
+        "stay_in_touch": in_touch,
+        "exercise_milestones": exercise_milestones,
+        "expiring_agreements": expiring,
+        "meetings_chart": charts.meetings_per_week(user, today),
+        "today": today,
         "can_log_meeting": bool(policy.writable_posts(user, Meeting)),
-        "page_marking": page_marking(upcoming, my_actions, [r["object"] for r in recent]),
+        "page_marking": page_marking(
+            upcoming,
+            my_actions,
+            [r["object"] for r in recent],
+            in_touch["rows"] if in_touch else [],
+            [m.exercise for m in exercise_milestones],
+            expiring,
+        ),
     }
 
 

@@ -1,22 +1,46 @@
 """The counterpart timeline: every visible meeting, agreement, exercise and follow-up a
-counterpart appears in, newest first, page by page."""
+counterpart appears in, page by page: what is planned first (nearest first), then today and the
+past, newest first, with a marker wherever the counterpart's position changes."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import DateTimeField, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
-from contacts.models import Counterpart
+from contacts.models import Appointment, Counterpart
 from tenancy import policy
 
 from .models import ActionItem, Agreement, AgreementStatusChange, Exercise, Meeting, MeetingParticipant
 
 PAGE_SIZE = 25
+KINDS = {"meeting": "Meetings", "agreement": "Agreements", "exercise": "Exercises", "follow_up": "Follow-ups"}
+DATE_ONLY_KINDS = frozenset({"agreement", "exercise"})
+
+
+@dataclass(frozen=True)
+class TimelineQuery:
+    """What the reader asked to see: some kinds only (none named: all), days from/to (inclusive)."""
+
+    kinds: frozenset[str] = frozenset()
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(self.kinds or self.date_from or self.date_to)
+
+
+@dataclass(frozen=True)
+class PositionMarker:
+    """The counterpart's position from some day on, shown once above the entries it applies to."""
+
+    label: str
+    since: dt.date | None = None
 
 
 @dataclass
@@ -26,10 +50,12 @@ class TimelineEntry:
     kind: str  # meeting, agreement, exercise, follow_up
     at: dt.datetime  # for the date-only kinds, midnight UTC of that date: show it as a UTC date
     obj: Any
+    upcoming: bool = False
+    position: PositionMarker | None = field(default=None)  # set where the position changes
 
     @property
     def is_date_only(self) -> bool:
-        return self.kind in {"agreement", "exercise"}
+        return self.kind in DATE_ONLY_KINDS
 
     @property
     def on(self) -> dt.date:
@@ -94,14 +120,40 @@ def counterpart_timeline_sources(user, counterpart: Counterpart) -> dict[str, Qu
     }
 
 
+def _day_start(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+
+
+def _narrowed(sources: dict[str, QuerySet], query: TimelineQuery, post_tz: dt.tzinfo) -> dict[str, QuerySet]:
+    """The sources of the kinds asked for, each limited to the days asked for.
+
+    Days are whole days where the post is for meetings and follow-ups, and calendar dates (stored
+    as midnight UTC) for agreements and exercises, so that an exercise starting on the 1st is in a
+    range from the 1st wherever the reader sits.
+    """
+    narrowed = {}
+    for kind, queryset in sources.items():
+        if query.kinds and kind not in query.kinds:
+            continue
+        tz = dt.UTC if kind in DATE_ONLY_KINDS else post_tz
+        if query.date_from:
+            queryset = queryset.filter(item_at__gte=_day_start(query.date_from, tz))
+        if query.date_to:
+            queryset = queryset.filter(item_at__lt=_day_start(query.date_to + dt.timedelta(days=1), tz))
+        narrowed[kind] = queryset
+    return narrowed
+
+
 def _timeline_keys(sources: dict[str, QuerySet]) -> QuerySet:
     """(kind, id, at) of every entry, as one UNION query ordered newest first."""
     parts = [
         queryset.order_by()
-        .annotate(item_kind=Value(kind), item_rank=Value(rank))
+        .annotate(item_kind=Value(kind), item_rank=Value(list(KINDS).index(kind)))
         .values_list("item_kind", "id", "item_at", "item_rank")
-        for rank, (kind, queryset) in enumerate(sources.items())
+        for kind, queryset in sources.items()
     ]
+    if len(parts) == 1:
+        return parts[0].order_by("-item_at", "item_rank", "-id")
     # Newest first; entries of the same moment in a fixed order (a meeting above its follow-ups)
     # so that pages never overlap.
     return parts[0].union(*parts[1:], all=True).order_by("-item_at", "item_rank", "-id")
@@ -132,20 +184,89 @@ def _hydrate(user, counterpart: Counterpart, keys: list[tuple]) -> dict[tuple[st
     return loaded
 
 
-def counterpart_timeline(user, counterpart: Counterpart, page=1) -> Page:
+def _entry_day(kind: str, at: dt.datetime, post_tz: dt.tzinfo) -> dt.date:
+    return at.astimezone(dt.UTC if kind in DATE_ONLY_KINDS else post_tz).date()
+
+
+def _upcoming_first(keys: list[tuple], today: dt.date, post_tz: dt.tzinfo) -> tuple[list[tuple], int]:
+    """The keys re-ordered: days after today nearest first, then today and the past newest first
+    (as they come); and how many are upcoming. A meeting logged after the fact thus never sits
+    under the ones still planned."""
+    upcoming = [key for key in keys if _entry_day(key[0], key[2], post_tz) > today]
+    past = [key for key in keys if _entry_day(key[0], key[2], post_tz) <= today]
+    upcoming.sort(key=lambda key: (key[2], key[3], key[1]))
+    return upcoming + past, len(upcoming)
+
+
+def _appointment_label(appointment: Appointment) -> str:
+    parts = [appointment.rank_title, appointment.position, str(appointment.organization or "")]
+    return ", ".join(part for part in parts if part)
+
+
+def _position_on(entry: TimelineEntry, day: dt.date, appointments: list[Appointment]) -> PositionMarker | None:
+    """The appointment covering the day; failing that, what a meeting recorded of the counterpart."""
+    for appointment in appointments:
+        if appointment.start_on <= day and (appointment.end_on is None or day <= appointment.end_on):
+            label = _appointment_label(appointment)
+            return PositionMarker(label, appointment.start_on) if label else None
+    for participation in getattr(entry.obj, "this_participation", ()):
+        label = ", ".join(part for part in (participation.rank_title_at_time, participation.position_at_time) if part)
+        if label:
+            return PositionMarker(label)
+    return None
+
+
+def _mark_position_changes(entries: list[TimelineEntry], appointments: list[Appointment], post_tz) -> None:
+    """Set `position` on each past entry whose position differs from the entry above it (the
+    first past entry of a page always shows it): the position reads once per change, not on
+    every line."""
+    shown = None
+    for entry in entries:
+        if entry.upcoming:
+            continue
+        position = _position_on(entry, _entry_day(entry.kind, entry.at, post_tz), appointments)
+        if position is not None and position != shown:
+            entry.position = position
+        shown = position
+
+
+def counterpart_timeline(
+    user,
+    counterpart: Counterpart,
+    page=1,
+    *,
+    query: TimelineQuery | None = None,
+    appointments: list[Appointment] | None = None,
+    today: dt.date | None = None,
+) -> Page:
     """One page (25 entries) of every visible meeting, agreement, exercise and follow-up the
-    counterpart appears in, newest first; `page.object_list` holds TimelineEntry items.
+    counterpart appears in, as `query` narrows them: upcoming ones first (nearest first), then
+    today's and the past ones newest first; `page.object_list` holds TimelineEntry items, and
+    `page.upcoming` / `page.past` the same entries split in two.
 
     The count of queries is fixed: one UNION for the keys, one load per kind. The keys of every
     entry are read at once — a few hundred small rows even for a chief of defence — and paged
     here: that costs less than a second run of the UNION for COUNT(*), which was a third of
-    the page's time on the benchmark volume (bench/README.md).
+    the page's time on the benchmark volume (bench/README.md). `appointments` (the counterpart's,
+    as the page already holds them) place the position markers without a query of their own.
     """
-    paginator = Paginator(list(_timeline_keys(counterpart_timeline_sources(user, counterpart))), PAGE_SIZE)
+    query = query or TimelineQuery()
+    post_tz = counterpart.post.tzinfo
+    today = today or dt.datetime.now(tz=post_tz).date()
+    sources = _narrowed(counterpart_timeline_sources(user, counterpart), query, post_tz)
+    keys = list(_timeline_keys(sources)) if sources else []
+    keys, upcoming_count = _upcoming_first(keys, today, post_tz)
+    paginator = Paginator(keys, PAGE_SIZE)
     page_obj = paginator.get_page(page)
+    first_index = page_obj.start_index() - 1 if keys else 0
     keys = list(page_obj.object_list)
     loaded = _hydrate(user, counterpart, keys)
     page_obj.object_list = [
-        TimelineEntry(kind=kind, at=at, obj=loaded[(kind, pk)]) for kind, pk, at, _ in keys if (kind, pk) in loaded
+        TimelineEntry(kind=kind, at=at, obj=loaded[(kind, pk)], upcoming=first_index + i < upcoming_count)
+        for i, (kind, pk, at, _) in enumerate(keys)
+        if (kind, pk) in loaded
     ]
+    _mark_position_changes(page_obj.object_list, appointments or [], post_tz)
+    page_obj.upcoming = [entry for entry in page_obj.object_list if entry.upcoming]
+    page_obj.past = [entry for entry in page_obj.object_list if not entry.upcoming]
     return page_obj

@@ -9,6 +9,7 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from engagements import stay_in_touch
 from tenancy import audit
 
 from . import selectors
@@ -26,7 +27,10 @@ class PackCounterpartSerializer(serializers.Serializer):
     position = serializers.CharField()
     organization = serializers.CharField(source="visible_organization.name", default=None, allow_null=True)
     last_contact = serializers.DateTimeField(allow_null=True)
-    contact_status = serializers.ChoiceField(source="cadence", choices=["never met", "overdue", "due soon", "in touch"])
+    contact_status = serializers.ChoiceField(source="cadence", choices=stay_in_touch.STATUSES)
+    contact_every_days = serializers.IntegerField(
+        source="stay_in_touch.cadence_days", help_text="The counterpart's own cadence, or the post default."
+    )
     protocol_notes = serializers.CharField()
     restricted_notes = serializers.CharField(required=False, help_text="Present for attachés and the chief only.")
     marking = serializers.CharField()

@@ -1,8 +1,10 @@
 """The handover pack: what a successor needs from one post's records, read through the access policy.
 
 Every section holds only what the reader may see (policy.visible), so a pack printed by a diplomat
-is a diplomat's pack. Sections are capped at SECTION_LIMIT rows; the page says how many more exist,
-counted among the visible ones only.
+is a diplomat's pack. Sections are capped: the page shows the PAGE_SECTION_LIMIT most relevant rows
+of each with a link to the whole filtered list (a page of 1,200 rows took longer to draw than
+every other page of the application); the PDF and the API, read once for the successor's file,
+hold up to SECTION_LIMIT. Each says how many more exist, counted among the visible ones only.
 """
 
 from __future__ import annotations
@@ -10,25 +12,24 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from contacts.choices import GRADE_SENIORITY, CounterpartStatus, NatoGrade
 from contacts.models import Counterpart
 from contacts.selectors import visible_organizations
-from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase, MeetingStatus
-from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
+from engagements import stay_in_touch
+from engagements.choices import ActionStatus, AgreementStatus, ExercisePhase
+from engagements.models import ActionItem, Agreement, Exercise
 from office.selectors import pending_clearances, undisposed_gifts
 from tenancy import policy
 from tenancy.markings import highest_marking
 from tenancy.models import Post
 
 SECTION_LIMIT = 200
+PAGE_SECTION_LIMIT = 50
 # Flag and general officers are key counterparts whoever keeps them.
 KEY_SENIORITY = GRADE_SENIORITY[NatoGrade.OF6]
-# Stay-in-touch cadence of a key counterpart, and how early the pack warns that contact is due.
-CONTACT_CADENCE = dt.timedelta(days=90)
-CONTACT_DUE_WARNING = dt.timedelta(days=14)
 # Agreements that still need someone to watch them.
 LIVE_AGREEMENT_STATUSES = [
     AgreementStatus.PROPOSED,
@@ -42,7 +43,7 @@ PLANNING_PHASES = [ExercisePhase.CONCEPT, ExercisePhase.IPC, ExercisePhase.MPC, 
 
 @dataclass
 class Section:
-    """Up to SECTION_LIMIT rows of one kind, and how many more the reader may see."""
+    """The first rows of one kind (up to the pack's limit), and how many more the reader may see."""
 
     rows: list
     total: int
@@ -71,7 +72,8 @@ class HandoverPack:
     clearances: Section
     gifts: Section
     show_restricted_notes: bool
-    cadence_days: int = CONTACT_CADENCE.days
+    # The post default: counterparts without a cadence of their own are due this often.
+    cadence_days: int = stay_in_touch.DEFAULT_CADENCE_DAYS
 
     @property
     def marking(self) -> str:
@@ -88,25 +90,13 @@ class HandoverPack:
         return highest_marking(record.marking for record in shown)
 
 
-def _section(queryset: QuerySet) -> Section:
-    rows = list(queryset[:SECTION_LIMIT])
-    total = len(rows) if len(rows) < SECTION_LIMIT else queryset.count()
+def _section(queryset: QuerySet, limit: int = SECTION_LIMIT) -> Section:
+    rows = list(queryset[:limit])
+    total = len(rows) if len(rows) < limit else queryset.count()
     return Section(rows=rows, total=total)
 
 
-def cadence_status(last_contact: dt.datetime | None, today: dt.date) -> str:
-    """'never met', 'overdue', 'due soon' or 'in touch', against CONTACT_CADENCE."""
-    if last_contact is None:
-        return "never met"
-    due = timezone.localdate(last_contact) + CONTACT_CADENCE
-    if due < today:
-        return "overdue"
-    if due - CONTACT_DUE_WARNING <= today:
-        return "due soon"
-    return "in touch"
-
-
-def key_counterparts(user, post, today: dt.date) -> Section:
+def key_counterparts(user, post, today: dt.date, limit: int = SECTION_LIMIT) -> Section:
     """Active counterparts the reader keeps, and flag and general officers, with their last contact."""
     queryset = (
         policy.visible(user, Counterpart)
@@ -117,31 +107,15 @@ def key_counterparts(user, post, today: dt.date) -> Section:
         )
         .order_by("-grade_seniority", "family_name", "given_names", "id")
     )
-    section = _section(queryset)
-    last = last_contacts(user, post, [counterpart.pk for counterpart in section.rows])
+    section = _section(queryset, limit)
+    stay_in_touch.attach(user, section.rows, today)
     for counterpart in section.rows:
-        counterpart.last_contact = last.get(counterpart.pk)
-        counterpart.cadence = cadence_status(counterpart.last_contact, today)
+        counterpart.last_contact = counterpart.stay_in_touch.last_contact
+        counterpart.cadence = counterpart.stay_in_touch.status
     return section
 
 
-def last_contacts(user, post, counterpart_ids: list[int]) -> dict[int, dt.datetime]:
-    """{counterpart id: start of the latest conducted meeting with them that the reader may see}.
-
-    A hidden meeting neither shows nor moves the date. One grouped query for the whole section (a
-    subquery per counterpart row costs a scan of the post's meetings each).
-    """
-    meetings = policy.visible(user, Meeting).filter(post=post, status=MeetingStatus.CONDUCTED)
-    rows = (
-        MeetingParticipant.objects.filter(counterpart_id__in=counterpart_ids, meeting__in=meetings.values("pk"))
-        .values("counterpart_id")
-        .annotate(last=Max("meeting__starts_at"))
-        .order_by()
-    )
-    return {row["counterpart_id"]: row["last"] for row in rows}
-
-
-def open_follow_ups(user, post) -> Section:
+def open_follow_ups(user, post, limit: int = SECTION_LIMIT) -> Section:
     """Open follow-ups of the post the reader may see, soonest due first, with who holds them."""
     queryset = (
         policy.visible(user, ActionItem)
@@ -149,7 +123,7 @@ def open_follow_ups(user, post) -> Section:
         .select_related("assignee")
         .order_by("due_on", "id")
     )
-    return _section(queryset)
+    return _section(queryset, limit)
 
 
 def agreement_milestone(agreement: Agreement, today: dt.date) -> Milestone:
@@ -166,14 +140,14 @@ def agreement_milestone(agreement: Agreement, today: dt.date) -> Milestone:
     return min(ahead, key=lambda m: m.on, default=Milestone("no date ahead", None))
 
 
-def live_agreements(user, post, today: dt.date) -> Section:
+def live_agreements(user, post, today: dt.date, limit: int = SECTION_LIMIT) -> Section:
     """Agreements still in play, each with its next milestone or expiry."""
     queryset = (
         policy.visible(user, Agreement)
         .filter(post=post, status__in=LIVE_AGREEMENT_STATUSES)
         .order_by("expires_on", "title", "id")
     )
-    section = _section(queryset)
+    section = _section(queryset, limit)
     for agreement in section.rows:
         agreement.next_milestone = agreement_milestone(agreement, today)
     return section
@@ -188,12 +162,12 @@ def exercise_next_conference(exercise: Exercise, today: dt.date) -> Milestone:
     return Milestone("no conference ahead", None)
 
 
-def exercises_in_planning(user, post, today: dt.date) -> Section:
+def exercises_in_planning(user, post, today: dt.date, limit: int = SECTION_LIMIT) -> Section:
     """Exercises still being planned, soonest first, each with its next planning conference."""
     queryset = (
         policy.visible(user, Exercise).filter(post=post, phase__in=PLANNING_PHASES).order_by("starts_on", "name", "id")
     )
-    section = _section(queryset)
+    section = _section(queryset, limit)
     for exercise in section.rows:
         exercise.next_conference = exercise_next_conference(exercise, today)
     return section
@@ -216,19 +190,20 @@ def pack_post(user, wanted=None, *, request=None) -> Post:
     return post
 
 
-def handover_pack(user, post) -> HandoverPack:
-    """The pack of one post for this reader; the caller has checked the reader may read the post."""
+def handover_pack(user, post, *, limit: int = SECTION_LIMIT) -> HandoverPack:
+    """The pack of one post for this reader, up to `limit` rows a section; the caller has checked
+    the reader may read the post."""
     today = timezone.localdate()
     return HandoverPack(
         post=post,
         reader=user,
         prepared_at=timezone.now(),
         today=today,
-        counterparts=key_counterparts(user, post, today),
-        follow_ups=open_follow_ups(user, post),
-        agreements=live_agreements(user, post, today),
-        exercises=exercises_in_planning(user, post, today),
-        clearances=_section(pending_clearances(user, post)),
-        gifts=_section(undisposed_gifts(user, post)),
+        counterparts=key_counterparts(user, post, today, limit),
+        follow_ups=open_follow_ups(user, post, limit),
+        agreements=live_agreements(user, post, today, limit),
+        exercises=exercises_in_planning(user, post, today, limit),
+        clearances=_section(pending_clearances(user, post), limit),
+        gifts=_section(undisposed_gifts(user, post), limit),
         show_restricted_notes=policy.can_see_restricted_notes(user, post),
     )

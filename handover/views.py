@@ -12,10 +12,10 @@ from . import selectors
 from .pdf import render_pdf
 
 
-def _pack(request, form: str) -> selectors.HandoverPack:
+def _pack(request, form: str, limit: int) -> selectors.HandoverPack:
     post = selectors.pack_post(request.user, request.GET.get("post"), request=request)
     with timezone.override(post.tzinfo):  # dates as the post lives them, whoever prints the pack
-        pack = selectors.handover_pack(request.user, post)
+        pack = selectors.handover_pack(request.user, post, limit=limit)
     audit.record(
         action="export", request=request, obj=post, post=post, detail=f"handover pack ({form}, {pack.marking})"
     )
@@ -25,15 +25,16 @@ def _pack(request, form: str) -> selectors.HandoverPack:
 @login_required
 @require_GET
 def pack_page(request):
-    pack = _pack(request, "page")
+    # The page links each capped section to its whole list; the PDF is the fuller copy to file.
+    pack = _pack(request, "page", selectors.PAGE_SECTION_LIMIT)
     with timezone.override(pack.post.tzinfo):
-        return render(request, "handover/pack.html", {"pack": pack, "page_marking": pack.marking})
+        return render(request, "handover/pack.html", {"pack": pack, "page_marking": pack.marking, "more_links": True})
 
 
 @login_required
 @require_GET
 def pack_pdf(request):
-    pack = _pack(request, "pdf")
+    pack = _pack(request, "pdf", selectors.SECTION_LIMIT)
     with timezone.override(pack.post.tzinfo):
         pdf = render_pdf("handover/pack_pdf.html", {"pack": pack, "page_marking": pack.marking})
     response = HttpResponse(pdf, content_type="application/pdf")

@@ -26,6 +26,7 @@ class CableHeaderForm(SpillGuardMixin, forms.ModelForm):
         model = Cable
         fields = ["subject", "precedence", "tags"]
         help_texts = {"tags": "Comma-separated subject tags, then the geographic tag, e.g. MARR, PREL, BN."}
+        widgets = {"tags": forms.TextInput(attrs={"data-chips": "free"})}  # chips with static/js/chips.js
 
     def clean_subject(self):
         return clean_text(self.cleaned_data["subject"])

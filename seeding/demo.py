@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 from taggit.models import Tag, TaggedItem
@@ -69,6 +70,7 @@ from .demo_data import (
 
 SEED = 20260619
 BANDARIAN_COUNTERPARTS = 52  # plus the hand-placed SPECIALS
+OVERDUE_CADENCES = 3  # key counterparts whose cadence the demo leaves overdue
 DEMO_PASSWORD = "attache-demo-password-2026"
 POST_CODE = "BANDAR"
 
@@ -158,6 +160,7 @@ class _Builder:
         self.exercises = self._exercises()
         self.meetings = self._meetings()
         self._follow_ups()
+        self._cadences()
 
     # ------------------------------------------------------------ organizations
 
@@ -718,6 +721,29 @@ class _Builder:
                 )
             )  # fmt: skip
         bulk_create_with_history(items, ActionItem, default_user=self.attache)
+
+    # ------------------------------------------------------------ stay-in-touch cadences
+
+    def _cadences(self) -> None:
+        """Cadences on the key counterparts (the hand-placed ones and the first seats): the first
+        OVERDUE_CADENCES met long enough ago get a cadence a few days shorter than the time since,
+        so the dashboard opens with some overdue; the others get a quarter or a month."""
+        key = [c for c in self.counterparts[: len(SPECIALS) + 6] if c.status == CounterpartStatus.ACTIVE]
+        last = {
+            row["counterpart_id"]: timezone.localtime(row["last"], self.post.tzinfo).date()
+            for row in MeetingParticipant.objects.filter(counterpart__in=key, meeting__status=MeetingStatus.CONDUCTED)
+            .values("counterpart_id")
+            .annotate(last=Max("meeting__starts_at"))
+            .order_by()
+        }
+        overdue = 0
+        for index, counterpart in enumerate(key):
+            since = (self.today - last[counterpart.pk]).days if counterpart.pk in last else None
+            if since is not None and since >= 12 and overdue < OVERDUE_CADENCES:
+                every, overdue = since - 5, overdue + 1
+            else:
+                every = 30 if index % 2 else 90
+            Counterpart.objects.filter(pk=counterpart.pk).update(contact_every_days=min(max(every, 7), 730))
 
 
 def _agreement_path(status: str) -> list[str]:

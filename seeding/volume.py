@@ -84,6 +84,9 @@ HQ_USERS = (("hq-chief", Role.CHIEF), ("hq-diplomat", Role.DIPLOMAT))
 # Benchmark data only; printed by the command and in bench/README.md.
 DEFAULT_PASSWORD = "volume-benchmark-password"
 YEARS_OF_HISTORY = 5
+# One counterpart in CADENCE_SHARE has a stay-in-touch cadence, one of CADENCES (days) in turn.
+CADENCE_SHARE = 10
+CADENCES = (30, 60, 90, 180)
 WEEKS_PLANNED_AHEAD = 8
 ORGANIZATIONS_PER_POST = 24
 AGREEMENTS_PER_POST = 30
@@ -408,6 +411,7 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
                     status=status,
                     last_verified_on=spec.anchor - dt.timedelta(days=rng.randint(0, 700)),
                     owner_id=owner,
+                    contact_every_days=_cadence(cp_id),
                 )
                 counterpart.refresh_derived_fields()  # the same code as save()
                 plan.counterparts.append((cp_id, title, grade, position, channel))
@@ -452,6 +456,14 @@ def _counterparts(spec: VolumeSpec, sink: Sink, plans: list[_PostPlan]) -> None:
     sink.write(Counterpart, rows())
     appointments.flush()
     tagged.flush()
+
+
+def _cadence(counterpart_id: int) -> int | None:
+    """One counterpart in CADENCE_SHARE gets a stay-in-touch cadence; drawn from the id, not the
+    random stream, so the rest of the volume stays the same as before cadences existed."""
+    if counterpart_id % CADENCE_SHARE:
+        return None
+    return CADENCES[counterpart_id // CADENCE_SHARE % len(CADENCES)]
 
 
 def _ascii_handle(family: str, given: str) -> str:

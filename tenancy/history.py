@@ -124,7 +124,8 @@ def _shown(field: Field, version, names: dict) -> str:
     if field.is_relation:
         return names.get((field.name, value), BLANK)
     shown = getattr(version, field.name)  # a country field gives Country objects, named
-    if isinstance(shown, list | tuple):  # a multiple-choice field, e.g. participating countries
+    # A multiple-choice field, e.g. participating countries (a list-like of Country objects, not a list).
+    if isinstance(shown, list | tuple) or getattr(field, "multiple", False):
         value = ", ".join(str(getattr(item, "name", item)) for item in shown)
     elif hasattr(shown, "code") and hasattr(shown, "name"):
         value = shown.name

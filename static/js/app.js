@@ -51,3 +51,13 @@ document.addEventListener("DOMContentLoaded", function () {
     toggle.setAttribute("aria-expanded", open ? "true" : "false");
   });
 });
+
+// The counterpart timeline's filter swaps just the timeline; a filter the server cannot read answers
+// 400 with the reason beside the field, which is shown too (htmx leaves error answers out otherwise).
+document.addEventListener("htmx:beforeSwap", function (event) {
+  var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+  if (event.detail.xhr.status === 400 && source && source.closest("[data-timeline-filter]")) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});

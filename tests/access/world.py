@@ -128,6 +128,7 @@ def build_world() -> World:
             organization=None,
             restricted_notes=notes_marker("counterpart", variant),
             biography=f"Biography of {marker('counterpart', variant)}",
+            contact_every_days=30,  # on the dashboard's stay-in-touch panel of its keeper and the chief
         )
         rec(
             "meeting",
@@ -136,8 +137,22 @@ def build_world() -> World:
             summary=f"Summary {marker('meeting', variant)}",
             restricted_notes=notes_marker("meeting", variant),
         )
-        rec("agreement", AgreementFactory, title=marker("agreement", variant), summary=marker("agreement", variant))
-        rec("exercise", ExerciseFactory, name=marker("exercise", variant), summary=marker("exercise", variant))
+        # In force and expiring, a planning conference next week: both on the dashboard too.
+        rec(
+            "agreement",
+            AgreementFactory,
+            title=marker("agreement", variant),
+            summary=marker("agreement", variant),
+            status="in_force",
+            expires_on=timezone.localdate() + dt.timedelta(days=60),
+        )
+        rec(
+            "exercise",
+            ExerciseFactory,
+            name=marker("exercise", variant),
+            summary=marker("exercise", variant),
+            ipc_on=timezone.localdate() + dt.timedelta(days=7),
+        )
         # Travel soon and past its lead time, a gift above the minimal value: both on the dashboard too.
         rec(
             "clearance",

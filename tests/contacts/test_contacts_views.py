@@ -506,7 +506,7 @@ def test_organization_counts_leave_hidden_counterparts_out(diplomat, ministry, c
 
 # One ceiling for both sizes: the count of queries must not grow with the data.
 LIST_CEILING = 11
-DETAIL_CEILING = 16  # with the page's change history (merges included)
+DETAIL_CEILING = 18  # with the page's change history (merges included), last contact and the sparkline
 
 
 def _populate(post, attache, size):
@@ -531,6 +531,16 @@ def test_list_query_count_does_not_grow(size, role, users_by_role, post, attache
     assert len(response.context["page"].object_list) == min(size, 25)
     with django_assert_max_num_queries(LIST_CEILING):
         client.get(reverse("counterpart_list"), {"q": "Tomas"})
+
+
+def test_list_rows_show_their_own_tags_in_alphabetical_order(post, attache):
+    tagged = CounterpartFactory(post=post, owner=attache, family_name="Tagged")
+    tagged.tags.add("maritime", "alumni")
+    CounterpartFactory(post=post, owner=attache, family_name="Untagged")
+    response = client_for(attache).get(reverse("counterpart_list"), {"sort": "name"})
+    rows = {c.family_name: c.tag_names for c in response.context["page"].object_list}
+    assert rows == {"Tagged": ["alumni", "maritime"], "Untagged": []}
+    assert '<span class="tag">alumni</span><span class="tag">maritime</span>' in response.content.decode()
 
 
 @pytest.mark.parametrize("size", [10, 200])

@@ -128,3 +128,12 @@ def test_edit_exercise_refusals(users_by_role, exercise, role, status):
     assert client_for(users_by_role[role]).post(url, exercise_data(name="HIJACK")).status_code == status
     exercise.refresh_from_db()
     assert exercise.name == "DESERT ANCHOR 26"
+
+
+def test_detail_shows_participating_nations_in_its_change_history(post, attache):
+    exercise = ExerciseFactory(post=post, created_by=attache, participating_countries=["FR", "DE"])
+    exercise.participating_countries = ["FR"]
+    exercise.save()
+    response = client_for(attache).get(reverse("exercise_detail", args=[exercise.pk]))
+    assert response.status_code == 200
+    assert "France" in response.content.decode()

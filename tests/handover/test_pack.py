@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
+from handover import selectors
 from tenancy.markings import Channel, Marking
 from tenancy.models import AuditEvent
 from tests.conftest import client_for
@@ -192,3 +193,35 @@ def test_pack_lists_pending_clearances_and_undisposed_gifts_the_reader_may_see(p
     diplomat_body = client_for(diplomat).get(PACK).content.decode()
     assert "REACH 771" in diplomat_body and "Silver tray" in diplomat_body
     assert "REACH 773" not in diplomat_body and "Attache tray" not in diplomat_body
+
+
+def test_page_shows_the_first_rows_of_a_long_section_and_links_to_the_whole_list(post, attache, diplomat, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_SECTION_LIMIT", 3)
+    today = timezone.localdate()
+    for days in range(5):
+        ActionItemFactory(
+            post=post, created_by=attache, assignee=diplomat, description=f"Followup due in {days}",
+            due_on=today + dt.timedelta(days=days),
+        )  # fmt: skip
+    ActionItemFactory(post=post, created_by=attache, assignee=attache, channel=Channel.ATTACHE, description="Hidden")
+
+    body = client_for(diplomat).get(PACK).content.decode()
+    # The soonest due first; the count of the rest is of what the reader may see (not "Hidden").
+    assert [f"Followup due in {days}" in body for days in range(5)] == [True, True, True, False, False]
+    assert "And 2 more." in body
+    assert f'href="{reverse("action_list")}?status=open"' in body
+    # A short section has no such line.
+    assert "No agreement in play." in body and body.count("pack-more") == 1
+
+
+def test_pdf_and_api_keep_the_fuller_sections(post, attache, diplomat, monkeypatch):
+    monkeypatch.setattr(selectors, "PAGE_SECTION_LIMIT", 3)
+    for number in range(5):
+        ActionItemFactory(post=post, created_by=attache, assignee=diplomat, description=f"Pdffollowup {number}")
+    client = client_for(diplomat)
+
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(client.get(PDF).content)).pages)
+    assert all(f"Pdffollowup {number}" in text for number in range(5))
+    assert "more." not in text
+    follow_ups = client.get(reverse("api-handover-pack-list")).json()["follow_ups"]
+    assert follow_ups["total"] == 5 and len(follow_ups["rows"]) == 5
