@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0007_merges_and_imports'),
+        ('contacts', '0008_counterpart_contact_every_days'),
     ]
 
     operations = [
