@@ -186,16 +186,22 @@ class CounterpartMerge(models.Model):
 
 
 class ImportBatch(models.Model):
-    """A spreadsheet of counterparts uploaded for import: its rows, the column mapping chosen, and
-    what became of it. The latest batch of a post gives the next one its mapping."""
+    """A spreadsheet of records (counterparts or organizations) uploaded for import: its rows, the
+    column mapping chosen, and what became of it. The latest batch of a post and kind gives the
+    next one its mapping."""
 
+    class Kind(models.TextChoices):
+        COUNTERPART = "counterpart", "Counterparts"
+        ORGANIZATION = "organization", "Organizations"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.COUNTERPART)
     post = models.ForeignKey("tenancy.Post", on_delete=models.CASCADE, related_name="import_batches")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=200)
     headers = models.JSONField(default=list)
     rows = models.JSONField(default=list, help_text="[line number, [cell, …]] per row.")
-    mapping = models.JSONField(default=dict, help_text="Column header → counterpart field.")
+    mapping = models.JSONField(default=dict, help_text="Column header → field of the kind imported.")
     imported_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

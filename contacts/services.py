@@ -222,33 +222,42 @@ def validate_new_counterparts(*, post: Post, by, rows: list[dict]) -> list[Count
     for fields in rows:
         _check_field_names(fields, COUNTERPART_FIELDS, Counterpart)
         built.append(Counterpart(post=post, created_by=by, **{"owner": by, "country": post.host_country, **fields}))
-    links = _linked_posts(by, built, COUNTERPART_LINKS)
     owners = {c.owner_id for c in built} - {None, by.pk}
     known_owners = set(get_user_model().objects.filter(pk__in=owners).values_list("pk", flat=True)) | {by.pk}
+    return _check_built(by, built, COUNTERPART_LINKS, known_owners=known_owners)
+
+
+def _check_built(by, built: list, links: tuple[tuple[str, type], ...], *, known_owners=frozenset()) -> list:
+    """New records of one post checked as `_validate` checks one, with a few queries for all: the
+    links read once, the country and the owner rule asked once per value. Each record, or the
+    ValidationError that refuses it; the checked ones are marked for the bulk writer."""
+    linked = _linked_posts(by, built, links)
+    exclude = (*_CHECKED_ONCE, *(name for name, _ in links))
     owner_rule: dict[tuple, ValidationError | None] = {}
     countries: dict[str, ValidationError | None] = {}
-    country_field = Counterpart._meta.get_field("country")
-    results: list[Counterpart | ValidationError] = []
-    for counterpart in built:
+    results: list = []
+    for record in built:
+        country_field = record._meta.get_field("country")
         try:
-            code = country_field.value_from_object(counterpart)
+            code = country_field.value_from_object(record)
             if code not in countries:
                 try:
-                    country_field.clean(code, counterpart)
+                    country_field.clean(code, record)
                     countries[code] = None
                 except ValidationError as refusal:
                     countries[code] = ValidationError({"country": refusal.messages})
             if countries[code] is not None:
                 raise countries[code]
-            _check_links_known(counterpart, COUNTERPART_LINKS, links)
-            if counterpart.owner_id is not None and counterpart.owner_id not in known_owners:
-                raise ValidationError({"owner": policy.NO_SUCH_RECORD_ID.format(id=counterpart.owner_id)})
-            counterpart.full_clean(exclude=_CHECKED_ONCE)
+            _check_links_known(record, links, linked)
+            owner_id = getattr(record, "owner_id", None)
+            if owner_id is not None and owner_id not in known_owners:
+                raise ValidationError({"owner": policy.NO_SUCH_RECORD_ID.format(id=owner_id)})
+            record.full_clean(exclude=exclude)
             # The owner rule depends on the channel and the owner only: asked once per pair.
-            key = (counterpart.channel, counterpart.owner_id)
+            key = (record.channel, owner_id)
             if key not in owner_rule:
                 try:
-                    policy.check_handling(by, counterpart, before=None)
+                    policy.check_handling(by, record, before=None)
                     owner_rule[key] = None
                 except ValidationError as refusal:
                     owner_rule[key] = refusal
@@ -257,8 +266,8 @@ def validate_new_counterparts(*, post: Post, by, rows: list[dict]) -> list[Count
         except ValidationError as refusal:
             results.append(refusal)
         else:
-            counterpart._checked_for = (post.pk, by.pk)  # see counterparts_create_many
-            results.append(counterpart)
+            record._checked_for = (record.post_id, by.pk)  # see counterparts_create_many
+            results.append(record)
     return results
 
 
@@ -370,14 +379,34 @@ def _changed_detail(changed: list[str]) -> str:
     return ("changed: " + ", ".join(changed)) if changed else "no change"
 
 
-@transaction.atomic
-def organization_create(*, post: Post, by, **fields) -> Organization:
-    """Create a host-nation organization at `post`."""
+def validate_new_organizations(*, post: Post, by, rows: list[dict]) -> list[Organization | ValidationError]:
+    """Each row as `organization_create` would build and check it, with a few queries for all of
+    them (an import's preview): the organization, or the ValidationError that refuses it. A parent
+    is given as an organization instance (or its id). Nothing is saved."""
+    policy.check_write(by, "add", model=Organization, post=post)
+    built = []
+    for fields in rows:
+        _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
+        built.append(Organization(post=post, created_by=by, **{"country": post.host_country, **fields}))
+    return _check_built(by, built, ORGANIZATION_LINKS)
+
+
+def validate_new_organization(*, post: Post, by, **fields) -> Organization:
+    """The organization `organization_create` would save, checked as it checks one (the post rule,
+    field names, links, the model's rules, the owner rule); raises its ValidationError. Nothing
+    is saved: an import's preview asks this of every row."""
     policy.check_write(by, "add", model=Organization, post=post)
     _check_field_names(fields, ORGANIZATION_FIELDS, Organization)
     fields.setdefault("country", post.host_country)
     organization = Organization(post=post, created_by=by, **fields)
     _validate(organization, by, links=ORGANIZATION_LINKS)
+    return organization
+
+
+@transaction.atomic
+def organization_create(*, post: Post, by, **fields) -> Organization:
+    """Create a host-nation organization at `post`."""
+    organization = validate_new_organization(post=post, by=by, **fields)
     organization._history_user = by
     organization.save()
     audit.record(action="create", user=by, obj=organization, post=post)

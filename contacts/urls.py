@@ -17,6 +17,7 @@ urlpatterns = [
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/export/", views.organization_export, name="organization_export"),
     path("organizations/new/", views.organization_create, name="organization_create"),
+    path("organizations/import/", views.organization_import, name="organization_import"),
     path(
         "organizations/<int:pk>/edit/",
         views.organization_edit,

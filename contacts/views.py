@@ -175,33 +175,47 @@ PREVIEW_ROWS = 200
 @login_required
 @require_http_methods(["GET", "POST"])
 def counterpart_import(request):
-    """Counterparts from a CSV or XLSX file: upload, then a dry-run preview (mapping, per-row
-    outcome and errors by line), then the import of all rows or only the valid ones."""
-    post = _post_for_new(request, Counterpart)
-    policy.require(request.user, "add", model=Counterpart, post=post, request=request)
-    context = {"post": post, "fields": list(imports.IMPORT_FIELDS), "page_marking": Marking.U}
+    """Counterparts from a CSV or XLSX file (see `_import`)."""
+    return _import(request, imports.IMPORTERS[ImportBatch.Kind.COUNTERPART])
+
+
+def _import(request, importer: imports.Importer):
+    """Records of one kind from a CSV or XLSX file: upload, then a dry-run preview (mapping, per-row
+    outcome and errors by line), then the import of all rows or only the valid ones. Open to whoever
+    may create such a record at the post, by the same policy check."""
+    post = _post_for_new(request, importer.model)
+    policy.require(request.user, "add", model=importer.model, post=post, request=request)
+    template = "contacts/import.html"
+    context = {"post": post, "importer": importer, "fields": list(importer.fields), "page_marking": Marking.U}
     upload = request.FILES.get("file")
     batch_id = request.POST.get("batch", "")
     if request.method == "GET" or (upload is None and not batch_id.isdigit()):
         status = 400 if request.method == "POST" else 200
         if status == 400:
             context["error"] = "Choose a CSV or XLSX file."
-        return render(request, "contacts/counterpart_import.html", context, status=status)
+        return render(request, template, context, status=status)
     if upload is not None:
         try:
             headers, rows = imports.read_table(upload.name, upload.read())
         except imports.UnreadableFile as exc:
             context["error"] = str(exc)
-            return render(request, "contacts/counterpart_import.html", context, status=400)
+            return render(request, template, context, status=400)
         batch = ImportBatch.objects.create(
-            post=post, created_by=request.user, filename=upload.name[:200], headers=headers, rows=rows
+            post=post,
+            kind=importer.kind,
+            created_by=request.user,
+            filename=upload.name[:200],
+            headers=headers,
+            rows=rows,
         )
-        batch.mapping = imports.guess_mapping(post, headers)
+        batch.mapping = imports.guess_mapping(post, headers, importer.kind)
         batch.save(update_fields=["mapping"])
     else:
-        batch = get_object_or_404(ImportBatch, pk=batch_id, created_by=request.user, post=post, imported_at=None)
+        batch = get_object_or_404(
+            ImportBatch, pk=batch_id, kind=importer.kind, created_by=request.user, post=post, imported_at=None
+        )
         mapping = {h: request.POST.get(f"map-{i}", "") for i, h in enumerate(batch.headers)}
-        batch.mapping = {h: f for h, f in mapping.items() if f in imports.IMPORT_FIELDS}
+        batch.mapping = {h: f for h, f in mapping.items() if f in importer.fields}
         batch.save(update_fields=["mapping"])
     if request.POST.get("run") in {"all", "valid"}:
         actions = {
@@ -219,7 +233,7 @@ def counterpart_import(request):
                 f"Imported {batch.filename}: {counts['new']} new, {counts['update']} updated, "
                 f"{counts['skip']} skipped, {counts['invalid']} invalid rows left out.",
             )
-            return redirect("counterpart_list")
+            return redirect(importer.list_url)
     plans = imports.plan(request.user, batch)
     context.update(
         batch=batch,
@@ -233,7 +247,7 @@ def counterpart_import(request):
             "invalid": sum(1 for row in plans if row.errors),
         },
     )
-    return render(request, "contacts/counterpart_import.html", context, status=400 if "error" in context else 200)
+    return render(request, template, context, status=400 if "error" in context else 200)
 
 
 @login_required
@@ -315,6 +329,13 @@ def organization_create(request):
             return redirect("organization_detail", organization.pk)
     context = {"form": form, "post": post, "page_marking": _form_marking(form)}
     return render(request, "contacts/organization_form.html", context, status=_form_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organization_import(request):
+    """Organizations from a CSV or XLSX file (see `_import`)."""
+    return _import(request, imports.IMPORTERS[ImportBatch.Kind.ORGANIZATION])
 
 
 @login_required

@@ -337,6 +337,8 @@ ROWS: list[Row] = [
     Row("organization_export", EVERY_MEMBER, query="as=xlsx&q=mk"),
     Row("organization_create", CREATE),
     Row("organization_create", CREATE_POST, method="POST"),
+    Row("organization_import", CREATE),
+    Row("organization_import", CREATE_POST, method="POST"),
     Row("organization_detail", READ, "organization"),
     Row("organization_edit", WRITE, "organization"),
     Row("organization_edit", WRITE_POST, "organization", "POST"),
