@@ -94,3 +94,21 @@ def test_restore_refuses_a_backup_that_does_not_match_its_manifest(scratch_env, 
     )  # fmt: skip
     assert result.returncode != 0
     assert "contacts.Counterpart" in result.stderr and "differs" in result.stderr
+
+
+def test_restore_with_no_one_to_ask_restores_nothing_and_says_why(scratch_env, tmp_path):
+    """Run from a script without --yes, restore cannot ask: it stops with one line, not a traceback."""
+    manage(scratch_env, "migrate", "--noinput", "-v0")
+    backup = tmp_path / "attache.backup"
+    manage(scratch_env, "backup", str(backup))
+    manage(scratch_env, "seed_demo")
+    before = fingerprint(scratch_env)
+
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore", str(backup)],
+        cwd=ROOT, env=scratch_env, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "Nothing restored" in result.stderr and "--yes" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert fingerprint(scratch_env) == before  # the seeded rows are still there

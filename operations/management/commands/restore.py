@@ -15,7 +15,7 @@ class Command(BaseCommand):
         parser.add_argument("--yes", action="store_true", help="Do not ask before replacing the database.")
 
     def handle(self, *args, file, yes, **options):
-        if not yes and input("This replaces every row of the configured database. Type 'restore': ") != "restore":
+        if not yes and self._confirmed() != "restore":
             raise CommandError("Nothing restored.")
         try:
             manifest = restore(file)
@@ -27,3 +27,10 @@ class Command(BaseCommand):
             f"{len(fingerprint['released_cables'])} released cables (sha256 identical), "
             f"{fingerprint['audit_events']} audit events (identical)."
         )
+
+    def _confirmed(self) -> str:
+        """What the operator typed; with no terminal to ask (a script, a pipe) the answer is --yes."""
+        try:
+            return input("This replaces every row of the configured database. Type 'restore': ")
+        except EOFError:
+            raise CommandError("Nothing restored: no one to ask; pass --yes to restore without asking.") from None
