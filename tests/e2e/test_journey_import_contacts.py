@@ -1,7 +1,8 @@
 """A new attaché brings the predecessor's spreadsheet: 50 contacts, three of them people already on
 file under other spellings. The preview names the three with the reason; the attaché skips one,
 lets the row update another and keeps the third as someone else, imports, and finds the new
-people by name — each on record once."""
+people by name — each on record once. Then, told that the third is the same man after all, the
+attaché merges the two records and finds his whole history under every spelling."""
 
 import csv
 import io
@@ -11,7 +12,15 @@ import pytest
 from contacts.models import Counterpart
 from tenancy.choices import Role
 from tenancy.models import AuditEvent
-from tests.factories import PASSWORD, CounterpartFactory, MembershipFactory, PostFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    CounterpartFactory,
+    MeetingFactory,
+    MeetingParticipantFactory,
+    MembershipFactory,
+    PostFactory,
+    UserFactory,
+)
 
 from .conftest import login
 
@@ -49,7 +58,11 @@ def test_a_spreadsheet_with_three_people_on_file_is_previewed_resolved_and_impor
     MembershipFactory(user=attache, post=post, role=Role.ATTACHE)
     mansouri = CounterpartFactory(post=post, family_name="AL-MANSOURI", given_names="Muhammad", position="J3")
     haddad = CounterpartFactory(post=post, family_name="Haddad", given_names="Layla", position="Deputy")
-    kovalenko = CounterpartFactory(post=post, family_name="Kovalenko", given_names="Ivan", position="Attaché")
+    kovalenko = CounterpartFactory(
+        post=post, family_name="Kovalenko", given_names="Ivan", position="Attaché", owner=attache
+    )
+    visit = MeetingFactory(post=post, title="Ship visit planning with the naval attaché")
+    MeetingParticipantFactory(meeting=visit, counterpart=kovalenko)
     base = live_server.url
     login(page, base, "newcomer", PASSWORD)
 
@@ -104,3 +117,28 @@ def test_a_spreadsheet_with_three_people_on_file_is_previewed_resolved_and_impor
         found = page.locator("a[href^='/counterparts/'][href$='/']").filter(has_text=family)
         assert found.count() == 1, query
     shots("found")
+
+    # The row kept as someone else was the same man: merge it into the record on file.
+    kept = Counterpart.objects.get(family_name="Kowalenko", given_names="Iwan")
+    page.goto(f"{base}/counterparts/{kovalenko.pk}/")
+    page.click("text=Merge…")
+    page.fill("input[name=q]", "Iwan Kowalenko")
+    page.press("input[name=q]", "Enter")
+    page.click(f"a[href$='?with={kept.pk}']")
+    page.check("input[name=position][value=take]")
+    page.click("form.record-form button[type=submit]")
+    page.wait_for_url(f"{base}/counterparts/{kovalenko.pk}/")
+    body = page.inner_text("body")
+    assert "Merged with Iwan KOWALENKO" in body and "Desk officer" in body
+    assert "Ship visit planning with the naval attaché" in body
+    shots("merged")
+    page.goto(f"{base}/counterparts/{kept.pk}/")
+    page.wait_for_url(f"{base}/counterparts/{kovalenko.pk}/")
+    for spelling in ("Kovalenko", "Kowalenko", "Iwan Kowalenko", "Ivan Kovalenko", "kowalenko ivan"):
+        page.goto(f"{base}/counterparts/")
+        page.fill("input[name=q]", spelling)
+        page.press("input[name=q]", "Enter")
+        page.wait_for_load_state()
+        assert page.locator(f"a[href='/counterparts/{kovalenko.pk}/']").count() >= 1, spelling
+        found = page.locator("a[href^='/counterparts/'][href$='/']").filter(has_text="KOVALENKO")
+        assert found.count() == 1, spelling
