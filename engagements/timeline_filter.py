@@ -9,10 +9,11 @@ from django import forms
 from attache_crm.widgets import DayInput
 from tenancy.limits import BoundedDateField
 
+from .filters import DateRangeForm
 from .timeline import KINDS, TimelineQuery
 
 
-class TimelineFilterForm(forms.Form):
+class TimelineFilterForm(DateRangeForm):
     kind = forms.MultipleChoiceField(
         label="Show", choices=list(KINDS.items()), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -22,13 +23,6 @@ class TimelineFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "timeline-%s")  # unique ids beside the page's other forms
         super().__init__(*args, **kwargs)
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("date_from"), data.get("date_to")
-        if start and end and end < start:
-            self.add_error("date_to", "The end of the range comes before its start.")
-        return data
 
     def query(self) -> TimelineQuery:
         """What was asked for; everything when the form has errors (they are shown beside it)."""
