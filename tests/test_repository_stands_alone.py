@@ -63,3 +63,17 @@ def test_the_check_recognises_a_citation():
     assert OUTSIDE_CITATION.search("keep it above twice the time limit (PITFALLS)")
     assert OUTSIDE_CITATION.search("see STYLE.md")
     assert not OUTSIDE_CITATION.search("see docs/design.md, the design decisions")
+
+
+def test_the_readme_layout_names_every_top_level_directory():
+    """README's layout is the newcomer's map: a directory missing from it is one nobody explains."""
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("```")[1]
+    named = set(re.findall(r"^([\w.-]+)/", layout, flags=re.MULTILINE))
+    directories = {
+        path.name
+        for path in ROOT.iterdir()
+        if path.is_dir() and not path.name.startswith(".") and path.name not in SKIPPED_DIRS - {"var"}
+    }
+    assert directories - named == set(), "README's layout does not name these directories"
+    assert named - directories == set(), "README's layout names directories that do not exist"
