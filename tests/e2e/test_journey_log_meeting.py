@@ -110,10 +110,12 @@ def test_attache_logs_a_meeting_from_the_counterpart_page_keyboard_only(live_ser
     page.keyboard.press("Enter")
 
     page.wait_for_url(f"{base}{counterpart.get_absolute_url()}")
-    # The new meeting tops the timeline, its follow-up just under it.
-    entries = page.locator("#timeline ol.timeline > li")
+    # The new meeting tops the timeline, its follow-up just under it; the counterpart's position is
+    # a marker row above them, shown once rather than on every row.
+    entries = page.locator("#timeline ol.timeline > li:not(.timeline-position)")
     assert "Office call on the spring exercise" in entries.nth(0).inner_text()
     assert "Send the draft IPC agenda" in entries.nth(1).inner_text()
+    assert page.locator("#timeline li.timeline-position").count() == 1
     meetings = page.locator("#timeline li.timeline-meeting")
     assert "Office call on the spring exercise" in meetings.nth(0).inner_text()
     assert "Introductory call" in meetings.nth(1).inner_text()
