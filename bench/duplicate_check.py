@@ -31,6 +31,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    # Models import only once Django is set up: this script configures Django itself.
     from django.contrib.auth import get_user_model
 
     from bench.run import BUDGET_DUPLICATE_CHECK_MS, DUPLICATE_CHECK_SAMPLE, bench_duplicate_check, percentile

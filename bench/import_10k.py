@@ -49,6 +49,7 @@ def _synthetic_family(rng: random.Random, pool: dict) -> str:
 
 def generate_csv(rows: int, on_record: list, seed: int = 20261203) -> tuple[bytes, int]:
     """A CSV of `rows` counterparts, about 3% of them people of `on_record` written otherwise."""
+    # Called after main() has set Django up, as the project modules need.
     from contacts import names
     from seeding.volume_words import POSITIONS, REGIONS
 
@@ -104,6 +105,7 @@ def main(argv=None) -> int:
     import django
 
     django.setup()
+    # Models import only once Django is set up: this script configures Django itself.
     from django.contrib.auth import get_user_model
     from django.db import connection, reset_queries, transaction
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -105,7 +106,7 @@ class RowPlan:
         return self.record
 
 
-class Importer:
+class Importer(ABC):
     """What an import of one kind of record needs to know; `plan` and `run` do the rest."""
 
     kind: str
@@ -134,13 +135,13 @@ class Importer:
             for message in messages
         ]
 
+    @abstractmethod
     def check(self, user, post, rows: list[RowPlan]) -> None:
         """Validate and match every row, filling in its errors or its record and candidates."""
-        raise NotImplementedError
 
+    @abstractmethod
     def write(self, user, post, rows: list[tuple[RowPlan, str]]) -> None:
         """Save the valid rows, each with its chosen action (NEW or UPDATE)."""
-        raise NotImplementedError
 
 
 class CounterpartImporter(Importer):
