@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from attache_crm.navigation import main_nav
+from attache_crm.navigation import header_roles, main_nav
 from tenancy import policy
 from tenancy.markings import Marking
 
@@ -10,7 +10,7 @@ from tenancy.markings import Marking
 def post_context(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"current_memberships": []}
+        return {"header_roles": []}
     # Callables: read only by the pages that show them (a fragment such as the type-ahead's
     # list costs no query), and once per request (policy.memberships keeps them on the user).
     flags = {
@@ -19,8 +19,7 @@ def post_context(request):
     }
     return {
         "main_nav": lambda: main_nav(request.path, flags),
-        "current_memberships": lambda: policy.memberships(user),
-        "current_membership": lambda: next(iter(policy.memberships(user)), None),
+        "header_roles": lambda: header_roles(user),
         "user_roles": policy.roles(user),
         "MARKINGS": Marking,
         **flags,

@@ -20,7 +20,7 @@ def quick_log_form(context, counterpart=None):
         full = reverse("counterpart_meeting_new", args=[counterpart.pk])
     else:
         posts = policy.writable_posts(user, Meeting)
-        post = next((m.post for m in policy.memberships(user) if m.post_id in posts), None)
+        post = next((m.post for m in policy.memberships(user) if m.post_id in posts), None) if posts else None
         action, full = reverse("meeting_quick"), reverse("meeting_new")
     if post is None or not policy.can(user, "add", model=Meeting, post=post):
         return {"quick": None}

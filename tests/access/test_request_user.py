@@ -55,3 +55,15 @@ def test_a_user_of_one_post_reads_times_in_its_zone_and_of_two_posts_in_utc(atta
 def test_a_user_without_a_post_has_no_roles_and_no_memberships(db):
     user = ModelBackend().get_user(UserFactory(username="nobody").pk)
     assert policy.roles(user) == {} and policy.memberships(user) == []
+
+
+def test_a_user_of_many_posts_is_shown_each_role_with_a_count_not_every_post(db):
+    chief = UserFactory(username="hq-chief")
+    for n in range(5):
+        MembershipFactory(user=chief, post=PostFactory(code=f"P{n:02d}"), role=Role.CHIEF)
+    MembershipFactory(user=chief, post=PostFactory(code="P99"), role=Role.DIPLOMAT)
+    page = client_for(chief).get(reverse("password_change")).content.decode()
+    header = page[page.index('class="whoami"') :]
+    assert "<strong>5 posts</strong> · Chief of mission" in header
+    assert "<strong>1 posts</strong> · Diplomat" in header
+    assert "P00" not in header
