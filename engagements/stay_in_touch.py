@@ -10,6 +10,7 @@ pack all read it here, in a fixed number of queries whatever the number of count
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 from dataclasses import dataclass
 
 from django.db.models import Max, Q, QuerySet
@@ -21,7 +22,7 @@ from tenancy import policy
 from tenancy.choices import Role
 
 from .choices import MeetingStatus
-from .models import Meeting, MeetingParticipant
+from .models import Meeting
 
 # The post default: a counterpart with no cadence of its own is to be met every quarter.
 DEFAULT_CADENCE_DAYS = 90
@@ -64,7 +65,13 @@ def status_for(last_contact: dt.datetime | None, every_days: int, today: dt.date
     the due day itself included) or 'in touch'."""
     if last_contact is None:
         return NEVER_MET
-    due = timezone.localdate(last_contact) + dt.timedelta(days=every_days)
+    return status_on(timezone.localdate(last_contact) + dt.timedelta(days=every_days), today)
+
+
+def status_on(due: dt.date | None, today: dt.date) -> str:
+    """The status of a counterpart due on `due` (None: never met), as status_for says."""
+    if due is None:
+        return NEVER_MET
     if due < today:
         return OVERDUE
     if due - dt.timedelta(days=DUE_SOON_DAYS) <= today:
@@ -90,21 +97,22 @@ def conducted_meetings(user) -> QuerySet:
     return policy.visible(user, Meeting).filter(status=MeetingStatus.CONDUCTED)
 
 
-def last_contacts(user, counterpart_ids) -> dict[int, dt.datetime]:
-    """{counterpart id: start of the latest conducted meeting with them the reader may see}.
+def last_contacts(user, counterparts) -> dict[int, dt.datetime]:
+    """{counterpart id: start of the latest conducted meeting with them the reader may see}, for
+    `counterparts` given as ids or as a queryset of counterparts (read as a subquery).
 
-    One grouped query for all of them (a subquery per counterpart costs a scan of the post's
-    meetings each).
+    One grouped query for all of them, read from the meetings' side so that the reader's
+    visibility filters the meetings table once (a subquery per counterpart costs a scan of the
+    post's meetings each).
     """
     rows = (
-        MeetingParticipant.objects.filter(
-            counterpart_id__in=counterpart_ids, meeting__in=conducted_meetings(user).values("pk")
-        )
-        .values("counterpart_id")
-        .annotate(last=Max("meeting__starts_at"))
+        conducted_meetings(user)
+        .filter(participants__counterpart_id__in=counterparts)
+        .values("participants__counterpart_id")
+        .annotate(last=Max("starts_at"))
         .order_by()
     )
-    return {row["counterpart_id"]: row["last"] for row in rows}
+    return {row["participants__counterpart_id"]: row["last"] for row in rows}
 
 
 def attach(user, counterparts, today: dt.date | None = None) -> list[Counterpart]:
@@ -133,16 +141,22 @@ def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
     (longest overdue at the top), then never met, due soon and in touch; with counts per status.
 
     Three queries whatever the number of counterparts: their ids and cadences, their last
-    contacts (grouped), and the rows shown.
+    contacts (grouped), and the rows shown. A chief watches every counterpart of every post, so
+    the loop over them does plain date arithmetic only.
     """
-    cadences = dict(watched_counterparts(user).values_list("pk", "contact_every_days"))
-    last = last_contacts(user, list(cadences)) if cadences else {}
+    watched = watched_counterparts(user).order_by()
+    cadences = dict(watched.values_list("pk", "contact_every_days"))
+    # The watched counterparts as a subquery: a chief watches thousands, too many to list as ids.
+    last = last_contacts(user, watched.values("pk")) if cadences else {}
+    # Local dates of the last contacts, converted once per counterpart with the zone read once.
+    zone = timezone.get_current_timezone()
+    last_days = {pk: when.astimezone(zone).date() for pk, when in last.items()}
     states = {}
     for pk, every in cadences.items():
-        status = status_for(last.get(pk), every, today)
-        due = timezone.localdate(last[pk]) + dt.timedelta(days=every) if pk in last else today
-        states[pk] = (URGENCY[status], due, pk)
-    shown_ids = [pk for *_, pk in sorted(states.values())[:size]]
+        last_day = last_days.get(pk)
+        due = last_day + dt.timedelta(days=every) if last_day else None
+        states[pk] = (URGENCY[status_on(due, today)], due or today, pk)
+    shown_ids = [pk for *_, pk in heapq.nsmallest(size, states.values())]
     counts = {status: 0 for status in STATUSES}
     for urgency, *_ in states.values():
         counts[STATUSES_BY_URGENCY[urgency]] += 1
