@@ -71,6 +71,26 @@ def merge_choices(user, counterpart: Counterpart, query: str) -> list[Counterpar
     return list(search.search_counterparts(candidates, query)[:TYPEAHEAD_LIMIT]) if query.strip() else []
 
 
+def counterpart_with_appointments(user, pk) -> tuple[Counterpart, list[Appointment]]:
+    """One visible counterpart (404 otherwise) with its owner, post and tags, and its rank and
+    position history newest first: what the counterpart page shows at the top.
+
+    The organizations of both (the current one and those of past appointments) are read in one
+    query through the policy; a hidden one comes back as None, as with `counterpart_detail`.
+    """
+    counterpart = policy.get_visible_or_404(
+        user, Counterpart.objects.select_related("owner", "post").prefetch_related("tags"), pk=pk
+    )
+    appointments = list(policy.visible(user, Appointment).filter(counterpart=counterpart).order_by("-start_on", "-id"))
+    wanted = {counterpart.organization_id, *(appointment.organization_id for appointment in appointments)}
+    wanted.discard(None)
+    organizations = visible_organizations(user).in_bulk(wanted) if wanted else {}
+    for record in (counterpart, *appointments):
+        organization_field = type(record)._meta.get_field("organization")
+        organization_field.set_cached_value(record, organizations.get(record.organization_id))
+    return counterpart, appointments
+
+
 def counterpart_appointments(user, counterpart: Counterpart) -> list[Appointment]:
     """The counterpart's rank and position history, newest first, organizations through the policy."""
     queryset = policy.visible(user, Appointment).filter(counterpart=counterpart).order_by("-start_on", "-id")

@@ -136,7 +136,24 @@ def meetings_per_month(user, counterpart: Counterpart, today: dt.date | None = N
     """Conducted meetings with the counterpart that the user may see, per month over `months` months."""
     starts = month_starts(today or timezone.localdate(), months)
     meetings = policy.visible(user, Meeting).filter(participants__counterpart=counterpart)
-    counts = _counts(meetings, TruncMonth, starts[0])
+    return _sparkline(starts, _counts(meetings, TruncMonth, starts[0]))
+
+
+def meetings_per_month_at(moments, today: dt.date | None = None, months: int = MONTHS) -> Chart:
+    """The same chart from when each of those meetings started, already read (the counterpart
+    page reads them with its timeline): counted by month of the active time zone, from the
+    local midnight of the first month on, as the grouped query counts them."""
+    starts = month_starts(today or timezone.localdate(), months)
+    since = timezone.make_aware(dt.datetime.combine(starts[0], dt.time.min))
+    counts: dict[dt.date, int] = {}
+    for moment in moments:
+        if moment >= since:
+            month = timezone.localtime(moment).date().replace(day=1)
+            counts[month] = counts.get(month, 0) + 1
+    return _sparkline(starts, counts)
+
+
+def _sparkline(starts: list[dt.date], counts: dict[dt.date, int]) -> Chart:
     return _chart(
         starts,
         counts,

@@ -27,13 +27,12 @@ from .timeline_filter import TimelineFilterForm
 @require_GET
 def counterpart_detail(request, pk):
     try:
-        counterpart = contact_selectors.counterpart_detail(request.user, pk)
+        counterpart, appointments = contact_selectors.counterpart_with_appointments(request.user, pk)
     except Http404:
         survivor = contact_selectors.merged_survivor(request.user, pk)
         if survivor is None:
             raise
         return redirect(survivor)
-    appointments = contact_selectors.counterpart_appointments(request.user, counterpart)
     timeline_filter = TimelineFilterForm(request.GET)
     today = contact_services.post_today(counterpart.post)
     timeline = counterpart_timeline(

@@ -172,8 +172,14 @@ class Meeting(Record):
             models.Index(fields=["post", "-starts_at", "-id"], name="meeting_post_newest_idx"),
             models.Index(fields=["-starts_at", "-id"], name="meeting_newest_idx"),
             # What the access policy filters on (post, channel, owner, grants by id), so that counting
-            # a post's visible meetings (pagination) and joining them (timelines) reads the index only.
-            models.Index(fields=["post", "channel", "created_by", "id"], name="meeting_visibility_idx"),
+            # a post's visible meetings (pagination) and joining them (timelines) reads the index only;
+            # with the start and status alongside, a counterpart's timeline keys (and its last
+            # contact) are read from the index too, not from a post's 10,000 meeting rows.
+            models.Index(
+                fields=["post", "channel", "created_by", "id"],
+                include=["starts_at", "status"],
+                name="meeting_visibility_cover_idx",
+            ),
             # Conducted meetings by start with the policy's columns: the dashboard's weekly chart
             # counts half a year of them at every post of a chief from the index alone.
             models.Index(

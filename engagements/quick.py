@@ -32,8 +32,10 @@ class QuickMeetingForm(SpillGuardMixin, forms.Form):
     follow_up = forms.CharField(label="Follow-up (optional)", required=False, max_length=500)
     due_on = forms.DateField(label="Due", required=False, widget=DayInput())
 
-    def __init__(self, *args, user, post, request=None, **kwargs):
-        self.user, self.post, self.request = user, post, request
+    def __init__(self, *args, user, post, request=None, shown=None, **kwargs):
+        """`shown`: the counterpart whose page holds the form, already read through the policy:
+        its chip, when it is the only one, needs no query."""
+        self.user, self.post, self.request, self.shown = user, post, request, shown
         super().__init__(*args, **kwargs)
         self.fields["counterparts"].queryset = selectors.counterparts_at(user, post)
 
@@ -41,6 +43,9 @@ class QuickMeetingForm(SpillGuardMixin, forms.Form):
         """The visible counterparts ticked (as posted, else as first offered), to draw as chips."""
         ids = self["counterparts"].value() or []
         ids = [int(i) for i in ids if str(i).isdigit()]
+        shown = self.shown
+        if shown is not None and shown.post_id == self.post.pk and set(ids) == {shown.pk}:
+            return [shown]
         return list(self.fields["counterparts"].queryset.filter(pk__in=ids)) if ids else []
 
     def clean(self):

@@ -9,12 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import DateTimeField, F, Model, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import DateTimeField, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast, Coalesce
 
 from contacts.models import Appointment, Counterpart
 from tenancy import policy
 
+from .choices import MeetingStatus
 from .models import ActionItem, Agreement, AgreementStatusChange, Exercise, Meeting, MeetingParticipant
 
 PAGE_SIZE = 25
@@ -145,11 +146,20 @@ def _narrowed(sources: dict[str, QuerySet], query: TimelineQuery, post_tz: dt.tz
 
 
 def _timeline_keys(sources: dict[str, QuerySet]) -> QuerySet:
-    """(kind, id, at) of every entry, as one UNION query ordered newest first."""
+    """(kind, id, at, rank, status) of every entry, as one UNION query ordered newest first.
+
+    The status is a meeting's (empty for the other kinds): the conducted meetings among the keys
+    are the counterpart's contacts, which the page's stay-in-touch line and sparkline count
+    without reading the meetings again.
+    """
     parts = [
         queryset.order_by()
-        .annotate(item_kind=Value(kind), item_rank=Value(list(KINDS).index(kind)))
-        .values_list("item_kind", "id", "item_at", "item_rank")
+        .annotate(
+            item_kind=Value(kind),
+            item_rank=Value(list(KINDS).index(kind)),
+            item_status=F("status") if kind == "meeting" else Value(""),
+        )
+        .values_list("item_kind", "id", "item_at", "item_rank", "item_status")
         for kind, queryset in sources.items()
     ]
     if len(parts) == 1:
@@ -167,13 +177,7 @@ def _hydrate(user, counterpart: Counterpart, keys: list[tuple]) -> dict[tuple[st
         wanted.setdefault(kind, []).append(pk)
     loaded: dict[tuple[str, int], Model] = {}
     loaders = {
-        "meeting": lambda ids: Meeting.objects.filter(pk__in=ids).prefetch_related(
-            Prefetch(
-                "participants",
-                queryset=MeetingParticipant.objects.filter(counterpart=counterpart),
-                to_attr="this_participation",
-            )
-        ),
+        "meeting": lambda ids: _meetings_with_participation(counterpart, ids),
         "agreement": lambda ids: Agreement.objects.filter(pk__in=ids),
         "exercise": lambda ids: Exercise.objects.filter(pk__in=ids),
         "follow_up": lambda ids: ActionItem.objects.filter(pk__in=ids).select_related("assignee", "meeting"),
@@ -182,6 +186,24 @@ def _hydrate(user, counterpart: Counterpart, keys: list[tuple]) -> dict[tuple[st
         for obj in loaders[kind](ids):
             loaded[(kind, obj.pk)] = obj
     return loaded
+
+
+def _meetings_with_participation(counterpart: Counterpart, ids: list[int]) -> list[Meeting]:
+    """The meetings, each with `this_participation` (the counterpart's row, as a one-item list):
+    read from the participation side with its meeting joined, one query for both."""
+    meetings = []
+    for participation in MeetingParticipant.objects.filter(counterpart=counterpart, meeting_id__in=ids).select_related(
+        "meeting"
+    ):
+        meeting = participation.meeting
+        meeting.this_participation = [participation]
+        meetings.append(meeting)
+    return meetings
+
+
+def _conducted_meeting_times(keys: list[tuple]) -> list[dt.datetime]:
+    """When each conducted meeting among the keys started."""
+    return [at for kind, _, at, _, status in keys if kind == "meeting" and status == MeetingStatus.CONDUCTED]
 
 
 def _entry_day(kind: str, at: dt.datetime, post_tz: dt.tzinfo) -> dt.date:
@@ -242,7 +264,10 @@ def counterpart_timeline(
     """One page (25 entries) of every visible meeting, agreement, exercise and follow-up the
     counterpart appears in, as `query` narrows them: upcoming ones first (nearest first), then
     today's and the past ones newest first; `page.object_list` holds TimelineEntry items, and
-    `page.upcoming` / `page.past` the same entries split in two.
+    `page.upcoming` / `page.past` the same entries split in two. When nothing narrows the
+    timeline, `page.conducted_meetings_at` holds when each visible conducted meeting with the
+    counterpart started (every page's, not this page's): the counterpart's contacts, read with
+    the keys (None when a filter leaves some out).
 
     The count of queries is fixed: one UNION for the keys, one load per kind. The keys of every
     entry are read at once — a few hundred small rows even for a chief of defence — and paged
@@ -255,6 +280,7 @@ def counterpart_timeline(
     today = today or dt.datetime.now(tz=post_tz).date()
     sources = _narrowed(counterpart_timeline_sources(user, counterpart), query, post_tz)
     keys = list(_timeline_keys(sources)) if sources else []
+    conducted_at = None if query.is_filtered else _conducted_meeting_times(keys)
     keys, upcoming_count = _upcoming_first(keys, today, post_tz)
     paginator = Paginator(keys, PAGE_SIZE)
     page_obj = paginator.get_page(page)
@@ -263,10 +289,11 @@ def counterpart_timeline(
     loaded = _hydrate(user, counterpart, keys)
     page_obj.object_list = [
         TimelineEntry(kind=kind, at=at, obj=loaded[(kind, pk)], upcoming=first_index + i < upcoming_count)
-        for i, (kind, pk, at, _) in enumerate(keys)
+        for i, (kind, pk, at, *_) in enumerate(keys)
         if (kind, pk) in loaded
     ]
     _mark_position_changes(page_obj.object_list, appointments or [], post_tz)
     page_obj.upcoming = [entry for entry in page_obj.object_list if entry.upcoming]
     page_obj.past = [entry for entry in page_obj.object_list if not entry.upcoming]
+    page_obj.conducted_meetings_at = conducted_at
     return page_obj

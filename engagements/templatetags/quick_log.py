@@ -24,5 +24,5 @@ def quick_log_form(context, counterpart=None):
         action, full = reverse("meeting_quick"), reverse("meeting_new")
     if post is None or not policy.can(user, "add", model=Meeting, post=post):
         return {"quick": None}
-    form = QuickMeetingForm(initial=quick_initial(counterpart), user=user, post=post)
+    form = QuickMeetingForm(initial=quick_initial(counterpart), user=user, post=post, shown=counterpart)
     return {"quick": form, "action": action, "full_form_url": full, "post": post, "next": context["request"].path}
