@@ -7,7 +7,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import F
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
 from tenancy import policy
 
@@ -104,9 +104,13 @@ class CounterpartFilter(django_filters.FilterSet):
     def filter_tag(self, queryset, name, value):
         # A subquery rather than a join, so a counterpart never appears twice; on the tag links
         # alone, so PostgreSQL does not join every tagged counterpart of every post back to its row.
+        # The tag ids are read first: with them as constants PostgreSQL knows how many links a
+        # tag has (a tag of every tenth counterpart) and reads the list in its order, where a
+        # tag joined by name looked rare and it sorted every tagged counterpart of every post.
+        tag_ids = list(Tag.objects.filter(name__iexact=value.strip()).values_list("pk", flat=True))
         tagged = TaggedItem.objects.filter(
             content_type=ContentType.objects.get_for_model(Counterpart),
-            tag__name__iexact=value.strip(),
+            tag_id__in=tag_ids,
         ).values("object_id")
         return queryset.filter(pk__in=tagged)
 
