@@ -17,4 +17,12 @@ class Migration(migrations.Migration):
             model_name="gift",
             index=models.Index(fields=["-received_on", "-id"], name="gift_newest_idx"),
         ),
+        migrations.AddIndex(
+            model_name="clearance",
+            index=models.Index(fields=["submit_by"], name="clearance_submit_by_order_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="gift",
+            index=models.Index(fields=["value_usd"], name="gift_value_order_idx"),
+        ),
     ]
