@@ -86,17 +86,32 @@ class CounterpartFilter(django_filters.FilterSet):
 
     def compact_long_choices(self) -> None:
         """For a page: list organizations and owners in drop-downs, or ask for an id when they are
-        too many to list. One query per field, the one rendering the options would make anyway."""
+        too many to list (one query per field, two for a user of several posts with few options)."""
         for name in ("organization", "owner"):
             field = self.form.fields[name]
-            options = list(field.queryset[: MAX_LISTED_CHOICES + 1])
-            if len(options) > MAX_LISTED_CHOICES:
+            options = self._listable_options(field.queryset)
+            if options is None:
                 # Validation still checks the id against what the user may see.
                 field.widget = forms.NumberInput(attrs={"min": 1})
                 field.help_text = "Too many to list: give the id, or follow a link from its page."
             else:
                 empty = [("", field.empty_label)] if field.empty_label is not None else []
                 field.widget.choices = empty + [(o.pk, field.label_from_instance(o)) for o in options]
+
+    def _listable_options(self, queryset) -> list | None:
+        """The options of a drop-down, or None when there are more than MAX_LISTED_CHOICES.
+
+        A user of one post reads the options at once: they are almost always few. A user of several
+        posts (a headquarters chief sees thousands) reads their ids first, so that deciding there
+        are too many builds no objects; the options follow in a second query only when few enough.
+        """
+        if len(policy.roles(self.user)) <= 1:
+            options = list(queryset[: MAX_LISTED_CHOICES + 1])
+            return None if len(options) > MAX_LISTED_CHOICES else options
+        ids = list(queryset.values_list("pk", flat=True)[: MAX_LISTED_CHOICES + 1])
+        if len(ids) > MAX_LISTED_CHOICES:
+            return None
+        return list(queryset.filter(pk__in=ids)) if ids else []
 
     def filter_search(self, queryset, name, value):
         return search.search_counterparts(queryset, value)

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Appointment, Counterpart, Organization
+from tenancy.choices import Role
 from tenancy.markings import Channel
 from tenancy.models import AuditEvent
 from tests.conftest import client_for
@@ -12,6 +13,7 @@ from tests.factories import (
     CounterpartFactory,
     MeetingFactory,
     MeetingParticipantFactory,
+    MembershipFactory,
     OrganizationFactory,
 )
 
@@ -423,6 +425,28 @@ def test_filters_and_sorting(attache, post, ministry):
     assert names(tag="alumni") == ["Amiri"]
     assert names(owner=attache.pk) == []
     assert senior.pk and names(sort="nonsense") == ["Amiri", "Zahrani"]  # a bad value is ignored, and shown
+
+
+def test_a_user_of_several_posts_sees_the_same_choices_and_the_same_id_input(chief, post, other_post, monkeypatch):
+    from contacts import filters
+
+    MembershipFactory(user=chief, post=other_post, role=Role.CHIEF)
+    here = OrganizationFactory(post=post, name="Bravo Staff", acronym="BS")
+    there = OrganizationFactory(post=other_post, name="Alpha Command", acronym="")
+    client = client_for(chief)
+
+    fields = client.get(reverse("counterpart_list")).context["filter"].form.fields
+    assert fields["organization"].widget.choices == [
+        ("", "---------"),
+        (there.pk, "Alpha Command"),
+        (here.pk, "Bravo Staff (BS)"),
+    ]
+    assert [label for _, label in fields["owner"].widget.choices][1:] == [chief.username]
+
+    monkeypatch.setattr(filters, "MAX_LISTED_CHOICES", 1)
+    response = client.get(reverse("counterpart_list"), {"organization": there.pk})
+    assert 'type="number" name="organization"' in response.content.decode()
+    assert response.status_code == 200 and response.context["filter"].form.cleaned_data["organization"] == there
 
 
 def test_long_choice_lists_become_an_id_input_that_still_filters(attache, post, monkeypatch):
