@@ -80,6 +80,8 @@ class Clearance(Record):
             # after a page instead of sorting every clearance of every post.
             models.Index(fields=["starts_on", "id"], name="clearance_travel_order_idx"),
             models.Index(fields=["submit_by"], name="clearance_submit_by_order_idx"),
+            # The ?q= search on mission uses a GIN trigram index on UPPER(mission), created by
+            # migration 0005 on PostgreSQL only (a B-tree cannot serve LIKE '%key%').
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="clearance_ends_after_start"),
