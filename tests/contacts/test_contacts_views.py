@@ -481,6 +481,26 @@ def test_list_pages_by_25(attache, post):
     assert client.get(reverse("counterpart_list"), {"page": "x"}).status_code == 200
 
 
+def test_search_pages_count_all_matches_with_the_page(attache, post):
+    CounterpartFactory.create_batch(30, post=post, family_name="Haddad")
+    CounterpartFactory.create_batch(3, post=post, family_name="Zahrani")
+    client = client_for(attache)
+    first = client.get(reverse("counterpart_list"), {"q": "Haddad"})
+    body = first.content.decode()
+    assert first.context["page"].paginator.count == 30 and "30 counterparts matching" in body and "Page 1 of 2" in body
+    assert len(first.context["page"].object_list) == 25
+    second = client.get(reverse("counterpart_list"), {"q": "Haddad", "page": 2})
+    assert len(second.context["page"].object_list) == 5 and second.context["page"].number == 2
+    ids = {c.pk for c in first.context["page"]} | {c.pk for c in second.context["page"]}
+    assert len(ids) == 30  # no row repeated or skipped across pages
+    # Out of range: the last page, as Django's paginator answers; not a number: the first.
+    for wanted, shown in {"99": 2, "0": 2, "-1": 2, "x": 1, "": 1}.items():
+        page = client.get(reverse("counterpart_list"), {"q": "Haddad", "page": wanted}).context["page"]
+        assert (page.number, page.paginator.count) == (shown, 30)
+    nothing = client.get(reverse("counterpart_list"), {"q": "Nomatchever"})
+    assert nothing.context["page"].paginator.count == 0 and "No counterpart matches." in nothing.content.decode()
+
+
 # ---------------------------------------------------------------- type-ahead
 
 
