@@ -20,6 +20,7 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
 from . import audit
+from .channel_rule import ChannelRule, Clause
 from .choices import Role
 from .markings import Channel
 from .models import Membership, Post
@@ -103,11 +104,11 @@ def roles(user) -> dict[int, str]:
     return cached
 
 
-def remember_roles(user, pairs: str | None) -> None:
-    """Take "post_id:role,…" (read with the user, attache_crm.accounts.backends) as the user's roles."""
-    user._policy_roles = {
-        int(post_id): role for post_id, _, role in (pair.partition(":") for pair in (pairs or "").split(",") if pair)
-    }
+def remember_memberships(user, roles: dict[int, str], memberships) -> None:
+    """Take the user's {post_id: role} and a function that returns their memberships (read with
+    the user, attache_crm.accounts.backends), instead of querying for them."""
+    user._policy_roles = roles
+    user._policy_memberships_read = memberships
 
 
 def memberships(user) -> list:
@@ -116,14 +117,18 @@ def memberships(user) -> list:
         return []
     cached = getattr(user, "_policy_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("post").order_by("post__code"))
+        read = getattr(user, "_policy_memberships_read", None)
+        if read is not None:
+            cached = read()
+        else:
+            cached = list(Membership.objects.filter(user=user).select_related("post").order_by("post__code"))
         user._policy_memberships = cached
     return cached
 
 
 def forget_roles(user) -> None:
     """Drop the cached roles (and memberships) after a membership change."""
-    for name in ("_policy_roles", "_policy_memberships"):
+    for name in ("_policy_roles", "_policy_memberships", "_policy_memberships_read"):
         if hasattr(user, name):
             delattr(user, name)
 
@@ -156,34 +161,27 @@ def _owner_field(model) -> str:
     return getattr(model, "OWNER_FIELD", "created_by")
 
 
-def granted_ids(user, model) -> QuerySet:
-    """Ids of the objects of this model granted to this user one by one (a subquery)."""
-    grant_model = apps.get_model(GRANT_MODELS[_label(model)])
-    return grant_model.objects.filter(user=user, permission__codename=f"view_{model._meta.model_name}").values(
-        "content_object_id"
-    )
-
-
-def _channel_q(user, model) -> Q:
-    by_role = {role: posts_with(user, [role]) for role in Role.values}
+def _channel_q(user, model) -> Q | ChannelRule:
+    by_role = {role: tuple(posts_with(user, [role])) for role in Role.values}
     chief, attache, diplomat = by_role[Role.CHIEF], by_role[Role.ATTACHE], by_role[Role.DIPLOMAT]
-    q = NOTHING
+    clauses = []
     if chief:
-        q |= Q(post_id__in=chief)
+        clauses.append(Clause(chief))
     if attache:
-        q |= Q(post_id__in=attache, channel__in=[Channel.POST, Channel.ATTACHE])
-        q |= Q(post_id__in=attache, channel=Channel.RESTRICTED, **{_owner_field(model): user})
+        clauses.append(Clause(attache, (Channel.POST.value, Channel.ATTACHE.value)))
+        clauses.append(Clause(attache, (Channel.RESTRICTED.value,), owned=True))
     if diplomat:
-        if _label(model) == "engagements.actionitem":
-            # Diplomats read the follow-ups assigned to them, nothing else.
-            q |= Q(post_id__in=diplomat, channel=Channel.POST, assignee=user)
-        else:
-            q |= Q(post_id__in=diplomat, channel=Channel.POST)
+        # Diplomats read the follow-ups assigned to them, nothing else.
+        follow_ups = _label(model) == "engagements.actionitem"
+        clauses.append(Clause(diplomat, (Channel.POST.value,), assigned=follow_ups))
     if attache or diplomat:
         # Grants open restricted records only: a stale grant never widens another channel.
-        # `id`, not `pk`: the same filter then also selects past versions (history rows).
-        q |= Q(post_id__in=attache + diplomat, channel=Channel.RESTRICTED, id__in=granted_ids(user, model))
-    return q
+        clauses.append(Clause(attache + diplomat, (Channel.RESTRICTED.value,), granted=True))
+    if not clauses:
+        return NOTHING
+    owner = model._meta.get_field(_owner_field(model)).attname
+    grants = apps.get_model(GRANT_MODELS[_label(model)])
+    return ChannelRule(tuple(clauses), user_id=user.pk, owner=owner, grants=grants)
 
 
 def _cable_q(user, model) -> Q:
@@ -198,7 +196,7 @@ def _cable_q(user, model) -> Q:
     return q
 
 
-def visible_q(user, model) -> Q:
+def visible_q(user, model) -> Q | ChannelRule:
     """The filter of the objects of `model` this user may see."""
     label = _label(model)
     if not roles(user):
