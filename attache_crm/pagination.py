@@ -31,5 +31,8 @@ class CountedWithPagePaginator(Paginator):
             if rows:
                 self.__dict__["count"] = getattr(rows[0], TOTAL)  # the cached_property's value
                 return self._get_page(rows, wanted, self)
+            if wanted == 1 and self.allow_empty_first_page:
+                self.__dict__["count"] = 0  # an empty first page: nothing matches, no need to count
+                return self._get_page(rows, wanted, self)
         # Before the first page or past the last: Django's own answer (the last page).
         return super().get_page(number)
