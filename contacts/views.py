@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from attache_crm import exports as platform_exports
 from attache_crm.forms import save_through
+from attache_crm.pagination import CountedWithPagePaginator
 from tenancy import audit, policy
 from tenancy.markings import Marking, highest_marking
 from tenancy.models import Post
@@ -76,7 +77,10 @@ def counterpart_list(request):
     filterset = selectors.counterpart_filterset(request.user, request.GET)
     filterset.compact_long_choices()
     counterparts = selectors.counterpart_list(request.user, request.GET, filterset=filterset)
-    page = Paginator(counterparts, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+    # A name search reads all its matches to rank them: the page then carries their count too.
+    searching = filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
+    paginator_class = CountedWithPagePaginator if searching else Paginator
+    page = paginator_class(counterparts, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,

@@ -171,6 +171,10 @@ class Meeting(Record):
             # sorting a post's 10,000 meetings (one post) or all 1.5 million (a user of every post).
             models.Index(fields=["post", "-starts_at", "-id"], name="meeting_post_newest_idx"),
             models.Index(fields=["-starts_at", "-id"], name="meeting_newest_idx"),
+            # The list filtered by status across posts: planned meetings lie in the future and
+            # conducted ones in the past, so reading meeting_newest_idx from either end skips
+            # hundreds of thousands of the other status before it finds a page.
+            models.Index(fields=["status", "-starts_at", "-id"], name="meeting_status_newest_idx"),
             # What the access policy filters on (post, channel, owner, grants by id), so that counting
             # a post's visible meetings (pagination) and joining them (timelines) reads the index only;
             # with the start and status alongside, a counterpart's timeline keys (and its last

@@ -76,6 +76,12 @@ class Clearance(Record):
         indexes = [
             models.Index(fields=["post", "channel", "status", "starts_on"]),
             models.Index(fields=["post", "status", "submit_by"]),
+            # The list's orders across posts (a chief of many posts): read in index order and stop
+            # after a page instead of sorting every clearance of every post.
+            models.Index(fields=["starts_on", "id"], name="clearance_travel_order_idx"),
+            models.Index(fields=["submit_by"], name="clearance_submit_by_order_idx"),
+            # The ?q= search on mission uses a GIN trigram index on UPPER(mission), created by
+            # migration 0005 on PostgreSQL only (a B-tree cannot serve LIKE '%key%').
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_on__gte=F("starts_on")), name="clearance_ends_after_start"),
@@ -162,6 +168,9 @@ class Gift(Record):
         indexes = [
             models.Index(fields=["post", "channel", "-received_on"]),
             models.Index(fields=["post", "disposition", "report_due_on"]),
+            # The list's orders across posts (a chief of many posts), as for clearances.
+            models.Index(fields=["-received_on", "-id"], name="gift_newest_idx"),
+            models.Index(fields=["value_usd"], name="gift_value_order_idx"),
         ]
 
     def __str__(self) -> str:

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import Appointment, Counterpart, Organization
+from tenancy.choices import Role
 from tenancy.markings import Channel
 from tenancy.models import AuditEvent
 from tests.conftest import client_for
@@ -12,6 +13,7 @@ from tests.factories import (
     CounterpartFactory,
     MeetingFactory,
     MeetingParticipantFactory,
+    MembershipFactory,
     OrganizationFactory,
 )
 
@@ -425,6 +427,28 @@ def test_filters_and_sorting(attache, post, ministry):
     assert senior.pk and names(sort="nonsense") == ["Amiri", "Zahrani"]  # a bad value is ignored, and shown
 
 
+def test_a_user_of_several_posts_sees_the_same_choices_and_the_same_id_input(chief, post, other_post, monkeypatch):
+    from contacts import filters
+
+    MembershipFactory(user=chief, post=other_post, role=Role.CHIEF)
+    here = OrganizationFactory(post=post, name="Bravo Staff", acronym="BS")
+    there = OrganizationFactory(post=other_post, name="Alpha Command", acronym="")
+    client = client_for(chief)
+
+    fields = client.get(reverse("counterpart_list")).context["filter"].form.fields
+    assert fields["organization"].widget.choices == [
+        ("", "---------"),
+        (there.pk, "Alpha Command"),
+        (here.pk, "Bravo Staff (BS)"),
+    ]
+    assert [label for _, label in fields["owner"].widget.choices][1:] == [chief.username]
+
+    monkeypatch.setattr(filters, "MAX_LISTED_CHOICES", 1)
+    response = client.get(reverse("counterpart_list"), {"organization": there.pk})
+    assert 'type="number" name="organization"' in response.content.decode()
+    assert response.status_code == 200 and response.context["filter"].form.cleaned_data["organization"] == there
+
+
 def test_long_choice_lists_become_an_id_input_that_still_filters(attache, post, monkeypatch):
     from contacts import filters
 
@@ -455,6 +479,26 @@ def test_list_pages_by_25(attache, post):
     second = client.get(reverse("counterpart_list"), {"page": 2})
     assert len(second.context["page"].object_list) == 5
     assert client.get(reverse("counterpart_list"), {"page": "x"}).status_code == 200
+
+
+def test_search_pages_count_all_matches_with_the_page(attache, post):
+    CounterpartFactory.create_batch(30, post=post, family_name="Haddad")
+    CounterpartFactory.create_batch(3, post=post, family_name="Zahrani")
+    client = client_for(attache)
+    first = client.get(reverse("counterpart_list"), {"q": "Haddad"})
+    body = first.content.decode()
+    assert first.context["page"].paginator.count == 30 and "30 counterparts matching" in body and "Page 1 of 2" in body
+    assert len(first.context["page"].object_list) == 25
+    second = client.get(reverse("counterpart_list"), {"q": "Haddad", "page": 2})
+    assert len(second.context["page"].object_list) == 5 and second.context["page"].number == 2
+    ids = {c.pk for c in first.context["page"]} | {c.pk for c in second.context["page"]}
+    assert len(ids) == 30  # no row repeated or skipped across pages
+    # Out of range: the last page, as Django's paginator answers; not a number: the first.
+    for wanted, shown in {"99": 2, "0": 2, "-1": 2, "x": 1, "": 1}.items():
+        page = client.get(reverse("counterpart_list"), {"q": "Haddad", "page": wanted}).context["page"]
+        assert (page.number, page.paginator.count) == (shown, 30)
+    nothing = client.get(reverse("counterpart_list"), {"q": "Nomatchever"})
+    assert nothing.context["page"].paginator.count == 0 and "No counterpart matches." in nothing.content.decode()
 
 
 # ---------------------------------------------------------------- type-ahead
