@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("engagements", "0004_posts_move_to_tenancy"),
+        ("engagements", "0006_meeting_visibility_covers_start_and_status"),
     ]
 
     operations = [
