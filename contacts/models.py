@@ -132,13 +132,9 @@ class Counterpart(Record):
             # One post's ~1,000 rows sort in memory; these serve the sorts across posts.
             models.Index(fields=["family_name", "given_names", "id"]),
             models.Index(fields=["-grade_seniority", "family_name", "given_names", "id"]),
-            # The "verified most recently" sort across posts, in the order of contacts.filters.SORTS.
-            models.Index(
-                F("last_verified_on").desc(nulls_last=True),
-                F("family_name"),
-                F("id"),
-                name="counterpart_verified_order_idx",
-            ),
+            # The "verified most recently" sort across posts (last_verified_on DESC NULLS LAST,
+            # family_name, id) is served by an index created by migration 0010 on PostgreSQL only:
+            # SQLite cannot write NULLS LAST in an index.
             # Name search uses GIN trigram indexes on name_folded and name_phonetic, created by
             # migration 0002 on PostgreSQL only (a B-tree cannot serve LIKE '%key%').
         ]
