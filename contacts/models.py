@@ -11,6 +11,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
+from tenancy.markings import Channel
 from tenancy.records import Record
 
 from . import names
@@ -23,6 +24,14 @@ TAG_LIST_ATTR = "tag_list"
 # Bounds of a counterpart's stay-in-touch cadence: from weekly to every two years.
 CONTACT_EVERY_MIN_DAYS = 7
 CONTACT_EVERY_MAX_DAYS = 730
+
+
+# Last contact per channel (Channel values), kept by engagements.last_contact.
+LAST_MET_FIELDS = {
+    Channel.POST: "last_met_post_at",
+    Channel.ATTACHE: "last_met_attache_at",
+    Channel.RESTRICTED: "last_met_restricted_at",
+}
 
 
 class Organization(Record):
@@ -115,8 +124,16 @@ class Counterpart(Record):
     # that LIKE '% word %' is a whole word. GIN trigram indexes on PostgreSQL (migration 0002).
     name_folded = models.CharField(max_length=names.FOLDED_MAX, blank=True, editable=False)
     name_phonetic = models.CharField(max_length=names.PHONETIC_MAX, blank=True, editable=False)
+    # The start of the latest conducted meeting with them at their post, per channel: derived from
+    # the meetings by engagements.last_contact (its UPDATE statements only, never save()), so that
+    # stay in touch reads one row per counterpart instead of all their meetings.
+    last_met_post_at = models.DateTimeField(null=True, editable=False)
+    last_met_attache_at = models.DateTimeField(null=True, editable=False)
+    last_met_restricted_at = models.DateTimeField(null=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["name_folded", "name_phonetic", "grade_seniority"])
+    history = HistoricalRecords(
+        excluded_fields=["name_folded", "name_phonetic", "grade_seniority", *LAST_MET_FIELDS.values()]
+    )
 
     class Meta:
         ordering = ["family_name", "given_names"]
@@ -127,6 +144,15 @@ class Counterpart(Record):
             models.Index(fields=["post", "nato_grade"]),
             models.Index(fields=["post", "grade_seniority"]),
             models.Index(fields=["post", "owner"]),
+            # Who is on someone's stay-in-touch watch (an active counterpart with a cadence of its
+            # own), with what the access policy reads and their last contacts: a chief's dashboard
+            # reads their thousands from the index alone, not from 150,000 counterpart rows.
+            models.Index(
+                fields=["post", "owner"],
+                include=["contact_every_days", "channel", "id", *LAST_MET_FIELDS.values()],
+                condition=models.Q(contact_every_days__isnull=False, status="active"),
+                name="counterpart_watched_idx",
+            ),
             # Name and seniority pages for users with a role at many posts (headquarters): without
             # them, ORDER BY … LIMIT 25 sorts every counterpart of those posts (150,000 at HQ volume).
             # One post's ~1,000 rows sort in memory; these serve the sorts across posts.
@@ -169,7 +195,18 @@ class Counterpart(Record):
 
     def save(self, *args, **kwargs):
         self.refresh_derived_fields()
+        if not self._state.adding and kwargs.get("update_fields") is None and not kwargs.get("force_insert"):
+            # A copy read before a meeting was logged must not put the older last contacts back.
+            kwargs["update_fields"] = SAVED_FIELDS
         super().save(*args, **kwargs)
+
+
+# What save() writes to an existing counterpart: all but the last contacts.
+SAVED_FIELDS = [
+    field.name
+    for field in Counterpart._meta.concrete_fields
+    if not field.primary_key and field.name not in LAST_MET_FIELDS.values()
+]
 
 
 class CounterpartMerge(models.Model):

@@ -1,24 +1,28 @@
 """Meetings counted over time and laid out as bar charts the templates draw as SVG (no script).
 
-Each chart is ONE aggregate query: the reader's visible conducted meetings, truncated to the week
-or the month in the active time zone and counted. The layout (bar positions and heights) is
+A counterpart's sparkline is one aggregate query: the reader's visible conducted meetings with
+them, truncated to the month in the active time zone and counted. The dashboard's weekly chart
+sums the counts kept per post, channel and week (engagements.meeting_weeks). The layout (bar positions and heights) is
 computed here so the SVG templates only place rectangles.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, DateField
-from django.db.models.functions import TruncMonth, TruncWeek
+from django.db.models import Count, DateField, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from contacts.models import Counterpart
 from tenancy import policy
+from tenancy.markings import Channel
 
+from . import meeting_weeks
 from .choices import MeetingStatus
-from .models import Meeting
+from .models import Meeting, MeetingWeek
 
 WEEKS = 26
 MONTHS = 12
@@ -118,10 +122,39 @@ def _chart(starts, counts, size, *, period: str, busiest_in, label) -> Chart:
     return Chart(bars=bars, total=total, busiest=busiest, summary=summary, width=size[0], height=size[1])
 
 
+def weekly_counts(user, first: dt.date) -> dict[dt.date, int]:
+    """{Monday: conducted meetings the user may see that week} from the week of `first` on.
+
+    A meeting counts in its week at its post (the reader's own calendar unless they hold roles
+    at several posts). Two queries whatever the volume: the kept counts of the channels the user
+    reads whole (engagements.meeting_weeks), and the restricted meetings read one by one at the
+    posts where they are not the chief.
+    """
+    rows = (
+        MeetingWeek.objects.filter(policy.whole_channels_q(user), week__gte=first)
+        .values_list("week")
+        .annotate(n=Sum("meetings"))
+        .order_by()
+    )
+    counts = Counter(dict(rows))
+    one_by_one = policy.posts_read_one_by_one(user)
+    if one_by_one:
+        zones = {membership.post_id: membership.post.tzinfo for membership in policy.memberships(user)}
+        since = dt.datetime.combine(first - dt.timedelta(days=1), dt.time.min, tzinfo=dt.UTC)
+        restricted = policy.visible(user, Meeting).filter(
+            status=MeetingStatus.CONDUCTED, channel=Channel.RESTRICTED, post_id__in=one_by_one, starts_at__gte=since
+        )
+        for post_id, starts_at in restricted.values_list("post_id", "starts_at"):
+            monday = meeting_weeks.monday_of(starts_at, zones[post_id])
+            if monday >= first:
+                counts[monday] += 1
+    return counts
+
+
 def meetings_per_week(user, today: dt.date | None = None, weeks: int = WEEKS) -> Chart:
     """Conducted meetings the user may see, per week over the last `weeks` weeks."""
     starts = week_starts(today or timezone.localdate(), weeks)
-    counts = _counts(policy.visible(user, Meeting), TruncWeek, starts[0])
+    counts = weekly_counts(user, starts[0])
     return _chart(
         starts,
         counts,

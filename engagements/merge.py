@@ -14,6 +14,7 @@ from django.db import transaction
 from contacts import merge as contact_merge
 from contacts.models import Counterpart
 
+from . import last_contact
 from .models import Exercise, MeetingParticipant
 
 
@@ -24,6 +25,7 @@ def counterpart_merge(*, survivor: Counterpart, merged: Counterpart, by, take: I
     both = MeetingParticipant.objects.filter(counterpart=survivor).values("meeting_id")
     MeetingParticipant.objects.filter(counterpart=merged, meeting_id__in=both).delete()
     MeetingParticipant.objects.filter(counterpart=merged).update(counterpart=survivor)
+    last_contact.refresh([survivor.pk, merged.pk])
     for exercise in Exercise.objects.filter(counterparts=merged):
         exercise.counterparts.add(survivor)
     return contact_merge.absorb(survivor=survivor, merged=merged, by=by, take=take)

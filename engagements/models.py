@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from attache_crm.lifecycle.models import LifecycleStep
 from contacts.choices import NatoGrade
 from contacts.models import Counterpart, Organization
+from tenancy.markings import Channel
 from tenancy.records import Record, SpillGuarded
 
 from .choices import (
@@ -232,6 +233,25 @@ class MeetingParticipant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.counterpart} at {self.meeting}"
+
+
+class MeetingWeek(models.Model):
+    """How many conducted meetings a post had in one channel in one week (from Monday, in the
+    post's calendar). Derived from the meetings, never written by hand: engagements.meeting_weeks
+    recounts a week whenever a meeting in it changes. The dashboard's weekly chart sums these
+    instead of counting a half-year of meetings at every post of a chief."""
+
+    post = models.ForeignKey("tenancy.Post", on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    week = models.DateField()
+    meetings = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "channel", "week"], name="one_count_per_post_week")]
+        indexes = [models.Index(fields=["week", "post", "channel", "meetings"], name="meeting_week_read_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.meetings} meetings in the week of {self.week} ({self.channel})"
 
 
 class ActionItem(Record):

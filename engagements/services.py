@@ -24,6 +24,7 @@ from tenancy.markings import Channel
 from tenancy.models import Membership
 from tenancy.records import MAX_LINKS
 
+from . import last_contact, meeting_weeks
 from .choices import ActionStatus, MeetingStatus
 from .lifecycles import AGREEMENT_LIFECYCLE, EXERCISE_LIFECYCLE
 from .models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
@@ -194,6 +195,8 @@ def meeting_log(
     meeting = Meeting(post=post, created_by=by, **fields)
     _save(meeting, by)
     MeetingParticipant.objects.bulk_create([_snapshot(meeting, c) for c in counterparts])
+    last_contact.refresh(c.pk for c in counterparts)
+    meeting_weeks.refresh(post, [meeting.starts_at])
     meeting.attendees.set(attendees)
     meeting.agreements.set(agreements)
     meeting.exercises.set(exercises)
@@ -246,14 +249,19 @@ def meeting_update(
         exercises = _chosen_links(by, post, Exercise, exercises, "exercises")
     changed = _assign(meeting, fields, MEETING_FIELDS)
     _save(meeting, by, stored)
+    current = set(meeting.participants.values_list("counterpart_id", flat=True))
     if counterparts is not None:
         wanted = {c.pk: c for c in counterparts}
-        current = set(meeting.participants.values_list("counterpart_id", flat=True))
         kept = _hidden_ids(by, Counterpart, current)
         if wanted.keys() != current - kept:
             changed.append("counterparts")
         meeting.participants.exclude(counterpart_id__in=[*wanted, *kept]).delete()
         MeetingParticipant.objects.bulk_create([_snapshot(meeting, c) for pk, c in wanted.items() if pk not in current])
+        current |= wanted.keys()
+    # Its status, start, channel or people may have changed: everyone it had or has now, the
+    # week it was in and the week it is in.
+    last_contact.refresh(current)
+    meeting_weeks.refresh(post, [stored.starts_at, meeting.starts_at])
     if attendees is not None and _replace_attendees(meeting, attendees):
         changed.append("attendees")
     for name, values, model in (("agreements", agreements, Agreement), ("exercises", exercises, Exercise)):

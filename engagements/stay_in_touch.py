@@ -11,15 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Max, Q, QuerySet
+from django.db import connections
+from django.db.models import Case, DateTimeField, Expression, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
 from contacts.choices import CounterpartStatus
-from contacts.models import Counterpart
+from contacts.models import LAST_MET_FIELDS, Counterpart
 from tenancy import policy
 from tenancy.choices import Role
+from tenancy.markings import Channel
 
 from .choices import MeetingStatus
 from .models import Meeting
@@ -72,9 +76,13 @@ def status_on(due: dt.date | None, today: dt.date) -> str:
     """The status of a counterpart due on `due` (None: never met), as status_for says."""
     if due is None:
         return NEVER_MET
+    return _status_by_day_number(due.toordinal(), today.toordinal())
+
+
+def _status_by_day_number(due: int, today: int) -> str:
     if due < today:
         return OVERDUE
-    if due - dt.timedelta(days=DUE_SOON_DAYS) <= today:
+    if due - DUE_SOON_DAYS <= today:
         return DUE_SOON
     return IN_TOUCH
 
@@ -99,20 +107,47 @@ def conducted_meetings(user) -> QuerySet:
 
 def last_contacts(user, counterparts) -> dict[int, dt.datetime]:
     """{counterpart id: start of the latest conducted meeting with them the reader may see}, for
-    `counterparts` given as ids or as a queryset of counterparts (read as a subquery).
+    `counterparts` given as ids or as a queryset of counterparts; one query whatever their number."""
+    if not isinstance(counterparts, QuerySet):
+        counterparts = Counterpart.objects.filter(pk__in=list(counterparts))
+    rows = counterparts.order_by().annotate(last=last_contact(user)).filter(last__isnull=False)
+    return dict(rows.values_list("pk", "last"))
 
-    One grouped query for all of them, read from the meetings' side so that the reader's
-    visibility filters the meetings table once (a subquery per counterpart costs a scan of the
-    post's meetings each).
+
+# "No meeting" inside GREATEST, which SQLite makes NULL as soon as one of its arguments is.
+_NEVER = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+
+
+def last_contact(user) -> Expression:
+    """The start of the latest conducted meeting with the (outer) counterpart that `user` may see,
+    NULL when none, as an expression over the counterpart's columns.
+
+    The stored last contacts (engagements.last_contact) of the channels the reader sees whole at
+    the counterpart's post, and — at the posts where they are not the chief — the latest
+    restricted meeting they see one by one, read alongside.
     """
-    rows = (
+    never = Value(_NEVER, output_field=DateTimeField())
+    restricted_posts = policy.posts_read_one_by_one(user)
+    restricted = (
         conducted_meetings(user)
-        .filter(participants__counterpart_id__in=counterparts)
-        .values("participants__counterpart_id")
-        .annotate(last=Max("starts_at"))
+        .filter(post_id__in=restricted_posts, channel=Channel.RESTRICTED, participants__counterpart_id=OuterRef("pk"))
         .order_by()
+        .values("participants__counterpart_id")
+        .annotate(latest=Max("starts_at"))
+        .values("latest")
     )
-    return {row["participants__counterpart_id"]: row["last"] for row in rows}
+    posts_by_channels = defaultdict(list)
+    for post_id, channels in policy.whole_channels(user).items():
+        posts_by_channels[channels].append(post_id)
+    branches = []
+    for channels, posts in posts_by_channels.items():
+        dates = [Coalesce(LAST_MET_FIELDS[channel], never) for channel in channels]
+        if Channel.RESTRICTED not in channels:
+            dates.append(Coalesce(Subquery(restricted), never))
+        branches.append(When(post_id__in=posts, then=Greatest(*dates) if len(dates) > 1 else dates[0]))
+    if not branches:
+        return Value(None, output_field=DateTimeField())
+    return NullIf(Case(*branches, default=never, output_field=DateTimeField()), never)
 
 
 def attach(user, counterparts, today: dt.date | None = None) -> list[Counterpart]:
@@ -140,35 +175,49 @@ def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
     """The dashboard's 'Stay in touch' panel: up to `size` watched counterparts, overdue first
     (longest overdue at the top), then never met, due soon and in touch; with counts per status.
 
-    Three queries whatever the number of counterparts: their ids and cadences, their last
-    contacts (grouped), and the rows shown. A chief watches every counterpart of every post, so
-    the loop over them does plain date arithmetic only.
+    Two queries whatever the number of counterparts: their ids, cadences and last contacts, and
+    the rows shown. A chief watches every counterpart of every post, so the loop over them does
+    plain date arithmetic only.
     """
-    watched = watched_counterparts(user).order_by()
-    cadences = dict(watched.values_list("pk", "contact_every_days"))
-    # The watched counterparts as a subquery: a chief watches thousands, too many to list as ids.
-    last = last_contacts(user, watched.values("pk")) if cadences else {}
-    # Local dates of the last contacts, converted once per counterpart with the zone read once.
     zone = timezone.get_current_timezone()
-    last_days = {pk: when.astimezone(zone).date() for pk, when in last.items()}
+    watched = (
+        watched_counterparts(user)
+        .order_by()
+        .annotate(last=last_contact(user))
+        # The day of the last contact where the reader is: the local date is read with the row.
+        .annotate(last_day=TruncDate("last", tzinfo=zone))
+        .values_list("pk", "contact_every_days", "last_day")
+    )
+    # Plain day numbers, and rows read without the ORM's per-value converters: a chief watches
+    # thousands of counterparts.
+    today_number = today.toordinal()
     states = {}
-    for pk, every in cadences.items():
-        last_day = last_days.get(pk)
-        due = last_day + dt.timedelta(days=every) if last_day else None
-        states[pk] = (URGENCY[status_on(due, today)], due or today, pk)
+    sql, params = watched.query.sql_with_params()
+    with connections[watched.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for pk, every, last_day in rows:
+        if last_day is None:
+            states[pk] = (URGENCY[NEVER_MET], today_number, pk)
+        else:
+            if isinstance(last_day, str):  # SQLite gives the day as text
+                last_day = dt.date.fromisoformat(last_day)
+            due = last_day.toordinal() + every
+            states[pk] = (URGENCY[_status_by_day_number(due, today_number)], due, pk)
     shown_ids = [pk for *_, pk in heapq.nsmallest(size, states.values())]
     counts = {status: 0 for status in STATUSES}
     for urgency, *_ in states.values():
         counts[STATUSES_BY_URGENCY[urgency]] += 1
-    shown = {c.pk: c for c in Counterpart.objects.filter(pk__in=shown_ids)} if shown_ids else {}
+    shown = Counterpart.objects.filter(pk__in=shown_ids).annotate(last=last_contact(user)) if shown_ids else []
+    shown = {c.pk: c for c in shown}
     rows = []
     for pk in shown_ids:
         counterpart = shown[pk]
-        counterpart.stay_in_touch = rhythm(counterpart, last.get(pk), today)
+        counterpart.stay_in_touch = rhythm(counterpart, counterpart.last, today)
         rows.append(counterpart)
     return {
         "rows": rows,
-        "total": len(cadences),
+        "total": len(states),
         "needing_contact": counts[OVERDUE] + counts[NEVER_MET],
         # Keyed for templates: "never_met", "due_soon" …
         "counts": {status.replace(" ", "_"): count for status, count in counts.items()},

@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from contacts.choices import CounterpartStatus, Service
 from contacts.models import Appointment, Counterpart, Organization
+from engagements import last_contact, meeting_weeks
 from engagements.choices import (
     ActionStatus,
     AgreementKind,
@@ -159,6 +160,8 @@ class _Builder:
         self.agreements = self._agreements()
         self.exercises = self._exercises()
         self.meetings = self._meetings()
+        last_contact.refresh(Counterpart.objects.filter(post=self.post).values_list("pk", flat=True))
+        meeting_weeks.refresh_posts([self.post])
         self._follow_ups()
         self._cadences()
 

@@ -28,6 +28,7 @@ from django.utils import timezone
 from contacts import names
 from contacts.choices import CounterpartStatus, NatoGrade, OrganizationKind, Service
 from contacts.models import Appointment, Counterpart, Organization
+from engagements import last_contact, meeting_weeks
 from engagements.choices import (
     ActionStatus,
     AgreementKind,
@@ -216,6 +217,11 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
         with transaction.atomic():
             step(spec, sink, plans)
     sink.finish()
+    started_last = time.monotonic()
+    with transaction.atomic():
+        last_contact.refresh_all()
+        meeting_weeks.refresh_posts(Post.objects.filter(code__in=post_codes(spec)))
+    log(f"last contacts and weekly counts: {time.monotonic() - started_last:.1f}s")
     if sink.postgres and not connection.in_atomic_block:  # VACUUM refuses a transaction (tests hold one)
         _analyze(sink, log)
     log(f"volume loaded in {time.monotonic() - started:.1f}s")

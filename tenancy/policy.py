@@ -161,19 +161,28 @@ def _owner_field(model) -> str:
     return getattr(model, "OWNER_FIELD", "created_by")
 
 
+# The channels each role reads whole at its posts (every channel for the chief). What lies outside
+# them a reader sees record by record: restricted records they own or were granted.
+WHOLE_CHANNELS = {
+    Role.CHIEF: (),
+    Role.ATTACHE: (Channel.POST.value, Channel.ATTACHE.value),
+    Role.DIPLOMAT: (Channel.POST.value,),
+}
+
+
 def _channel_q(user, model) -> Q | ChannelRule:
     by_role = {role: tuple(posts_with(user, [role])) for role in Role.values}
     chief, attache, diplomat = by_role[Role.CHIEF], by_role[Role.ATTACHE], by_role[Role.DIPLOMAT]
     clauses = []
     if chief:
-        clauses.append(Clause(chief))
+        clauses.append(Clause(chief, WHOLE_CHANNELS[Role.CHIEF]))
     if attache:
-        clauses.append(Clause(attache, (Channel.POST.value, Channel.ATTACHE.value)))
+        clauses.append(Clause(attache, WHOLE_CHANNELS[Role.ATTACHE]))
         clauses.append(Clause(attache, (Channel.RESTRICTED.value,), owned=True))
     if diplomat:
         # Diplomats read the follow-ups assigned to them, nothing else.
         follow_ups = _label(model) == "engagements.actionitem"
-        clauses.append(Clause(diplomat, (Channel.POST.value,), assigned=follow_ups))
+        clauses.append(Clause(diplomat, WHOLE_CHANNELS[Role.DIPLOMAT], assigned=follow_ups))
     if attache or diplomat:
         # Grants open restricted records only: a stale grant never widens another channel.
         clauses.append(Clause(attache + diplomat, (Channel.RESTRICTED.value,), granted=True))
@@ -182,6 +191,33 @@ def _channel_q(user, model) -> Q | ChannelRule:
     owner = model._meta.get_field(_owner_field(model)).attname
     grants = apps.get_model(GRANT_MODELS[_label(model)])
     return ChannelRule(tuple(clauses), user_id=user.pk, owner=owner, grants=grants)
+
+
+def whole_channels(user) -> dict[int, tuple[str, ...]]:
+    """{post id: the channels this user reads whole there}: every channel at a chief's posts,
+    post and attaché at an attaché's, post at a diplomat's; for values kept per post and channel
+    (a counterpart's last contact in each channel, say). Restricted records read one by one are
+    not in it: ask `visible` for those."""
+    every = tuple(Channel.values)
+    return {post_id: WHOLE_CHANNELS[role] or every for post_id, role in roles(user).items() if role in WHOLE_CHANNELS}
+
+
+def whole_channels_q(user) -> Q:
+    """The rows kept per post and channel that this user reads whole (see whole_channels)."""
+    posts_by_channels: dict[tuple[str, ...], list[int]] = {}
+    for post_id, channels in whole_channels(user).items():
+        posts_by_channels.setdefault(channels, []).append(post_id)
+    q = NOTHING
+    for channels, posts in posts_by_channels.items():
+        q |= Q(post_id__in=posts, channel__in=channels)
+    return q
+
+
+def posts_read_one_by_one(user) -> list[int]:
+    """Posts where some records this user may read are not in their whole channels: every post
+    of theirs but the chief's ones."""
+    chief = set(posts_with(user, [Role.CHIEF]))
+    return [post_id for post_id in posts_with(user, WHOLE_CHANNELS) if post_id not in chief]
 
 
 def _cable_q(user, model) -> Q:

@@ -127,6 +127,17 @@ def pytest_terminal_summary(terminalreporter, config):
         )
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """A test database kept from an earlier run (--reuse-db) was emptied by that run's last
+    transactional tests: put back the rows its migrations entered, as a fresh one has them."""
+    from office.migrations import _minimal_values
+    from office.models import GiftThreshold
+
+    with django_db_blocker.unblock():
+        _minimal_values.ensure(GiftThreshold)
+
+
 @pytest.fixture
 def minimal_values(db):
     """The gift minimal values the migration enters (a transactional test's flush empties the table)."""

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contacts.choices import NatoGrade, Service
 from contacts.models import Appointment, Counterpart, Organization
+from engagements import last_contact, meeting_weeks
 from engagements.models import ActionItem, Agreement, Exercise, Meeting, MeetingParticipant
 from office.models import Clearance, Gift
 from reports.models import Cable, CableParagraph
@@ -106,6 +107,12 @@ class MeetingFactory(RecordFactory):
     status = "conducted"
     summary = "Discussed the exercise schedule."
 
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        meeting = super()._create(model_class, *args, **kwargs)
+        meeting_weeks.refresh(meeting.post, [meeting.starts_at])  # as the meeting services do
+        return meeting
+
 
 class MeetingParticipantFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -113,6 +120,12 @@ class MeetingParticipantFactory(factory.django.DjangoModelFactory):
 
     meeting = factory.SubFactory(MeetingFactory)
     counterpart = factory.SubFactory(CounterpartFactory, post=factory.SelfAttribute("..meeting.post"))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        participant = super()._create(model_class, *args, **kwargs)
+        last_contact.refresh([participant.counterpart_id])  # as the meeting services do
+        return participant
 
 
 class AgreementFactory(RecordFactory):

@@ -160,14 +160,21 @@ def test_last_contact_is_the_latest_conducted_meeting_the_reader_may_see(post, a
 
 
 @pytest.mark.django_db
-def test_last_contacts_of_many_counterparts_cost_one_query(post, attache, django_assert_num_queries):
+@pytest.mark.parametrize("role", ["attache", "diplomat", "chief"])
+def test_last_contacts_of_many_counterparts_cost_one_query(request, post, role, django_assert_num_queries):
+    """The stored last contacts of the channels read whole, with (but for a chief, who reads every
+    channel whole) the restricted meetings read one by one, in one statement."""
+    reader = request.getfixturevalue(role)
     counterparts = [CounterpartFactory(post=post, contact_every_days=30) for _ in range(12)]
-    for n, counterpart in enumerate(counterparts):
+    for counterpart in counterparts:
         MeetingParticipantFactory(meeting=MeetingFactory(post=post), counterpart=counterpart)
         MeetingParticipantFactory(meeting=MeetingFactory(post=post, channel=Channel.ATTACHE), counterpart=counterpart)
-    stay_in_touch.attach(attache, counterparts[:1], timezone.localdate())  # the reader's grants are read once
+        MeetingParticipantFactory(
+            meeting=MeetingFactory(post=post, channel=Channel.RESTRICTED), counterpart=counterpart
+        )
+    stay_in_touch.attach(reader, counterparts[:1], timezone.localdate())  # the reader's grants are read once
     with django_assert_num_queries(1):
-        stay_in_touch.attach(attache, counterparts, timezone.localdate())
+        stay_in_touch.attach(reader, counterparts, timezone.localdate())
     assert {c.stay_in_touch.status for c in counterparts} == {IN_TOUCH}
 
 
