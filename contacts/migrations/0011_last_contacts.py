@@ -3,19 +3,10 @@
 from django.conf import settings
 from django.db import migrations, models
 
-from engagements import last_contact
-
-
-def fill(apps, schema_editor):
-    last_contact.refresh_all(
-        apps.get_model("contacts", "Counterpart"), apps.get_model("engagements", "MeetingParticipant")
-    )
-
 
 class Migration(migrations.Migration):
     dependencies = [
         ("contacts", "0010_verified_order_index"),
-        ("engagements", "0007_status_order_index"),
         ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         ("tenancy", "0003_audit_redraft_clearance_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
@@ -53,5 +44,4 @@ class Migration(migrations.Migration):
                 name="counterpart_watched_idx",
             ),
         ),
-        migrations.RunPython(fill, migrations.RunPython.noop),
     ]

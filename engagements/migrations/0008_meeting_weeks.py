@@ -3,10 +3,15 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
-from engagements import meeting_weeks
+from engagements import last_contact, meeting_weeks
 
 
 def fill(apps, schema_editor):
+    """What is kept from the meetings: counterparts' last contacts (columns added by contacts 0011)
+    and posts' weekly counts."""
+    last_contact.refresh_all(
+        apps.get_model("contacts", "Counterpart"), apps.get_model("engagements", "MeetingParticipant")
+    )
     meeting_weeks.refresh_posts(
         apps.get_model("tenancy", "Post").objects.all(),
         apps.get_model("engagements", "Meeting"),
@@ -16,6 +21,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
+        ("contacts", "0011_last_contacts"),
         ("engagements", "0007_status_order_index"),
         ("tenancy", "0003_audit_redraft_clearance_actions"),
     ]
