@@ -15,7 +15,21 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections
-from django.db.models import Case, DateTimeField, Expression, Max, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    Case,
+    DateTimeField,
+    Expression,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
@@ -76,10 +90,11 @@ def status_on(due: dt.date | None, today: dt.date) -> str:
     """The status of a counterpart due on `due` (None: never met), as status_for says."""
     if due is None:
         return NEVER_MET
-    return _status_by_day_number(due.toordinal(), today.toordinal())
+    return status_by_day_number(due.toordinal(), today.toordinal())
 
 
-def _status_by_day_number(due: int, today: int) -> str:
+def status_by_day_number(due: int, today: int) -> str:
+    """status_on for days given as numbers (date.toordinal())."""
     if due < today:
         return OVERDUE
     if due - DUE_SOON_DAYS <= today:
@@ -171,42 +186,44 @@ def watched_counterparts(user) -> QuerySet:
     )
 
 
+class DayNumber(Func):
+    """A date as its day number (Python's date.toordinal()), so that a cadence adds as days."""
+
+    arity = 1
+    output_field = IntegerField()
+    template = "(%(expressions)s - DATE '0001-01-01' + 1)"
+
+    def as_sqlite(self, compiler, connection, **extra):
+        # julianday('0001-01-01') is 1721425.5.
+        template = "CAST(julianday(%(expressions)s) - 1721424.5 AS INTEGER)"
+        return self.as_sql(compiler, connection, template=template, **extra)
+
+
 def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
     """The dashboard's 'Stay in touch' panel: up to `size` watched counterparts, overdue first
     (longest overdue at the top), then never met, due soon and in touch; with counts per status.
 
-    Two queries whatever the number of counterparts: their ids, cadences and last contacts, and
-    the rows shown. A chief watches every counterpart of every post, so the loop over them does
-    plain date arithmetic only.
+    Two queries whatever the number of counterparts: every watched counterpart's due day, and
+    the rows shown.
     """
-    zone = timezone.get_current_timezone()
-    watched = (
-        watched_counterparts(user)
-        .order_by()
-        .annotate(last=last_contact(user))
-        # The day of the last contact where the reader is: the local date is read with the row.
-        .annotate(last_day=TruncDate("last", tzinfo=zone))
-        .values_list("pk", "contact_every_days", "last_day")
-    )
-    # Plain day numbers, and rows read without the ORM's per-value converters: a chief watches
-    # thousands of counterparts.
     today_number = today.toordinal()
-    states = {}
-    sql, params = watched.query.sql_with_params()
-    with connections[watched.db].cursor() as cursor:
+    # The due day as a day number, computed by the database with the row: a chief watches
+    # thousands of counterparts, and plain integers are what is cheapest to read and compare.
+    due = DayNumber(TruncDate(last_contact(user), tzinfo=timezone.get_current_timezone())) + F("contact_every_days")
+    dues = watched_counterparts(user).order_by().annotate(due=due).values_list("pk", "due")
+    sql, params = dues.query.sql_with_params()
+    with connections[dues.db].cursor() as cursor:  # integers both: no per-value converter needed
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    for pk, every, last_day in rows:
-        if last_day is None:
-            states[pk] = (URGENCY[NEVER_MET], today_number, pk)
+    states = []
+    for pk, due_number in rows:
+        if due_number is None:
+            states.append((URGENCY[NEVER_MET], today_number, pk))
         else:
-            if isinstance(last_day, str):  # SQLite gives the day as text
-                last_day = dt.date.fromisoformat(last_day)
-            due = last_day.toordinal() + every
-            states[pk] = (URGENCY[_status_by_day_number(due, today_number)], due, pk)
-    shown_ids = [pk for *_, pk in heapq.nsmallest(size, states.values())]
-    counts = {status: 0 for status in STATUSES}
-    for urgency, *_ in states.values():
+            states.append((URGENCY[status_by_day_number(due_number, today_number)], due_number, pk))
+    shown_ids = [pk for *_, pk in heapq.nsmallest(size, states)]
+    counts = dict.fromkeys(STATUSES, 0)
+    for urgency, *_ in states:
         counts[STATUSES_BY_URGENCY[urgency]] += 1
     shown = Counterpart.objects.filter(pk__in=shown_ids).annotate(last=last_contact(user)) if shown_ids else []
     shown = {c.pk: c for c in shown}
@@ -217,7 +234,7 @@ def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
         rows.append(counterpart)
     return {
         "rows": rows,
-        "total": len(states),
+        "total": sum(counts.values()),
         "needing_contact": counts[OVERDUE] + counts[NEVER_MET],
         # Keyed for templates: "never_met", "due_soon" …
         "counts": {status.replace(" ", "_"): count for status, count in counts.items()},

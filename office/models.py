@@ -171,6 +171,14 @@ class Gift(Record):
             # The list's orders across posts (a chief of many posts), as for clearances.
             models.Index(fields=["-received_on", "-id"], name="gift_newest_idx"),
             models.Index(fields=["value_usd"], name="gift_value_order_idx"),
+            # Gifts still to be reported, earliest report due first (the dashboard's panel, the
+            # handover pack): read in order across every post of a chief, stopping at a panel.
+            models.Index(
+                fields=["report_due_on", "id"],
+                include=["post", "channel", "created_by"],
+                condition=models.Q(direction="received", disposition="", report_due_on__isnull=False),
+                name="gift_to_report_idx",
+            ),
         ]
 
     def __str__(self) -> str:

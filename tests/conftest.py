@@ -4,6 +4,7 @@ import os
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tenancy.choices import Role
 
@@ -12,7 +13,11 @@ from .factories import PASSWORD, MembershipFactory, PostFactory, UserFactory
 
 @pytest.fixture
 def post(db):
-    return PostFactory(code="BANDAR", name="Embassy Bandar", host_country="XB", cable_country_tag="BN")
+    """The post, its calendar active for the test: "today" in a test is today at the post, as on
+    its pages (near midnight UTC the two differ by a day)."""
+    post = PostFactory(code="BANDAR", name="Embassy Bandar", host_country="XB", cable_country_tag="BN")
+    with timezone.override(post.tzinfo):
+        yield post
 
 
 @pytest.fixture
