@@ -214,9 +214,9 @@ def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
     sql, params = dues.query.sql_with_params()
     with connections[dues.db].cursor() as cursor:  # integers both: no per-value converter needed
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        due_rows = cursor.fetchall()
     states = []
-    for pk, due_number in rows:
+    for pk, due_number in due_rows:
         if due_number is None:
             states.append((URGENCY[NEVER_MET], today_number, pk))
         else:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from engagements import charts
+from engagements import charts, stay_in_touch
 from tenancy.markings import Channel
 from tests.access.matrix import OK, READ, code
 from tests.access.world import RECORD_VARIANTS, build_world, marker
@@ -41,6 +41,28 @@ def _meet(post, counterpart, days_ago, **fields):
 
 
 # ---------------------------------------------------------------- stay in touch
+
+
+def test_the_panel_counts_each_status_at_its_boundary_days(post, attache):
+    """The panel's day arithmetic (done by the database) agrees with status_for at the edges of a
+    60-day cadence: due in 15 days, in 14, today, and yesterday; met just after midnight at the
+    post, which is the day before in UTC."""
+    today = timezone.localdate()
+    for days_ago in (45, 46, 60, 61):
+        counterpart = CounterpartFactory(post=post, owner=attache, contact_every_days=60)
+        met_on = today - dt.timedelta(days=days_ago)
+        meeting = MeetingFactory(post=post, starts_at=dt.datetime.combine(met_on, dt.time(0, 30), tzinfo=post.tzinfo))
+        MeetingParticipantFactory(meeting=meeting, counterpart=counterpart)
+    CounterpartFactory(post=post, owner=attache, contact_every_days=60)  # never met
+    panel = stay_in_touch.dashboard_panel(attache, today)
+    assert panel["counts"] == {"never_met": 1, "overdue": 1, "due_soon": 2, "in_touch": 1}
+    assert [c.stay_in_touch.status for c in panel["rows"]] == [
+        "overdue",
+        "never met",
+        "due soon",
+        "due soon",
+        "in touch",
+    ]
 
 
 def test_stay_in_touch_lists_my_counterparts_overdue_first_with_a_count(post, attache, second_attache):
