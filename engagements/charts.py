@@ -2,8 +2,8 @@
 
 A counterpart's sparkline is one aggregate query: the reader's visible conducted meetings with
 them, truncated to the month in the active time zone and counted. The dashboard's weekly chart
-sums the counts kept per post, channel and week (engagements.meeting_weeks). The layout (bar positions and heights) is
-computed here so the SVG templates only place rectangles.
+sums the counts kept per post, channel and week (engagements.meeting_weeks). The layout (bar
+positions and heights) is computed here so the SVG templates only place rectangles.
 """
 
 from __future__ import annotations
