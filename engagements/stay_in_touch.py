@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connections
@@ -151,11 +150,8 @@ def last_contact(user) -> Expression:
         .annotate(latest=Max("starts_at"))
         .values("latest")
     )
-    posts_by_channels = defaultdict(list)
-    for post_id, channels in policy.whole_channels(user).items():
-        posts_by_channels[channels].append(post_id)
     branches = []
-    for channels, posts in posts_by_channels.items():
+    for channels, posts in policy.whole_channel_groups(user).items():
         dates = [Coalesce(LAST_MET_FIELDS[channel], never) for channel in channels]
         if Channel.RESTRICTED not in channels:
             dates.append(Coalesce(Subquery(restricted), never))

@@ -202,13 +202,19 @@ def whole_channels(user) -> dict[int, tuple[str, ...]]:
     return {post_id: WHOLE_CHANNELS[role] or every for post_id, role in roles(user).items() if role in WHOLE_CHANNELS}
 
 
+def whole_channel_groups(user) -> dict[tuple[str, ...], list[int]]:
+    """whole_channels by channels: {channels: the posts where this user reads those whole}, one
+    entry per role at most, so that a condition on them stays short for a user of 150 posts."""
+    groups: dict[tuple[str, ...], list[int]] = {}
+    for post_id, channels in whole_channels(user).items():
+        groups.setdefault(channels, []).append(post_id)
+    return groups
+
+
 def whole_channels_q(user) -> Q:
     """The rows kept per post and channel that this user reads whole (see whole_channels)."""
-    posts_by_channels: dict[tuple[str, ...], list[int]] = {}
-    for post_id, channels in whole_channels(user).items():
-        posts_by_channels.setdefault(channels, []).append(post_id)
     q = NOTHING
-    for channels, posts in posts_by_channels.items():
+    for channels, posts in whole_channel_groups(user).items():
         q |= Q(post_id__in=posts, channel__in=channels)
     return q
 

@@ -4,22 +4,7 @@ post's data, which sorts in memory)."""
 
 from django.db import migrations
 
-INDEX = "counterpart_verified_order_idx"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON contacts_counterpart "
-        "(last_verified_on DESC NULLS LAST, family_name, id)"
-    )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from attache_crm import postgresql_only
 
 
 class Migration(migrations.Migration):
@@ -27,4 +12,8 @@ class Migration(migrations.Migration):
         ("contacts", "0009_import_batch_kind"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [
+        postgresql_only.index(
+            "counterpart_verified_order_idx", "contacts_counterpart (last_verified_on DESC NULLS LAST, family_name, id)"
+        )
+    ]

@@ -7,21 +7,7 @@ travel order and stops after a page (under 1 ms). The pg_trgm extension comes fr
 
 from django.db import migrations
 
-INDEX = "office_clearance_mission_trgm"
-
-
-def create_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(
-        f"CREATE INDEX IF NOT EXISTS {INDEX} ON office_clearance USING gin (UPPER(mission) gin_trgm_ops)"
-    )
-
-
-def drop_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
-    schema_editor.execute(f"DROP INDEX IF EXISTS {INDEX}")
+from attache_crm import postgresql_only
 
 
 class Migration(migrations.Migration):
@@ -30,4 +16,8 @@ class Migration(migrations.Migration):
         ("office", "0004_list_order_indexes"),
     ]
 
-    operations = [migrations.RunPython(create_index, drop_index)]
+    operations = [
+        postgresql_only.index(
+            "office_clearance_mission_trgm", "office_clearance USING gin (UPPER(mission) gin_trgm_ops)"
+        )
+    ]
