@@ -6,7 +6,8 @@ import datetime as dt
 from itertools import chain
 
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from contacts.models import Counterpart, Organization
@@ -257,24 +258,38 @@ def my_follow_ups(user, shown: int = FOLLOW_UPS_SHOWN) -> list[dict]:
     """My open follow-ups in three groups, each counted in full and shown up to `shown`, oldest due
     first: overdue, due this week (the next seven days, today included), later (or undated).
 
-    Each group is read on its own so that a long overdue backlog never hides this week's items.
+    Each group is ranked on its own so that a long overdue backlog never hides this week's items;
+    one query for the three groups and their counts.
     """
     today = timezone.localdate()
     week_end = today + dt.timedelta(days=6)
-    mine = policy.visible(user, ActionItem).filter(assignee=user, status=ActionStatus.OPEN)
     groups = {
         "overdue": ("Overdue", Q(due_on__lt=today)),
         "this_week": ("Due this week", Q(due_on__gte=today, due_on__lte=week_end)),
         "later": ("Later", Q(due_on__gt=week_end) | Q(due_on__isnull=True)),
     }
-    counts = mine.aggregate(**{key: Count("pk", filter=where) for key, (_, where) in groups.items()})
-    ordered = mine.order_by(F("due_on").asc(nulls_last=True), "id")
-    shown_items = {key: list(ordered.filter(where)[:shown]) for key, (_, where) in groups.items()}
+    group = Case(*(When(where, then=Value(key)) for key, (_, where) in groups.items()))
+    ranked = (
+        policy.visible(user, ActionItem)
+        .filter(assignee=user, status=ActionStatus.OPEN)
+        .annotate(group=group)
+        .annotate(
+            rank=Window(RowNumber(), partition_by=F("group"), order_by=[F("due_on").asc(nulls_last=True), F("id")]),
+            group_count=Window(Count("pk"), partition_by=F("group")),
+        )
+        .filter(rank__lte=shown)
+        .order_by("rank")
+    )
+    items = {key: [] for key in groups}
+    counts = dict.fromkeys(groups, 0)
+    for item in ranked:
+        items[item.group].append(item)
+        counts[item.group] = item.group_count
     # The sources of all three groups in one pass: one query per kind of source, not per group.
-    attach_sources(user, [item for items in shown_items.values() for item in items])
+    attach_sources(user, [item for group_items in items.values() for item in group_items])
     return [
-        {"key": key, "heading": heading, "count": counts[key], "items": shown_items[key]}
-        for key, (heading, where) in groups.items()
+        {"key": key, "heading": heading, "count": counts[key], "items": items[key]}
+        for key, (heading, _) in groups.items()
     ]
 
 

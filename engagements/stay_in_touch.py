@@ -10,7 +10,6 @@ pack all read it here, in a fixed number of queries whatever the number of count
 from __future__ import annotations
 
 import datetime as dt
-import heapq
 from dataclasses import dataclass
 
 from django.db import connections
@@ -53,7 +52,6 @@ IN_TOUCH = "in touch"
 STATUSES = [NEVER_MET, OVERDUE, DUE_SOON, IN_TOUCH]
 # The dashboard's order: what needs a call first.
 URGENCY = {OVERDUE: 0, NEVER_MET: 1, DUE_SOON: 2, IN_TOUCH: 3}
-STATUSES_BY_URGENCY = {urgency: status for status, urgency in URGENCY.items()}
 PANEL_SIZE = 10
 
 
@@ -195,32 +193,50 @@ class DayNumber(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
+# The panel's ranking, done by the database over every watched counterpart's due day (a day
+# number, NULL when never met): the rows to show, most urgent first, each with the counts per
+# urgency of the whole watch list. Urgencies as URGENCY numbers them, due days as
+# status_by_day_number reads them. The fence keeps PostgreSQL from pulling the watched rows' query
+# up into the ranking, which would copy its due-day expression (a subquery per row) into every use.
+_FENCE = {"postgresql": " OFFSET 0"}
+_PANEL_SQL = """
+SELECT watched_id,
+       SUM(CASE WHEN urgency = 0 THEN 1 ELSE 0 END) OVER (),
+       SUM(CASE WHEN urgency = 1 THEN 1 ELSE 0 END) OVER (),
+       SUM(CASE WHEN urgency = 2 THEN 1 ELSE 0 END) OVER (),
+       SUM(CASE WHEN urgency = 3 THEN 1 ELSE 0 END) OVER ()
+FROM (
+    SELECT watched_id, COALESCE(due, %s) AS due,
+           CASE WHEN due IS NULL THEN 1 WHEN due < %s THEN 0 WHEN due - %s <= %s THEN 2 ELSE 3 END AS urgency
+    FROM ({watched}{fence}) watched
+) ranked
+ORDER BY urgency, due, watched_id
+LIMIT %s
+"""
+
+
 def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
     """The dashboard's 'Stay in touch' panel: up to `size` watched counterparts, overdue first
     (longest overdue at the top), then never met, due soon and in touch; with counts per status.
 
-    Two queries whatever the number of counterparts: every watched counterpart's due day, and
-    the rows shown.
+    Two queries whatever the number of counterparts: the ranking of every watched counterpart
+    with the counts, and the rows shown. A chief watches thousands of counterparts: they are
+    ranked and counted where their due days are computed, and only the rows shown come back.
     """
     today_number = today.toordinal()
-    # The due day as a day number, computed by the database with the row: a chief watches
-    # thousands of counterparts, and plain integers are what is cheapest to read and compare.
     due = DayNumber(TruncDate(last_contact(user), tzinfo=timezone.get_current_timezone())) + F("contact_every_days")
-    dues = watched_counterparts(user).order_by().annotate(due=due).values_list("pk", "due")
-    sql, params = dues.query.sql_with_params()
-    with connections[dues.db].cursor() as cursor:  # integers both: no per-value converter needed
-        cursor.execute(sql, params)
-        due_rows = cursor.fetchall()
-    states = []
-    for pk, due_number in due_rows:
-        if due_number is None:
-            states.append((URGENCY[NEVER_MET], today_number, pk))
-        else:
-            states.append((URGENCY[status_by_day_number(due_number, today_number)], due_number, pk))
-    shown_ids = [pk for *_, pk in heapq.nsmallest(size, states)]
-    counts = dict.fromkeys(STATUSES, 0)
-    for urgency, *_ in states:
-        counts[STATUSES_BY_URGENCY[urgency]] += 1
+    watched = watched_counterparts(user).order_by().annotate(watched_id=F("pk"), due=due)
+    sql, params = watched.values_list("watched_id", "due").query.sql_with_params()
+    connection = connections[watched.db]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PANEL_SQL.replace("{watched}", sql).replace("{fence}", _FENCE.get(connection.vendor, "")),
+            (today_number, today_number, DUE_SOON_DAYS, today_number, *params, size),
+        )
+        ranked = cursor.fetchall()
+    shown_ids = [row[0] for row in ranked]
+    per_urgency = ranked[0][1:] if ranked else (0,) * len(URGENCY)
+    counts = {status: int(per_urgency[URGENCY[status]]) for status in STATUSES}
     shown = Counterpart.objects.filter(pk__in=shown_ids).annotate(last=last_contact(user)) if shown_ids else []
     shown = {c.pk: c for c in shown}
     rows = []

@@ -46,6 +46,7 @@ from engagements.models import (
     ExercisePhaseChange,
     Meeting,
     MeetingParticipant,
+    MeetingWeek,
 )
 from office import volume as office_volume
 from tenancy.choices import Role
@@ -119,6 +120,8 @@ def loaded_counts(spec: VolumeSpec) -> dict[str, int]:
         "posts": posts.count(),
         "counterparts": Counterpart.objects.filter(post__in=posts).count(),
         "meetings": Meeting.objects.filter(post__in=posts).count(),
+        # Written by the load's last step (with the last contacts): 0 until that step committed.
+        "weekly_counts": int(MeetingWeek.objects.filter(post__in=posts).exists()),
     }
 
 
@@ -128,6 +131,7 @@ def is_loaded(spec: VolumeSpec) -> bool:
         "posts": spec.posts,
         "counterparts": spec.posts * spec.counterparts_per_post,
         "meetings": spec.posts * spec.meetings_per_post,
+        "weekly_counts": 1 if spec.meetings_per_post else 0,
     }
 
 
@@ -219,6 +223,9 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
     sink.finish()
     started_last = time.monotonic()
     with transaction.atomic():
+        if sink.postgres:
+            # Statistics first: without them the planner reads every participation per counterpart.
+            _analyze_only(sink)
         last_contact.refresh_all()
         meeting_weeks.refresh_posts(Post.objects.filter(code__in=post_codes(spec)))
     log(f"last contacts and weekly counts: {time.monotonic() - started_last:.1f}s")
@@ -226,6 +233,12 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
         _analyze(sink, log)
     log(f"volume loaded in {time.monotonic() - started:.1f}s")
     return sink.counts
+
+
+def _analyze_only(sink: Sink) -> None:
+    with connection.cursor() as cursor:
+        for table in sink.tables.values():
+            cursor.execute(f"ANALYZE {table.name}")
 
 
 def _analyze(sink: Sink, log) -> None:

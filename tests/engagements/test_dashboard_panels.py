@@ -65,6 +65,18 @@ def test_the_panel_counts_each_status_at_its_boundary_days(post, attache):
     ]
 
 
+def test_a_panel_smaller_than_the_watch_list_counts_every_one_and_shows_the_most_urgent(post, attache):
+    """Ranked by the database: the longest overdue first, then never met, then the soonest due."""
+    today = timezone.localdate()
+    for days_ago, name in ((70, "Overdue ten"), (90, "Overdue thirty"), (50, "Due soon"), (5, "In touch")):
+        _meet(post, CounterpartFactory(post=post, owner=attache, contact_every_days=60, family_name=name), days_ago)
+    CounterpartFactory(post=post, owner=attache, contact_every_days=60, family_name="Never")
+    panel = stay_in_touch.dashboard_panel(attache, today, size=3)
+    assert [c.family_name for c in panel["rows"]] == ["Overdue thirty", "Overdue ten", "Never"]
+    assert panel["counts"] == {"never_met": 1, "overdue": 2, "due_soon": 1, "in_touch": 1}
+    assert (panel["total"], panel["needing_contact"]) == (5, 3)
+
+
 def test_stay_in_touch_lists_my_counterparts_overdue_first_with_a_count(post, attache, second_attache):
     in_touch = CounterpartFactory(post=post, owner=attache, family_name="Intouch", contact_every_days=60)
     _meet(post, in_touch, 5)
