@@ -136,7 +136,8 @@ def last_contact(user) -> Expression:
 
     The stored last contacts (engagements.last_contact) of the channels the reader sees whole at
     the counterpart's post, and — at the posts where they are not the chief — the latest
-    restricted meeting they see one by one, read alongside.
+    restricted meeting they see one by one, read alongside where the stored latest restricted
+    meeting of all is later than the rest (elsewhere none of theirs can be the latest).
     """
     never = Value(_NEVER, output_field=DateTimeField())
     restricted_posts = policy.posts_read_one_by_one(user)
@@ -151,9 +152,18 @@ def last_contact(user) -> Expression:
     branches = []
     for channels, posts in policy.whole_channel_groups(user).items():
         dates = [Coalesce(LAST_MET_FIELDS[channel], never) for channel in channels]
+        whole = Greatest(*dates) if len(dates) > 1 else dates[0]
+        latest = whole
         if Channel.RESTRICTED not in channels:
-            dates.append(Coalesce(Subquery(restricted), never))
-        branches.append(When(post_id__in=posts, then=Greatest(*dates) if len(dates) > 1 else dates[0]))
+            # Looked up only where one of them could be the latest: where the latest restricted
+            # meeting of all (stored) is later than what the reader sees whole.
+            later_restricted = Q(**{f"{LAST_MET_FIELDS[Channel.RESTRICTED]}__gt": whole})
+            latest = Case(
+                When(later_restricted, then=Greatest(whole, Coalesce(Subquery(restricted), never))),
+                default=whole,
+                output_field=DateTimeField(),
+            )
+        branches.append(When(post_id__in=posts, then=latest))
     if not branches:
         return Value(None, output_field=DateTimeField())
     return NullIf(Case(*branches, default=never, output_field=DateTimeField()), never)
