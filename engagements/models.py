@@ -192,6 +192,8 @@ class Meeting(Record):
                 condition=models.Q(status="conducted"),
                 name="meeting_conducted_start_idx",
             ),
+            # My meetings ahead (the dashboard): the next few of an author, read in order.
+            models.Index(fields=["created_by", "starts_at"], name="meeting_author_start_idx"),
         ]
         constraints = [
             models.CheckConstraint(
