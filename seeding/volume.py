@@ -225,7 +225,7 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
     with transaction.atomic():
         if sink.postgres:
             # Statistics first: without them the planner reads every participation per counterpart.
-            _analyze_only(sink)
+            _each_table(sink, "ANALYZE")
         last_contact.refresh_all()
         meeting_weeks.refresh_posts(Post.objects.filter(code__in=post_codes(spec)))
     log(f"last contacts and weekly counts: {time.monotonic() - started_last:.1f}s")
@@ -235,18 +235,17 @@ def load(spec: VolumeSpec, log=print) -> dict[str, int]:
     return sink.counts
 
 
-def _analyze_only(sink: Sink) -> None:
+def _each_table(sink: Sink, statement: str) -> None:
+    """Run a maintenance statement ("ANALYZE", "VACUUM (ANALYZE)") on every table loaded."""
     with connection.cursor() as cursor:
         for table in sink.tables.values():
-            cursor.execute(f"ANALYZE {table.name}")
+            cursor.execute(f"{statement} {table.name}")
 
 
 def _analyze(sink: Sink, log) -> None:
     """Fresh statistics and visibility maps, as a database that has been running for a while has."""
     started = time.monotonic()
-    with connection.cursor() as cursor:
-        for table in sink.tables.values():
-            cursor.execute(f"VACUUM (ANALYZE) {table.name}")
+    _each_table(sink, "VACUUM (ANALYZE)")
     log(f"vacuum analyze: {time.monotonic() - started:.1f}s")
 
 
