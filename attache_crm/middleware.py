@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 
 from attache_crm.accounts import otp
@@ -95,6 +96,30 @@ class AbsoluteSessionLimitMiddleware:
         # logout() flushes the session and sets request.user to AnonymousUser; the audit
         # receiver of user_logged_out reads the reason from the request.
         logout(request)
+
+
+class ResolvedUserMiddleware:
+    """Replace the lazy `request.user` by the user it stands for, once authentication and the
+    second factor's state are known.
+
+    Authentication and django_otp each wrap the user in a lazy object, so every attribute a page
+    reads of it (the access policy reads a few hundred) passes through two proxies. Almost every
+    request needs the user anyway, and one without a session cookie resolves to the anonymous
+    user without a query.
+    Needs django_otp's OTPMiddleware before it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        while isinstance(user, LazyObject):
+            if user._wrapped is empty:
+                user._setup()
+            user = user._wrapped
+        request.user = user
+        return self.get_response(request)
 
 
 class SecondFactorMiddleware:

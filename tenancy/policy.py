@@ -139,8 +139,18 @@ def role_at(user, post_or_id) -> str | None:
 
 
 def posts_with(user, allowed: Iterable[str]) -> list[int]:
-    allowed = set(allowed)
-    return [post_id for post_id, role in roles(user).items() if role in allowed]
+    """The posts where the user holds one of these roles; worked out once per set of roles and
+    user object (a page asks dozens of times, and a chief of every post holds 150 roles)."""
+    held = roles(user)
+    memo = getattr(user, "_policy_posts_with", None)
+    if memo is None or memo[0] is not held:  # new roles read: the posts are worked out again
+        memo = (held, {})
+        if held:
+            user._policy_posts_with = memo
+    key = frozenset(allowed)
+    if key not in memo[1]:
+        memo[1][key] = [post_id for post_id, role in held.items() if role in key]
+    return list(memo[1][key])
 
 
 def has_role(user, allowed: Iterable[str], post=None) -> bool:

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     # Once the user is known (and still signed in): pages show and read times in their post's zone.
     "attache_crm.timezones.PostTimezoneMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "attache_crm.middleware.ResolvedUserMiddleware",
     "attache_crm.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Before CSRF's view check runs on a replayed form: it marks the one request it sends again.

@@ -2,7 +2,9 @@
 every check asks for, the posts the page header names, and the post's time zone."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -65,5 +67,30 @@ def test_a_user_of_many_posts_is_shown_each_role_with_a_count_not_every_post(db)
     page = client_for(chief).get(reverse("password_change")).content.decode()
     header = page[page.index('class="whoami"') :]
     assert "<strong>5 posts</strong> · Chief of mission" in header
-    assert "<strong>1 posts</strong> · Diplomat" in header
+    assert "<strong>1 post</strong> · Diplomat" in header
     assert "P00" not in header
+
+
+def test_a_view_is_given_the_user_itself_with_the_state_of_their_second_factor(attache):
+    user = client_for(attache).get(reverse("password_change")).wsgi_request.user
+    assert type(user) is type(attache) and user.pk == attache.pk
+    assert user.is_verified() is False and user.otp_device is None
+
+
+def test_a_request_without_a_session_is_anonymous_without_reading_any_user(db):
+    with CaptureQueriesContext(connection) as queries:
+        user = Client().get(reverse("login")).wsgi_request.user
+    assert type(user) is AnonymousUser
+    assert not [q for q in queries if "auth_user" in q["sql"]]
+
+
+def test_the_posts_of_a_role_follow_a_change_of_memberships(attache, post):
+    user = ModelBackend().get_user(attache.pk)
+    assert policy.posts_with(user, [Role.ATTACHE, Role.DIPLOMAT]) == [post.pk]
+    second = MembershipFactory(user=attache, post=PostFactory(code="AQABA"), role=Role.DIPLOMAT).post
+    policy.forget_roles(user)
+    assert sorted(policy.posts_with(user, {Role.DIPLOMAT, Role.ATTACHE})) == sorted([post.pk, second.pk])
+    assert policy.posts_with(user, [Role.DIPLOMAT]) == [second.pk]
+    # What a caller does with the list is its own business: the next caller gets the posts again.
+    policy.posts_with(user, [Role.DIPLOMAT]).clear()
+    assert policy.posts_with(user, [Role.DIPLOMAT]) == [second.pk]
