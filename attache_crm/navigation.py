@@ -55,4 +55,8 @@ def header_roles(user) -> list[tuple[str, str]]:
     if len(roles) <= HEADER_POSTS:
         return [(membership.post.code, membership.get_role_display()) for membership in policy.memberships(user)]
     counts = Counter(roles.values())
-    return [(f"{counts[role]} post{'' if counts[role] == 1 else 's'}", label) for role, label in Role.choices if counts[role]]
+    return [
+        (f"{counts[role]} post{'' if counts[role] == 1 else 's'}", label)
+        for role, label in Role.choices
+        if counts[role]
+    ]

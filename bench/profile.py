@@ -136,7 +136,8 @@ def main(argv=None) -> int:
         stats.sort_stats("tottime").print_stats(args.cprofile)
         # Our own functions by cumulative time: which of them build the queries and the pages.
         stats.sort_stats("cumulative").print_stats(
-            r"/(attache_crm|contacts|engagements|reports|apitokens|office|tenancy|operations|handover|calendars)/|loader_tags.py|library.py", args.cprofile
+            r"/(attache_crm|contacts|engagements|reports|apitokens|office|tenancy|operations|handover|calendars)/|loader_tags.py|library.py",
+            args.cprofile,
         )
     return 0
 
