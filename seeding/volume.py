@@ -240,9 +240,9 @@ DERIVED_TABLES = (MeetingWeek._meta.db_table,)
 
 
 def _each_table(sink: Sink, statement: str) -> None:
-    """Run a maintenance statement ("ANALYZE", "VACUUM (ANALYZE)") on every table loaded, and on
-    the derived ones once they are written (a reader of them otherwise checks the table for every
-    row an index gives it, which a database running for a while has long been spared)."""
+    """Run a maintenance statement ("ANALYZE", "VACUUM (ANALYZE)") on every table loaded and on
+    the tables derived from them. Unvacuumed, a table has no visibility map, and an index-only
+    read of it still visits the table for every row (autovacuum spares a running database that)."""
     names = [table.name for table in sink.tables.values()]
     with connection.cursor() as cursor:
         for name in dict.fromkeys([*names, *DERIVED_TABLES]):
