@@ -70,3 +70,22 @@ def test_date_inputs_are_plain_text_in_one_written_form(dubai, attache):
     body = client_for(attache).get(reverse("meeting_new")).content.decode()
     assert 'type="datetime-local"' not in body and 'type="date"' not in body
     assert 'placeholder="YYYY-MM-DD HH:MM"' in body and 'placeholder="YYYY-MM-DD"' in body
+
+
+def test_cable_clearances_and_calendar_feeds_name_the_zone_once(dubai, attache, chief):
+    from calendars.services import feed_issue
+    from reports import clearances
+    from tests.factories import CableFactory
+
+    cable = CableFactory(post=dubai, created_by=chief)
+    with time_machine.travel(MOMENT, tick=False):
+        clearances.clearance_request(cable=cable, by=chief, clearers=[attache])
+        feed_issue(user=attache, lifetime_days=30, all_channels=False)
+    pages = [
+        client_for(chief).get(reverse("cable_detail", args=[cable.pk])),
+        client_for(attache).get(reverse("calendar_feeds")),
+    ]
+    for page in pages:
+        body = page.content.decode()
+        assert "1 Dec 2026 15:01 UTC+4" in body
+        assert "UTC+4Z" not in body
