@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.functional import LazyObject, empty
 from django.utils.http import urlencode
 
@@ -20,6 +21,25 @@ SESSION_LAST_SEEN = "_last_seen"
 # Requests that a page makes on its own (htmx polling) send this header: they must not keep an
 # idle session alive, or a dashboard left open would never time out.
 BACKGROUND_HEADER = "X-Background-Request"
+
+
+class NoStoreMiddleware:
+    """Tell browsers and proxies to keep no copy of any page, export or API answer.
+
+    Nearly every response of the application carries post content (some of it restricted to the
+    attaché channel) or account details: on a shared embassy workstation, a copy kept in the
+    browser's cache would outlive the sign-out. Static files never reach this (whitenoise answers
+    them first, with their own long-lived headers); a view that sets its own Cache-Control keeps it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class BoundedInputMiddleware:

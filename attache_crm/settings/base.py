@@ -55,6 +55,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "attache_crm.middleware.NoStoreMiddleware",
     # Before anything reads the body: an oversized body or a NUL character is refused unread.
     "attache_crm.middleware.BoundedInputMiddleware",
     "attache_crm.csp.CSPMiddleware",
