@@ -14,6 +14,8 @@ def post_context(request):
     # Callables: read only by the pages that show them (a fragment such as the type-ahead's
     # list costs no query), and once per request (policy.memberships keeps them on the user).
     flags = {
+        # The post administrator reads no content: the content pages are not offered to them.
+        "can_read_content": policy.has_role(user, policy.CONTENT_READERS),
         "can_view_audit": policy.can(user, "view_audit"),
         "can_manage_people": policy.can(user, "manage_users"),
     }

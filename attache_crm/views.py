@@ -17,6 +17,9 @@ from tenancy.markings import highest_marking
 @login_required
 @require_GET
 def dashboard(request):
+    if not policy.has_role(request.user, policy.CONTENT_READERS):
+        # The post administrator: their work (people, lockouts, the audit log), no content panels.
+        return render(request, "dashboard_admin.html")
     context = engagement_selectors.dashboard_for(request.user)
     office = office_alerts.dashboard(request.user, today=context["today"])
     context |= office

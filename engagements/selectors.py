@@ -240,6 +240,7 @@ def dashboard_for(user) -> dict:
         "meetings_chart": charts.meetings_per_week(user, today),
         "today": today,
         "can_log_meeting": bool(policy.writable_posts(user, Meeting)),
+        "can_close_follow_ups": policy.has_role(user, policy.ACTION_ITEM_WRITERS),
         "page_marking": page_marking(
             upcoming,
             my_actions,

@@ -16,7 +16,7 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -93,7 +93,7 @@ def _target(by, user, *, request=None) -> AbstractBaseUser:
             outcome=AuditOutcome.DENIED,
             detail="change of one's own account",
         )
-        raise PermissionDenied("Nobody changes their own account here; ask another administrator.")
+        raise policy.Denied("Nobody changes their own account here; ask another administrator.")
     return target
 
 

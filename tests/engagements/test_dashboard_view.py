@@ -65,6 +65,23 @@ def test_dashboard_of_admin_shows_no_content(post, post_admin):
     assert reverse("meeting_new") not in response.content.decode()
 
 
+def test_the_admin_is_offered_their_own_work_not_the_content_pages(post, post_admin):
+    body = client_for(post_admin).get(reverse("dashboard")).content.decode()
+    nav = body.split("<nav")[1].split("</nav>")[0]
+    for page in ("people_list", "audit_list"):
+        assert f'href="{reverse(page)}"' in nav
+    for page in ("counterpart_list", "meeting_list", "cable_list", "handover_pack"):
+        assert f'href="{reverse(page)}"' not in nav
+    assert f'href="{reverse("lockouts")}"' in body and "My open follow-ups" not in body
+
+
+def test_readers_of_content_keep_every_content_page_in_the_menu(post, diplomat):
+    body = client_for(diplomat).get(reverse("dashboard")).content.decode()
+    nav = body.split("<nav")[1].split("</nav>")[0]
+    for page in ("counterpart_list", "meeting_list", "cable_list", "handover_pack"):
+        assert f'href="{reverse(page)}"' in nav
+
+
 def test_dashboard_banner_counts_the_weekly_cable_shown(post, chief):
     from tests.factories import CableFactory
 
@@ -113,3 +130,11 @@ def test_dashboard_query_count_does_not_grow_with_follow_ups(post, attache, size
     # 16, plus stay in touch (3), exercise milestones (1), agreements nearing expiry (1), the chart (1).
     with django_assert_max_num_queries(22):
         client.get(reverse("dashboard"))
+
+
+def test_an_assignee_who_cannot_close_follow_ups_is_told_who_does(post, attache, diplomat):
+    ActionItemFactory(post=post, created_by=attache, assignee=diplomat, description="Send the agenda")
+    ActionItemFactory(post=post, created_by=attache, assignee=attache, description="Book the room")
+    hint = "attachés mark follow-ups done"
+    assert hint in client_for(diplomat).get(reverse("dashboard")).content.decode()
+    assert hint not in client_for(attache).get(reverse("dashboard")).content.decode()
