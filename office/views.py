@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -107,7 +108,13 @@ def gift_report(request):
     if not form.is_valid():
         if "post" in form.errors:  # a post that is not the user's is as absent as a missing one
             raise policy.NotFound(policy.NO_SUCH_POST)
-        return HttpResponse(form.errors.as_text(), status=400, content_type="text/plain; charset=utf-8")
+        context = _gift_list_extra(request) | {
+            "report_errors": form.errors,
+            "chosen_post": request.GET.get("post", ""),
+            "chosen_year": request.GET.get("year", ""),
+            "chosen_format": request.GET.get("format", ""),
+        }
+        return render(request, "office/gift_report.html", context, status=400)
     post = form.cleaned_data["post"] or policy.visible(request.user, Post).order_by("code").first()
     if post is None:
         raise policy.NotFound(policy.NO_SUCH_POST)

@@ -180,6 +180,14 @@ def test_annual_report_of_another_post_is_404_and_bad_input_400(post, other_post
     assert client.get(reverse("gift_report"), {"post": post.pk, "year": 2026, "format": "pdf"}).status_code == 400
 
 
+def test_a_report_asked_without_a_year_comes_back_as_the_form_with_the_reason(post, attache):
+    response = client_for(attache).get(reverse("gift_report"), {"post": post.pk, "year": "", "format": "csv"})
+    body = response.content.decode()
+    assert response.status_code == 400 and response["Content-Type"].startswith("text/html")
+    assert 'id="report-year-error"' in body and "This field is required." in body
+    assert '<option value="csv" selected>' in body and f'href="{reverse("gift_list")}"' in body
+
+
 def test_gift_exchanged_at_a_meeting_opens_the_prefilled_register_entry(post, attache, counterpart):
     client = client_for(attache)
     data = {
