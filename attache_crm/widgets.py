@@ -7,6 +7,10 @@ year-month-day and a 24-hour time, which the server parses whatever the browser.
 """
 
 from django import forms
+from django.utils import timezone
+from django.utils.html import format_html
+
+from attache_crm.timezones import zone_label
 
 DAY_PATTERN = r"\d{4}-\d{1,2}-\d{1,2}"
 
@@ -29,7 +33,8 @@ class DayInput(forms.DateInput):
 
 
 class MomentInput(forms.DateTimeInput):
-    """A day and a 24-hour time typed as 2026-12-01 15:30, in the page's time zone."""
+    """A day and a 24-hour time typed as 2026-12-01 15:30, in the page's time zone, which is named
+    beside the input ("Asia/Dubai (UTC+4)"): the API takes times in UTC, a form in post time."""
 
     input_type = "text"
 
@@ -42,3 +47,14 @@ class MomentInput(forms.DateTimeInput):
             "size": 16,
         }
         super().__init__({**base, **(attrs or {})}, format="%Y-%m-%d %H:%M")
+
+    def render(self, name, value, attrs=None, renderer=None):
+        return format_html("{} {}", super().render(name, value, attrs, renderer), _zone_hint())
+
+
+def _zone_hint() -> str:
+    zone = timezone.get_current_timezone()
+    label = zone_label(timezone.localtime(timezone.now(), zone)).strip()
+    if label == "Z":
+        return format_html('<span class="input-zone">UTC</span>')
+    return format_html('<span class="input-zone">{} ({})</span>', str(zone), label)

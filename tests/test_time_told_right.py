@@ -89,3 +89,13 @@ def test_cable_clearances_and_calendar_feeds_name_the_zone_once(dubai, attache, 
         body = page.content.decode()
         assert "1 Dec 2026 15:01 UTC+4" in body
         assert "UTC+4Z" not in body
+
+
+def test_time_inputs_name_the_zone_they_are_typed_in(dubai, attache):
+    from tests.factories import CounterpartFactory
+
+    counterpart = CounterpartFactory(post=dubai, owner=attache)
+    client = client_for(attache)
+    for page in (reverse("meeting_new"), reverse("meeting_quick"), counterpart.get_absolute_url()):
+        body = client.get(page).content.decode()
+        assert '<span class="input-zone">Asia/Dubai (UTC+4)</span>' in body, page
