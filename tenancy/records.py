@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 
-from . import spill
+from . import invisible, spill
 from .markings import Channel, Marking, validate_marking
 
 # Limits that are rules of the records, whichever interface writes them (forms, API, commands).
@@ -30,7 +30,8 @@ class MarkingField(models.CharField):
 
 
 class SpillGuarded:
-    """Model mixin: `full_clean()` refuses classified banners and portion marks in every text field.
+    """Model mixin: `full_clean()` refuses classified banners and portion marks in every text field,
+    and the invisible characters that make a text read differently from what is stored (invisible).
 
     Every service validates with `full_clean()`, so this is the one place the spill guard holds
     for every interface (page, API, admin, import, task). A field refused as classified shows
@@ -43,6 +44,8 @@ class SpillGuarded:
             super().clean_fields(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict(errors)
+        for name, refusal in invisible.scan_instance(self, exclude=exclude or ()).items():
+            errors[name] = [refusal]
         for name, refusal in spill.scan_instance(self, exclude=exclude or ()).items():
             errors[name] = [refusal]
         if errors:
