@@ -58,11 +58,23 @@ def without(params, *names) -> str:
     return kept.urlencode()
 
 
+# The order of the rows asks nothing of them: a bad ?sort= is shown and the default order kept.
+ORDER_PARAMETERS = {"sort"}
+
+
+def filters_apply(filterset) -> bool:
+    """Whether a list can answer its filters: every one valid, or only the order refused. A list
+    whose filter has bad input shows the error and no rows; the rows of the other filters alone
+    would read as the answer to the whole question."""
+    return filterset.is_valid() or set(filterset.errors) <= ORDER_PARAMETERS
+
+
 def listing(request, queryset, filterset_class, template, decorate=list, **extra):
     """A filtered, sorted page of 25; a filter with bad input answers 400 with its errors."""
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     valid = filterset.is_valid()
-    page = CappedPaginator(filterset.qs if valid else queryset.none(), PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = filterset.qs if filters_apply(filterset) else queryset.none()
+    page = CappedPaginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = decorate(page.object_list)
     shown = highest_marking(row.marking for row in page.object_list if getattr(row, "marking", None))
     context = {

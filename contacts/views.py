@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from attache_crm import exports as platform_exports
+from attache_crm import record_views
 from attache_crm.forms import save_through
 from attache_crm.pagination import CountedWithPagePaginator
 from tenancy import audit, policy
@@ -76,9 +77,14 @@ def _post_for_new(request, model) -> Post:
 def counterpart_list(request):
     filterset = selectors.counterpart_filterset(request.user, request.GET)
     filterset.compact_long_choices()
-    counterparts = selectors.counterpart_list(request.user, request.GET, filterset=filterset)
+    valid = filterset.is_valid()
+    counterparts = (
+        selectors.counterpart_list(request.user, request.GET, filterset=filterset)
+        if record_views.filters_apply(filterset)
+        else Counterpart.objects.none()
+    )
     # A name search reads all its matches to rank them: the page then carries their count too.
-    searching = filterset.is_valid() and bool(filterset.form.cleaned_data.get("q"))
+    searching = bool(filterset.form.cleaned_data.get("q"))
     paginator_class = CountedWithPagePaginator if searching else Paginator
     page = paginator_class(counterparts, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -88,7 +94,7 @@ def counterpart_list(request):
         "export_query": _without(request.GET, "page", "as"),
         "page_marking": selectors.page_marking(page),
     }
-    return render(request, "contacts/counterpart_list.html", context)
+    return render(request, "contacts/counterpart_list.html", context, status=200 if valid else 400)
 
 
 @login_required

@@ -466,9 +466,13 @@ def test_long_choice_lists_become_an_id_input_that_still_filters(attache, post, 
 def test_hidden_organization_cannot_be_used_as_a_filter(diplomat, post):
     secret_org = OrganizationFactory(post=post, channel=Channel.ATTACHE)
     CounterpartFactory(post=post, organization=secret_org)
+    CounterpartFactory(post=post, family_name="Visible")
     response = client_for(diplomat).get(reverse("counterpart_list"), {"organization": secret_org.pk})
-    assert response.status_code == 200
+    # As every list answers a filter it cannot apply: the error, and no rows of the other filters.
+    assert response.status_code == 400
     assert "organization" in response.context["filter"].errors
+    assert list(response.context["page"].object_list) == []
+    assert "Visible" not in response.content.decode()
 
 
 def test_list_pages_by_25(attache, post):

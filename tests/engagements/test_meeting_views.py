@@ -131,6 +131,12 @@ def test_list_refuses_bad_filters_with_400(attache, meeting, params):
     assert 'class="errorlist"' in response.content.decode()
 
 
+def test_a_bad_order_is_shown_and_the_rows_kept_in_the_usual_order(attache, meeting):
+    response = client_for(attache).get(reverse("meeting_list"), {"sort": "shoe-size"})
+    assert response.status_code == 400 and 'class="errorlist"' in response.content.decode()
+    assert meeting.title in response.content.decode()
+
+
 def test_list_banner_shows_highest_marking_on_the_page(post, attache):
     MeetingFactory(post=post, marking=Marking.SBU)
     body = client_for(attache).get(reverse("meeting_list")).content.decode()
