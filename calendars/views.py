@@ -29,7 +29,7 @@ NO_SUCH_FEED = "No such calendar feed."
 @require_http_methods(["GET", "POST"])
 def feed_list(request):
     """GET: my feeds and the form; POST: create one and show its address this once."""
-    form = FeedForm(request.POST or None)
+    form = FeedForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         feed, text = services.feed_issue(user=request.user, request=request, **form.cleaned_data)
         address = request.build_absolute_uri(reverse("calendar_feed", args=[text]))

@@ -227,3 +227,10 @@ def test_clearances_bring_their_travel_dates_and_the_day_to_submit_a_draft(post,
     assert travel.decoded("DTSTART") == draft.starts_on
     assert travel.decoded("DTEND") == draft.ends_on + dt.timedelta(days=1)
     assert events["(U) Submit by: Aircraft overflight: REACH 101"].decoded("DTSTART") == draft.submit_by
+
+
+def test_the_opt_in_says_what_it_adds_for_the_reader(attache, diplomat):
+    page = {user: client_for(user).get(reverse("calendar_feeds")).content.decode() for user in (attache, diplomat)}
+    assert "Include the attaché channel and restricted records" in page[attache]
+    assert "Include the restricted records shared with you" in page[diplomat]
+    assert "attaché channel" not in page[diplomat].split("<form")[1].split("</form>")[0]
