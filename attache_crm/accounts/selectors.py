@@ -7,13 +7,15 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apitokens.models import TokenScope
 from tenancy.models import Membership
 
 from . import services
 
 
 def people(by) -> QuerySet:
-    """The accounts `by` manages, with their memberships at `by`'s posts, device and live-token counts."""
+    """The accounts `by` manages, with their memberships at `by`'s posts, device, live API token and
+    live calendar feed counts."""
     memberships = Membership.objects.select_related("post").order_by("post__code")
     if not services.is_operator(by):
         memberships = memberships.filter(post_id__in=services.managed_post_ids(by))
@@ -22,14 +24,17 @@ def people(by) -> QuerySet:
         .prefetch_related(Prefetch("memberships", queryset=memberships, to_attr="managed_memberships"))
         .annotate(
             devices=Count("totpdevice", filter=Q(totpdevice__confirmed=True), distinct=True),
-            live_tokens=Count(
-                "api_tokens",
-                filter=Q(api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=timezone.now()),
-                distinct=True,
-            ),
+            live_tokens=_live_tokens(TokenScope.API),
+            live_feeds=_live_tokens(TokenScope.CALENDAR),
         )
         .order_by("username")
     )
+
+
+def _live_tokens(scope: str) -> Count:
+    """The person's tokens of one scope (API, calendar feed) that are neither revoked nor expired."""
+    live = Q(api_tokens__scope=scope, api_tokens__revoked_at__isnull=True, api_tokens__expires_at__gt=timezone.now())
+    return Count("api_tokens", filter=live, distinct=True)
 
 
 def locked_out(by) -> QuerySet:

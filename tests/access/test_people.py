@@ -349,3 +349,13 @@ def test_own_password_change_is_audited_and_keeps_this_session(attache):
 def test_service_refuses_an_empty_own_password(attache):
     with pytest.raises(ValidationError):
         services.password_change_own(user=attache, password="")
+
+
+def test_the_person_page_counts_api_tokens_and_calendar_feeds_apart(admin_client, diplomat):
+    from calendars.services import feed_issue
+
+    token_issue(user=diplomat, name="export script", lifetime_days=30)
+    feed_issue(user=diplomat, lifetime_days=30, all_channels=False)
+    body = admin_client.get(reverse("person_detail", args=[diplomat.pk])).content.decode()
+    assert "<dt>Live API tokens</dt><dd>1</dd>" in body
+    assert "<dt>Live calendar feeds</dt><dd>1</dd>" in body
