@@ -6,8 +6,15 @@ passwords, so no per-model scoping can make it safe for a post's administrator. 
 their people in the app (/accounts/people/, attache_crm.accounts.services).
 """
 
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
+
+NOT_AN_OPERATOR = (
+    "The Django admin is for the operators of this deployment. Your work is in the application: "
+    "the post's people are managed under People."
+)
 
 
 class OperatorAdminSite(admin.AdminSite):
@@ -18,6 +25,20 @@ class OperatorAdminSite(admin.AdminSite):
         # Checked by admin_view() before every admin page, the password form included.
         user = request.user
         return user.is_active and user.is_superuser
+
+    def admin_view(self, view, cacheable=False):
+        """Someone signed in who is not an operator is told so (403), rather than sent to a
+        sign-in form they have already passed."""
+        guarded_by_django = super().admin_view(view, cacheable)
+
+        def refuse_non_operators(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                from tenancy import policy  # not at import: the admin site is made before the models load
+
+                raise policy.Denied(NOT_AN_OPERATOR)
+            return guarded_by_django(request, *args, **kwargs)
+
+        return update_wrapper(refuse_non_operators, guarded_by_django)
 
 
 class OperatorAdminConfig(AdminConfig):

@@ -229,3 +229,9 @@ def test_operator_reads_the_audit_log_in_the_admin_read_only(operator, attache, 
     page = client.get(reverse("admin:tenancy_auditevent_change", args=[event.pk]))
     assert page.status_code == 200 and "bandar-event" in page.content.decode()
     assert 'name="_save"' not in page.content.decode()
+
+
+def test_someone_signed_in_is_told_the_admin_is_for_operators(users_by_role):
+    response = client_for(users_by_role["admin"]).get(reverse("admin:index"))
+    assert response.status_code == 403
+    assert "for the operators of this deployment" in response.content.decode()
