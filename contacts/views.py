@@ -19,7 +19,7 @@ from tenancy import audit, policy
 from tenancy.markings import Marking, highest_marking
 from tenancy.models import Post
 
-from . import exports, imports, selectors, services
+from . import exports, imports, names, selectors, services
 from .choices import OrganizationKind
 from .forms import CounterpartForm, OrganizationForm
 from .models import Counterpart, ImportBatch, Organization
@@ -84,12 +84,16 @@ def counterpart_list(request):
         else Counterpart.objects.none()
     )
     # A name search reads all its matches to rank them: the page then carries their count too.
-    searching = bool(filterset.form.cleaned_data.get("q"))
+    query = filterset.form.cleaned_data.get("q") or ""
+    searching = bool(names.query_tokens(query))
     paginator_class = CountedWithPagePaginator if searching else Paginator
     page = paginator_class(counterparts, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,
         "page": page,
+        "searching": searching,
+        # Punctuation or spaces alone: nothing to search for, every counterpart is listed.
+        "unsearchable_query": query.strip() if query.strip() and not searching else "",
         "can_add": bool(policy.writable_posts(request.user, Counterpart)),
         "export_query": _without(request.GET, "page", "as"),
         "page_marking": selectors.page_marking(page),

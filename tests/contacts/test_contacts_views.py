@@ -646,3 +646,12 @@ def test_typeahead_can_be_limited_to_one_post(attache, counterpart, other_post):
         str(counterpart.pk)
         in client_for(attache).get(url, {"q": "Mohamed", "post": counterpart.post_id}).content.decode()
     )
+
+
+def test_a_search_of_punctuation_alone_says_so_rather_than_matching_everyone(attache, counterpart):
+    response = client_for(attache).get(reverse("counterpart_list"), {"q": "%"})
+    body = response.content.decode()
+    assert "“%” has no letter or digit to search for" in body
+    assert "matching “%”" not in body and list(response.context["page"]) == [counterpart]
+    searched = client_for(attache).get(reverse("counterpart_list"), {"q": counterpart.family_name}).content.decode()
+    assert f"matching “{counterpart.family_name}”" in searched and "no letter or digit" not in searched
