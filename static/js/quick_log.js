@@ -23,6 +23,10 @@ document.addEventListener("DOMContentLoaded", function () {
     chip.appendChild(button);
   }
 
+  function notChosen(option) {
+    return option.value && !chips.querySelector("input[value='" + option.value + "']");
+  }
+
   function pick(option) {
     if (!option || !option.value) return;
     var already = chips.querySelector("input[value='" + option.value + "']");
@@ -49,8 +53,8 @@ document.addEventListener("DOMContentLoaded", function () {
   Array.prototype.forEach.call(chips.querySelectorAll(".chip"), addRemoveButton);
   search.addEventListener("keydown", function (event) {
     if (event.key === "Enter") {
-      event.preventDefault(); // adds the first match instead of submitting the form
-      pick(matches.options[0]);
+      event.preventDefault(); // adds the first match not yet chosen instead of submitting the form
+      pick(Array.prototype.find.call(matches.options, notChosen));
     } else if (event.key === "ArrowDown" && matches.options.length) {
       event.preventDefault();
       matches.selectedIndex = 0;
