@@ -2,13 +2,9 @@ from django import forms
 
 from apitokens.forms import TokenForm
 from tenancy import policy
-from tenancy.choices import Role
+from tenancy.markings import Channel
 
 from .models import CalendarFeed
-
-# Who reads the attaché channel; everyone else reads, beyond the post channel, only the restricted
-# records shared with them one by one.
-ATTACHE_CHANNEL_READERS = {Role.ATTACHE, Role.CHIEF}
 
 
 class FeedForm(forms.Form):
@@ -21,5 +17,7 @@ class FeedForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        if not policy.has_role(user, ATTACHE_CHANNEL_READERS):
+        # A reader of no attaché channel gains, beyond the post channel, the restricted records
+        # shared with them one by one.
+        if not any(Channel.ATTACHE in channels for channels in policy.whole_channels(user).values()):
             self.fields["all_channels"].label = "Include the restricted records shared with you"
