@@ -42,6 +42,24 @@ class NoStoreMiddleware:
         return response
 
 
+class MethodNotAllowedPageMiddleware:
+    """A page instead of the empty body Django answers with when an address is opened with a
+    method it does not take (a POST-only action opened from the address bar or reloaded). Under
+    /api/ the API's own JSON answer stands."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or getattr(response, "content", b"") or is_api_request(request):
+            return response
+        allowed = " or ".join(method.strip() for method in response.get("Allow", "").split(",") if method.strip())
+        page = render(request, "405.html", {"allowed": allowed or "another method"}, status=405)
+        page["Allow"] = response.get("Allow", "")
+        return page
+
+
 class BoundedInputMiddleware:
     """Refuse, before anything reads them, requests that no page or endpoint can honestly need.
 

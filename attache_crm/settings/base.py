@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # Before CSRF's view check runs on a replayed form: it marks the one request it sends again.
     "attache_crm.unsent.KeepUnsentFormMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "attache_crm.middleware.MethodNotAllowedPageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so that it sees the final outcome of the authentication stack.

@@ -105,8 +105,12 @@ def test_close_twice_is_refused(attache, action_item):
     assert action_item.status == "done"
 
 
-def test_close_needs_post(attache, action_item):
-    assert client_for(attache).get(reverse("action_close", args=[action_item.pk])).status_code == 405
+def test_close_needs_post_and_says_so_on_a_page(attache, action_item):
+    response = client_for(attache).get(reverse("action_close", args=[action_item.pk]))
+    assert response.status_code == 405 and response["Allow"] == "POST"
+    assert "This address is reached with POST" in response.content.decode()
+    api = client_for(attache).put("/api/v1/action-items/")  # the API keeps its own JSON answer
+    assert api.status_code == 405 and api["Content-Type"].startswith("application/json")
 
 
 @pytest.mark.parametrize(("role", "status"), [("diplomat", 403), ("chief", 403), ("admin", 404), ("outsider", 404)])
