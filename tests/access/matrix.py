@@ -163,8 +163,9 @@ def people(member_code) -> dict:
 
 
 # The Django admin is for operators (superusers) only: every role, the post's admin (who has staff
-# status in the world) included, is sent to the login and sees no admin page.
-NO_ADMIN = {role: ADMIN_LOGIN for role in (*MEMBERS, "anonymous")}
+# status in the world) included, is refused (403, saying whose the admin is) and sees no admin
+# page; someone not signed in is sent to the login.
+NO_ADMIN = {**{role: DENIED for role in MEMBERS}, "anonymous": ADMIN_LOGIN}
 ADMIN_PASSWORD_ATTACK = {"password1": "Taken-over-at-another-post-1", "password2": "Taken-over-at-another-post-1"}
 
 
