@@ -15,15 +15,15 @@ from collections.abc import Iterable
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
-from django.http import Http404
 
 from . import audit
 from .channel_rule import ChannelRule, Clause
 from .choices import Role
 from .markings import Channel
 from .models import Membership, Post
+from .refusals import Denied, NotFound
 
 # What an interface says about an id it cannot resolve: the same words for a hidden record and an
 # absent one (forms and API serializers format {id} their own way).
@@ -65,14 +65,6 @@ GRANT_MODELS = {
 NOTHING = Q(pk__in=[])
 NO_SUCH_RECORD = "No such record."
 NO_SUCH_POST = "No such post."
-
-
-class NotFound(Http404):
-    """The post or record is not the user's (no role there, or hidden): answered as an absent one."""
-
-
-class Denied(PermissionDenied):
-    """The user may read here but not do this (403); the message says what was refused."""
 
 
 # Who may write what, per role (the table of docs/access.md). Restricted records: only their owner writes.

@@ -11,6 +11,8 @@ from functools import update_wrapper
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 
+from tenancy.refusals import Denied
+
 NOT_AN_OPERATOR = (
     "The Django admin is for the operators of this deployment. Your work is in the application: "
     "the post's people are managed under People."
@@ -33,9 +35,7 @@ class OperatorAdminSite(admin.AdminSite):
 
         def refuse_non_operators(request, *args, **kwargs):
             if request.user.is_authenticated and not self.has_permission(request):
-                from tenancy import policy  # not at import: the admin site is made before the models load
-
-                raise policy.Denied(NOT_AN_OPERATOR)
+                raise Denied(NOT_AN_OPERATOR)
             return guarded_by_django(request, *args, **kwargs)
 
         return update_wrapper(refuse_non_operators, guarded_by_django)
