@@ -108,12 +108,7 @@ def gift_report(request):
     if not form.is_valid():
         if "post" in form.errors:  # a post that is not the user's is as absent as a missing one
             raise policy.NotFound(policy.NO_SUCH_POST)
-        context = _gift_list_extra(request) | {
-            "report_errors": form.errors,
-            "chosen_post": request.GET.get("post", ""),
-            "chosen_year": request.GET.get("year", ""),
-            "chosen_format": request.GET.get("format", ""),
-        }
+        context = _gift_list_extra(request) | {"report_form": form}
         return render(request, "office/gift_report.html", context, status=400)
     post = form.cleaned_data["post"] or policy.visible(request.user, Post).order_by("code").first()
     if post is None:
