@@ -6,6 +6,7 @@ import datetime as dt
 from itertools import chain
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.utils import timezone
@@ -295,19 +296,23 @@ def my_follow_ups(user, shown: int = FOLLOW_UPS_SHOWN) -> list[dict]:
 
 
 def _my_upcoming_meetings(user, meetings, size: int = 10) -> list[Meeting]:
-    """Meetings ahead that I logged or attend, soonest first.
+    """Meetings ahead that I logged or attend, soonest first, with their visible participants.
 
-    Two small queries merged here rather than one with an OR: each uses its own index (author,
-    attendee), where the OR makes the database walk every future meeting of every post.
+    One query for the meetings: the first `size` I logged and the first `size` I attend, each
+    found through its own index (author, attendee) and merged by the database. An OR of the two
+    makes it walk every future meeting of every post.
     """
-    ahead = meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at", "id")
+    ahead = meetings.filter(starts_at__gte=timezone.now()).order_by("starts_at", "id").values("pk")
     attended = Meeting.attendees.through.objects.filter(user=user).values("meeting_id")
-    mine = list(ahead.filter(created_by=user)[:size])
-    # Guarded: for someone who attends nothing the planner would still walk every future meeting.
-    if attended.exists():
-        mine += ahead.filter(pk__in=attended)[:size]
-    found = {m.pk: m for m in mine}
-    upcoming = sorted(found.values(), key=lambda m: (m.starts_at, m.pk))[:size]
+    logged, attending = ahead.filter(created_by=user), ahead.filter(pk__in=attended)
+    if connection.features.supports_slicing_ordering_in_compound:
+        logged, attending = logged[:size], attending[:size]
+    else:
+        # SQLite cannot limit the parts of a UNION: there each part gives all its meetings ahead.
+        logged, attending = logged.order_by(), attending.order_by()
+    upcoming = list(
+        Meeting.objects.filter(pk__in=logged.union(attending, all=True)).order_by("starts_at", "id")[:size]
+    )
     prefetch_related_objects(upcoming, visible_participants(user))
     return upcoming
 

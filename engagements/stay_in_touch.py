@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connections
 from django.db.models import (
     Case,
     DateTimeField,
@@ -28,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
@@ -203,26 +203,61 @@ class DayNumber(Func):
         return self.as_sql(compiler, connection, template=template, **extra)
 
 
-# The panel's ranking, done by the database over every watched counterpart's due day (a day
-# number, NULL when never met): the rows to show, most urgent first, each with the counts per
-# urgency of the whole watch list. Urgencies as URGENCY numbers them, due days as
-# status_by_day_number reads them. The fence keeps PostgreSQL from pulling the watched rows' query
-# up into the ranking, which would copy its due-day expression (a subquery per row) into every use.
+# The panel's ranking, done by the database over every watched counterpart's last contact and
+# due day (a day number, NULL when never met): the rows to show, most urgent first, each with its
+# last contact and the counts per urgency of the whole watch list. Urgencies as URGENCY numbers
+# them, due days as status_by_day_number reads them. The fences keep PostgreSQL from pulling the
+# inner queries up into the ranking, which would copy their expressions (the last contact, with a
+# subquery per row; the due day) into every use of them: twice as slow over a chief's 12,000 rows.
 _FENCE = {"postgresql": " OFFSET 0"}
 _PANEL_SQL = """
-SELECT watched_id,
+SELECT watched_id, last,
        SUM(CASE WHEN urgency = 0 THEN 1 ELSE 0 END) OVER (),
        SUM(CASE WHEN urgency = 1 THEN 1 ELSE 0 END) OVER (),
        SUM(CASE WHEN urgency = 2 THEN 1 ELSE 0 END) OVER (),
        SUM(CASE WHEN urgency = 3 THEN 1 ELSE 0 END) OVER ()
 FROM (
-    SELECT watched_id, COALESCE(due, %s) AS due,
+    SELECT watched_id, last, COALESCE(due, %s) AS due,
            CASE WHEN due IS NULL THEN 1 WHEN due < %s THEN 0 WHEN due - %s <= %s THEN 2 ELSE 3 END AS urgency
-    FROM ({watched}{fence}) watched
+    FROM (
+        SELECT watched_id, last, {due_day} + every AS due
+        FROM ({watched}{fence}) watched{fence}
+    ) due_days
 ) ranked
 ORDER BY urgency, due, watched_id
 LIMIT %s
 """
+
+
+def _ranking(user, today: dt.date, size: int) -> tuple[list[tuple[int, dt.datetime | None]], dict[str, int]]:
+    """([(counterpart id, last contact)] of the `size` most urgent watched counterparts, most
+    urgent first; {status: how many of all watched counterparts have it}), in one query."""
+    today_number = today.toordinal()
+    watched = (
+        watched_counterparts(user)
+        .order_by()
+        .annotate(watched_id=F("pk"), last=last_contact(user), every=F("contact_every_days"))
+        .values_list("watched_id", "last", "every")
+    )
+    compiler = watched.query.get_compiler(watched.db)
+    sql, params = compiler.as_sql()
+    # The due day of the column `last` above, in the post's calendar.
+    last = RawSQL("watched.last", (), output_field=DateTimeField())
+    due_sql, due_params = compiler.compile(DayNumber(TruncDate(last, tzinfo=timezone.get_current_timezone())))
+    connection = compiler.connection
+    query = _PANEL_SQL.format(due_day=due_sql, watched=sql, fence=_FENCE.get(connection.vendor, ""))
+    with connection.cursor() as cursor:
+        cursor.execute(query, (today_number, today_number, DUE_SOON_DAYS, today_number, *due_params, *params, size))
+        ranked = cursor.fetchall()
+    # The raw cursor gives what the database gives: SQLite's datetimes come back as text.
+    converters = connection.ops.get_db_converters(last)
+    shown = []
+    for watched_id, last_met, *_ in ranked:
+        for convert in converters:
+            last_met = convert(last_met, last, connection)
+        shown.append((watched_id, last_met))
+    per_urgency = ranked[0][2:] if ranked else (0,) * len(URGENCY)
+    return shown, {status: int(per_urgency[URGENCY[status]]) for status in STATUSES}
 
 
 def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
@@ -231,28 +266,14 @@ def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:
 
     Two queries whatever the number of counterparts: the ranking of every watched counterpart
     with the counts, and the rows shown. A chief watches thousands of counterparts: they are
-    ranked and counted where their due days are computed, and only the rows shown come back.
+    ranked and counted where their last contacts are computed, and only the rows shown come back.
     """
-    today_number = today.toordinal()
-    due = DayNumber(TruncDate(last_contact(user), tzinfo=timezone.get_current_timezone())) + F("contact_every_days")
-    watched = watched_counterparts(user).order_by().annotate(watched_id=F("pk"), due=due)
-    sql, params = watched.values_list("watched_id", "due").query.sql_with_params()
-    connection = connections[watched.db]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _PANEL_SQL.replace("{watched}", sql).replace("{fence}", _FENCE.get(connection.vendor, "")),
-            (today_number, today_number, DUE_SOON_DAYS, today_number, *params, size),
-        )
-        ranked = cursor.fetchall()
-    shown_ids = [row[0] for row in ranked]
-    per_urgency = ranked[0][1:] if ranked else (0,) * len(URGENCY)
-    counts = {status: int(per_urgency[URGENCY[status]]) for status in STATUSES}
-    shown = Counterpart.objects.filter(pk__in=shown_ids).annotate(last=last_contact(user)) if shown_ids else []
-    shown = {c.pk: c for c in shown}
+    shown, counts = _ranking(user, today, size)
+    counterparts = Counterpart.objects.in_bulk([pk for pk, _ in shown]) if shown else {}
     rows = []
-    for pk in shown_ids:
-        counterpart = shown[pk]
-        counterpart.stay_in_touch = rhythm(counterpart, counterpart.last, today)
+    for pk, last_met in shown:
+        counterpart = counterparts[pk]
+        counterpart.stay_in_touch = rhythm(counterpart, last_met, today)
         rows.append(counterpart)
     return {
         "rows": rows,
