@@ -310,9 +310,7 @@ def _my_upcoming_meetings(user, meetings, size: int = 10) -> list[Meeting]:
     else:
         # SQLite cannot limit the parts of a UNION: there each part gives all its meetings ahead.
         logged, attending = logged.order_by(), attending.order_by()
-    upcoming = list(
-        Meeting.objects.filter(pk__in=logged.union(attending, all=True)).order_by("starts_at", "id")[:size]
-    )
+    upcoming = list(Meeting.objects.filter(pk__in=logged.union(attending, all=True)).order_by("starts_at", "id")[:size])
     prefetch_related_objects(upcoming, visible_participants(user))
     return upcoming
 
