@@ -248,14 +248,11 @@ def _ranking(user, today: dt.date, size: int) -> tuple[list[tuple[int, dt.dateti
     query = _PANEL_SQL.format(due_day=due_sql, watched=sql, fence=_FENCE.get(connection.vendor, ""))
     with connection.cursor() as cursor:
         cursor.execute(query, (today_number, today_number, DUE_SOON_DAYS, today_number, *due_params, *params, size))
-        ranked = cursor.fetchall()
-    # The raw cursor gives what the database gives: SQLite's datetimes come back as text.
-    converters = connection.ops.get_db_converters(last)
-    shown = []
-    for watched_id, last_met, *_ in ranked:
-        for convert in converters:
-            last_met = convert(last_met, last, connection)
-        shown.append((watched_id, last_met))
+        rows = cursor.fetchall()
+    # The ranking's rows start with the watched query's columns: converted as the ORM converts
+    # that query's own rows (SQLite's datetimes come back as text).
+    ranked = list(compiler.results_iter(results=[rows], tuple_expected=True))
+    shown = [(watched_id, last_met) for watched_id, last_met, *_ in ranked]
     per_urgency = ranked[0][2:] if ranked else (0,) * len(URGENCY)
     return shown, {status: int(per_urgency[URGENCY[status]]) for status in STATUSES}
 
