@@ -50,8 +50,6 @@ OVERDUE = "overdue"
 DUE_SOON = "due soon"
 IN_TOUCH = "in touch"
 STATUSES = [NEVER_MET, OVERDUE, DUE_SOON, IN_TOUCH]
-# The dashboard's order: what needs a call first.
-URGENCY = {OVERDUE: 0, NEVER_MET: 1, DUE_SOON: 2, IN_TOUCH: 3}
 PANEL_SIZE = 10
 
 
@@ -205,26 +203,25 @@ class DayNumber(Func):
 
 # The panel's ranking, done by the database over every watched counterpart's last contact and
 # due day (a day number, NULL when never met): the rows to show, most urgent first, each with its
-# last contact and the counts per urgency of the whole watch list. Urgencies as URGENCY numbers
-# them, due days as status_by_day_number reads them. The fences keep PostgreSQL from pulling the
-# inner queries up into the ranking, which would copy their expressions (the last contact, with a
-# subquery per row; the due day) into every use of them: twice as slow over a chief's 12,000 rows.
+# last contact and how many of the whole watch list are never met, overdue, due soon and in touch
+# (as status_by_day_number reads a due day). The order is one number per row, twice the due day,
+# with never met between the last overdue day (twice yesterday) and today: overdue first, longest
+# overdue at the top, then never met, then the others soonest due first. The fences keep PostgreSQL
+# from pulling the inner queries up into the ranking, which would copy their expressions (the last
+# contact, with a subquery per row; the due day) into every use of them: twice as slow over a
+# chief's 12,000 rows.
 _FENCE = {"postgresql": " OFFSET 0"}
 _PANEL_SQL = """
 SELECT watched_id, last,
-       SUM(CASE WHEN urgency = 0 THEN 1 ELSE 0 END) OVER (),
-       SUM(CASE WHEN urgency = 1 THEN 1 ELSE 0 END) OVER (),
-       SUM(CASE WHEN urgency = 2 THEN 1 ELSE 0 END) OVER (),
-       SUM(CASE WHEN urgency = 3 THEN 1 ELSE 0 END) OVER ()
+       COUNT(*) FILTER (WHERE due IS NULL) OVER (),
+       COUNT(*) FILTER (WHERE due < %s) OVER (),
+       COUNT(*) FILTER (WHERE due >= %s AND due <= %s) OVER (),
+       COUNT(*) FILTER (WHERE due > %s) OVER ()
 FROM (
-    SELECT watched_id, last, COALESCE(due, %s) AS due,
-           CASE WHEN due IS NULL THEN 1 WHEN due < %s THEN 0 WHEN due - %s <= %s THEN 2 ELSE 3 END AS urgency
-    FROM (
-        SELECT watched_id, last, {due_day} + every AS due
-        FROM ({watched}{fence}) watched{fence}
-    ) due_days
-) ranked
-ORDER BY urgency, due, watched_id
+    SELECT watched_id, last, {due_day} + every AS due
+    FROM ({watched}{fence}) watched{fence}
+) due_days
+ORDER BY COALESCE(2 * due, %s), watched_id
 LIMIT %s
 """
 
@@ -232,7 +229,6 @@ LIMIT %s
 def _ranking(user, today: dt.date, size: int) -> tuple[list[tuple[int, dt.datetime | None]], dict[str, int]]:
     """([(counterpart id, last contact)] of the `size` most urgent watched counterparts, most
     urgent first; {status: how many of all watched counterparts have it}), in one query."""
-    today_number = today.toordinal()
     watched = (
         watched_counterparts(user)
         .order_by()
@@ -246,15 +242,16 @@ def _ranking(user, today: dt.date, size: int) -> tuple[list[tuple[int, dt.dateti
     due_sql, due_params = compiler.compile(DayNumber(TruncDate(last, tzinfo=timezone.get_current_timezone())))
     connection = compiler.connection
     query = _PANEL_SQL.format(due_day=due_sql, watched=sql, fence=_FENCE.get(connection.vendor, ""))
+    day, soon_end, never = today.toordinal(), today.toordinal() + DUE_SOON_DAYS, 2 * today.toordinal() - 1
     with connection.cursor() as cursor:
-        cursor.execute(query, (today_number, today_number, DUE_SOON_DAYS, today_number, *due_params, *params, size))
+        cursor.execute(query, (day, day, soon_end, soon_end, *due_params, *params, never, size))
         rows = cursor.fetchall()
     # The ranking's rows start with the watched query's columns: converted as the ORM converts
     # that query's own rows (SQLite's datetimes come back as text).
     ranked = list(compiler.results_iter(results=[rows], tuple_expected=True))
     shown = [(watched_id, last_met) for watched_id, last_met, *_ in ranked]
-    per_urgency = ranked[0][2:] if ranked else (0,) * len(URGENCY)
-    return shown, {status: int(per_urgency[URGENCY[status]]) for status in STATUSES}
+    counts = ranked[0][2:] if ranked else (0,) * len(STATUSES)
+    return shown, {status: int(count) for status, count in zip(STATUSES, counts, strict=True)}
 
 
 def dashboard_panel(user, today: dt.date, size: int = PANEL_SIZE) -> dict:

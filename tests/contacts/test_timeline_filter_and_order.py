@@ -75,6 +75,28 @@ def test_upcoming_block_continues_on_the_next_page(attache, post, counterpart):
     assert _titles(second.past) == ["Done"]
 
 
+def test_upcoming_starts_at_midnight_in_the_posts_zone_and_for_dates_in_utc(attache, post, counterpart):
+    """Later today is today, not upcoming; tomorrow begins at the post's midnight for meetings and
+    follow-ups, and an exercise's dates are calendar dates whatever the post's zone."""
+    today = dt.date(2026, 3, 10)
+    at_post = post.tzinfo
+    _meeting(post, counterpart, dt.datetime.combine(today, dt.time(23, 59), tzinfo=at_post), "Late today")
+    _meeting(
+        post, counterpart, dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=at_post), "First thing"
+    )
+    exercise = Exercise.objects.create(
+        post=post,
+        name="SEA SHIELD",
+        host_country="BN",
+        starts_on=today + dt.timedelta(days=1),
+        ends_on=today + dt.timedelta(days=3),
+    )
+    exercise.counterparts.add(counterpart)
+    page = timeline.counterpart_timeline(attache, counterpart, 1, today=today)
+    assert _titles(page.upcoming) == ["First thing", "SEA SHIELD"]
+    assert _titles(page.past) == ["Late today"]
+
+
 def test_filter_by_kind(attache, counterpart, planned_and_past):
     client = client_for(attache)
     meetings_only = _page(client, counterpart, kind="meeting").context["timeline"]
