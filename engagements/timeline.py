@@ -235,9 +235,12 @@ def _upcoming_first(keys: list[tuple], today: dt.date, post_tz: dt.tzinfo) -> tu
     """The keys re-ordered: days after today nearest first, then today and the past newest first
     (as they come); and how many are upcoming. A meeting logged after the fact thus never sits
     under the ones still planned."""
-    # After today: from the start of tomorrow, in the zone each kind's day is read in (_entry_day).
+    # After today: from the start of tomorrow in the zone each kind's day is read in (_entry_day),
+    # as UTC like the keys, which then compare without a time zone lookup.
     tomorrow = today + dt.timedelta(days=1)
-    upcoming_from = {kind: _day_start(tomorrow, dt.UTC if kind in DATE_ONLY_KINDS else post_tz) for kind in KINDS}
+    upcoming_from = {
+        kind: _day_start(tomorrow, dt.UTC if kind in DATE_ONLY_KINDS else post_tz).astimezone(dt.UTC) for kind in KINDS
+    }
     upcoming, past = [], []
     for key in keys:
         (upcoming if key[2] >= upcoming_from[key[0]] else past).append(key)
