@@ -204,12 +204,12 @@ class DayNumber(Func):
 # The panel's ranking, done by the database over every watched counterpart's last contact and
 # due day (a day number, NULL when never met): the rows to show, most urgent first, each with its
 # last contact and how many of the whole watch list are never met, overdue, due soon and in touch
-# (as status_by_day_number reads a due day). The order is one number per row, twice the due day,
-# with never met between the last overdue day (twice yesterday) and today: overdue first, longest
-# overdue at the top, then never met, then the others soonest due first. The fences keep PostgreSQL
-# from pulling the inner queries up into the ranking, which would copy their expressions (the last
-# contact, with a subquery per row; the due day) into every use of them: twice as slow over a
-# chief's 12,000 rows.
+# (as status_by_day_number reads a due day). The order is one number per row: twice the due day,
+# and for never met twice today less one, which falls between yesterday's (the latest overdue) and
+# today's: overdue first, longest overdue at the top, then never met, then the soonest due. The
+# fences keep PostgreSQL from pulling the inner queries up into the ranking, which would copy their
+# expressions (the last contact, with a subquery per row; the due day) into every use of them:
+# twice as slow over a chief's 12,000 rows.
 _FENCE = {"postgresql": " OFFSET 0"}
 _PANEL_SQL = """
 SELECT watched_id, last,

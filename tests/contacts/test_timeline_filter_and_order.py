@@ -14,7 +14,7 @@ from engagements.models import Agreement, AgreementStatusChange, Exercise
 from tenancy.markings import Channel
 from tests.conftest import client_for
 from tests.contacts.test_contacts_views import DETAIL_CEILING
-from tests.factories import ActionItemFactory, MeetingFactory, MeetingParticipantFactory
+from tests.factories import ActionItemFactory, ExerciseFactory, MeetingFactory, MeetingParticipantFactory
 
 
 def _meeting(post, counterpart, at, title, **fields):
@@ -84,14 +84,7 @@ def test_upcoming_starts_at_midnight_in_the_posts_zone_and_for_dates_in_utc(atta
     _meeting(
         post, counterpart, dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min, tzinfo=at_post), "First thing"
     )
-    exercise = Exercise.objects.create(
-        post=post,
-        name="SEA SHIELD",
-        host_country="BN",
-        starts_on=today + dt.timedelta(days=1),
-        ends_on=today + dt.timedelta(days=3),
-    )
-    exercise.counterparts.add(counterpart)
+    ExerciseFactory(post=post, name="SEA SHIELD", starts_on=today + dt.timedelta(days=1)).counterparts.add(counterpart)
     page = timeline.counterpart_timeline(attache, counterpart, 1, today=today)
     assert _titles(page.upcoming) == ["First thing", "SEA SHIELD"]
     assert _titles(page.past) == ["Late today"]
