@@ -31,6 +31,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest, NullIf, TruncDate
 from django.utils import timezone
 
+from attache_crm.wrapped_queries import rows_around
 from contacts.choices import CounterpartStatus
 from contacts.models import LAST_MET_FIELDS, Counterpart
 from tenancy import policy
@@ -240,15 +241,9 @@ def _ranking(user, today: dt.date, size: int) -> tuple[list[tuple[int, dt.dateti
     # The due day of the column `last` above, in the post's calendar.
     last = RawSQL("watched.last", (), output_field=DateTimeField())
     due_sql, due_params = compiler.compile(DayNumber(TruncDate(last, tzinfo=timezone.get_current_timezone())))
-    connection = compiler.connection
-    query = _PANEL_SQL.format(due_day=due_sql, watched=sql, fence=_FENCE.get(connection.vendor, ""))
+    query = _PANEL_SQL.format(due_day=due_sql, watched=sql, fence=_FENCE.get(compiler.connection.vendor, ""))
     day, soon_end, never = today.toordinal(), today.toordinal() + DUE_SOON_DAYS, 2 * today.toordinal() - 1
-    with connection.cursor() as cursor:
-        cursor.execute(query, (day, day, soon_end, soon_end, *due_params, *params, never, size))
-        rows = cursor.fetchall()
-    # The ranking's rows start with the watched query's columns: converted as the ORM converts
-    # that query's own rows (SQLite's datetimes come back as text).
-    ranked = list(compiler.results_iter(results=[rows], tuple_expected=True))
+    ranked = rows_around(compiler, query, (day, day, soon_end, soon_end, *due_params, *params, never, size))
     shown = [(watched_id, last_met) for watched_id, last_met, *_ in ranked]
     counts = ranked[0][2:] if ranked else (0,) * len(STATUSES)
     return shown, {status: int(count) for status, count in zip(STATUSES, counts, strict=True)}

@@ -13,6 +13,7 @@ from django.db.models import DateTimeField, F, Model, OuterRef, Q, QuerySet, Sub
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce
 
+from attache_crm.wrapped_queries import rows_around
 from contacts.models import Appointment, Counterpart
 from tenancy import policy
 
@@ -183,11 +184,7 @@ def _timeline_keys(user, counterpart: Counterpart, sources: dict[str, QuerySet])
     compiler = keys.query.get_compiler(keys.db)
     sql, params = compiler.as_sql()
     with_sql, with_params = visible_meetings_with(user, counterpart).query.get_compiler(keys.db).as_sql()
-    with compiler.connection.cursor() as cursor:
-        cursor.execute(f"WITH {MEETINGS_WITH} AS ({with_sql}) {sql}", (*with_params, *params))
-        rows = cursor.fetchall()
-    # Converted as the ORM converts what it reads (SQLite's datetimes come back as text).
-    return list(compiler.results_iter(results=[rows], tuple_expected=True))
+    return rows_around(compiler, f"WITH {MEETINGS_WITH} AS ({with_sql}) {sql}", (*with_params, *params))
 
 
 def _hydrate(user, counterpart: Counterpart, keys: list[tuple]) -> dict[tuple[str, int], Model]:
