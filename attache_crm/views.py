@@ -3,8 +3,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
+from attache_crm import kept_panels
 from attache_crm.api.errors import is_api_request, json_error
 from engagements import selectors as engagement_selectors
 from office import alerts as office_alerts
@@ -20,6 +22,13 @@ def dashboard(request):
     if not policy.has_role(request.user, policy.CONTENT_READERS):
         # The post administrator: their work (people, lockouts, the audit log), no content panels.
         return render(request, "dashboard_admin.html")
+    page = kept_panels.kept("dashboard", request.user, lambda: _dashboard_panels(request))
+    return render(request, "dashboard.html", page)
+
+
+def _dashboard_panels(request) -> dict:
+    """The dashboard's panels as HTML, with the marking of what they show and whether the quick
+    capture form goes above them; kept per user (attache_crm.kept_panels)."""
     context = engagement_selectors.dashboard_for(request.user)
     office = office_alerts.dashboard(request.user, today=context["today"])
     context |= office
@@ -33,7 +42,11 @@ def dashboard(request):
         context["weekly_cable"] = cable
         if cable is not None:
             context["page_marking"] = highest_marking([context["page_marking"], cable.marking])
-    return render(request, "dashboard.html", context)
+    return {
+        "panels": render_to_string("dashboard_panels.html", context, request=request),
+        "page_marking": context["page_marking"],
+        "can_log_meeting": context["can_log_meeting"],
+    }
 
 
 @require_GET

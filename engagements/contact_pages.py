@@ -7,8 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_http_methods
 
+from attache_crm import kept_panels
 from contacts import selectors as contact_selectors
 from contacts import services as contact_services
 from contacts.forms import CounterpartMergeForm
@@ -27,12 +29,36 @@ from .timeline_filter import TimelineFilterForm
 @require_GET
 def counterpart_detail(request, pk):
     try:
-        counterpart, appointments = contact_selectors.counterpart_with_appointments(request.user, pk)
+        page = kept_panels.kept(
+            "counterpart",
+            request.user,
+            lambda: _counterpart_page(request, pk),
+            variant=f"{pk}?{request.GET.urlencode()}",
+        )
     except Http404:
         survivor = contact_selectors.merged_survivor(request.user, pk)
         if survivor is None:
             raise
         return redirect(survivor)
+    audit.viewed(request, page["counterpart"])
+    return render(request, "contacts/counterpart_detail.html", page, status=page["status"])
+
+
+# The parts of the page kept per reader (attache_crm.kept_panels); the quick capture form and the
+# grants panel carry the request's CSRF token and are drawn for each request around them.
+KEPT_PARTS = {
+    "top": "contacts/_counterpart_top.html",
+    "timeline": "contacts/_counterpart_timeline.html",
+    "history": "engagements/_history.html",
+}
+
+
+def _counterpart_page(request, pk) -> dict:
+    """The counterpart, its kept parts as HTML, and what the page around them needs.
+
+    Reads from the request only the user, the counterpart's id and the query string (the
+    timeline's filters and page), which name the kept value."""
+    counterpart, appointments = contact_selectors.counterpart_with_appointments(request.user, pk)
     timeline_filter = TimelineFilterForm(request.GET)
     today = contact_services.post_today(counterpart.post)
     timeline = counterpart_timeline(
@@ -54,11 +80,15 @@ def counterpart_detail(request, pk):
         "history": history_for(request.user, counterpart),
         "can_log_meeting": policy.can(request.user, "add", model=Meeting, post=counterpart.post),
         "today": today,
-        "page_marking": contact_selectors.page_marking(counterpart, counterpart.organization, timeline),
     }
-    audit.viewed(request, counterpart)
-    status = 400 if timeline_filter.errors else 200  # a filter it cannot read, with the reason beside it
-    return render(request, "contacts/counterpart_detail.html", context, status=status)
+    return {
+        "counterpart": counterpart,
+        "kept": {part: render_to_string(template, context, request=request) for part, template in KEPT_PARTS.items()},
+        "can_log_meeting": context["can_log_meeting"],
+        "page_marking": contact_selectors.page_marking(counterpart, counterpart.organization, timeline),
+        # A filter it cannot read is answered 400, with the reason beside it (everything is shown).
+        "status": 400 if timeline_filter.errors else 200,
+    }
 
 
 @login_required

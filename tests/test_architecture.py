@@ -47,6 +47,7 @@ SIGNALS_IN_READY = "AppConfig.ready(): receivers connect once every app's models
 FUNCTION_LEVEL_IMPORTS = {
     ("attache_crm/accounts/apps.py", "attache_crm.accounts.signals"): SIGNALS_IN_READY,
     ("contacts/apps.py", "contacts.signals"): SIGNALS_IN_READY,
+    ("tenancy/apps.py", "tenancy.writes"): SIGNALS_IN_READY,
 }
 
 

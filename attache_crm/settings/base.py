@@ -181,21 +181,28 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
-# Caches. "sessions" is Redis when REDIS_URL is set, shared by every process; without Redis it is a
-# dummy (the session store then reads the database): a per-process cache would keep a session
-# signed out in one process alive in the others. Short socket timeouts: when Redis stalls, the
-# session store falls back to the database rather than holding the request.
+
+# Caches. "sessions" and "pages" (panels kept per reader, attache_crm/kept_panels.py, and the write
+# generation they are kept under, tenancy/writes.py) are Redis when REDIS_URL is set, shared by
+# every process; without Redis they are dummies (sessions are then read from the database, panels
+# built for every request): a per-process cache would keep a session signed out in one process
+# alive in the others, and a panel written in one process stale in the others. Short socket
+# timeouts: when Redis stalls, both fall back to the database rather than hold the request.
+def _shared_cache(prefix: str) -> dict:
+    if not env("REDIS_URL", default=""):
+        return {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+    return {
+        "BACKEND": "attache_crm.cache.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": prefix,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "sessions": (
-        {
-            "BACKEND": "attache_crm.cache.RedisCache",
-            "LOCATION": env("REDIS_URL"),
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
-        }
-        if env("REDIS_URL", default="")
-        else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    ),
+    "sessions": _shared_cache(""),
+    "pages": _shared_cache("pages"),
 }
 
 # Lockout: 3 failures for a username within 15 minutes; lifted after 15 minutes or by an admin.

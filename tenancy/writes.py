@@ -1,0 +1,99 @@
+"""The write generation: a number that moves on after every committed write to the database.
+
+Whatever is kept because it was expensive to read (attache_crm.kept_panels) is kept under the
+generation it was read at, and is never served under a later one. Every write of the product goes
+through one of Django's database connections — the ORM's saves and deletes, `update()`,
+`bulk_create`, raw SQL, migrations; in the web processes, the Celery workers and the management
+commands alike — so a wrapper on each connection sees them all, whoever forgot to say so.
+
+- Counted once per transaction, after its commit (right away in autocommit): a reader that starts
+  before the commit keeps what it read under the old generation, which nobody asks for again.
+- Tables written by reading pages (sessions, sign-in attempts, the audit of reads) and the API's
+  and calendar feeds' last-use stamps are not counted: nothing kept shows them, and counting them
+  would move the generation on every request.
+- The number lives in the cache alias "pages", shared by every process when it is Redis. When the
+  cache cannot be reached the write still stands (the error is logged); kept panels then expire
+  within their own short lifetime.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from django.core.cache import caches
+from django.db import transaction
+from django.db.backends.signals import connection_created
+from django.dispatch import receiver
+
+CACHE_ALIAS = "pages"
+KEY = "write-generation"
+UNCOUNTED_TABLES = frozenset(
+    {
+        "django_session",
+        "axes_accessattempt",
+        "axes_accessattemptexpiration",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+        "tenancy_auditevent",
+        "apitokens_personalaccesstoken",
+        "calendars_calendarfeed",
+        "otp_totp_totpdevice",
+    }
+)
+# The table a write statement changes: INSERT INTO t, UPDATE t, DELETE FROM t (quoted or not).
+_WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', re.IGNORECASE)
+# Anything else that changes rows or tables: counted, whatever the table.
+_OTHER_WRITE = re.compile(
+    r"\s*(?:MERGE|TRUNCATE|ALTER|DROP|CREATE|REPLACE|WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b)", re.IGNORECASE | re.DOTALL
+)
+
+logger = logging.getLogger(__name__)
+
+
+def generation() -> int:
+    """The current generation (0 before the first counted write). May raise the cache's errors."""
+    return caches[CACHE_ALIAS].get(KEY, 0)
+
+
+def counts(sql: str) -> bool:
+    """Does this statement write something a kept panel may show?"""
+    match = _WRITE.match(sql)
+    if match is not None:
+        return match.group(1).lower() not in UNCOUNTED_TABLES
+    return _OTHER_WRITE.match(sql) is not None
+
+
+def _move_on() -> None:
+    cache = caches[CACHE_ALIAS]
+    try:
+        cache.incr(KEY)
+    except ValueError:  # no generation yet (or the cache was emptied): start one, or join the racer's
+        if not cache.add(KEY, 1, timeout=None):
+            cache.incr(KEY)
+
+
+class _CountWrites:
+    """The connection's execute wrapper: after a counted statement has run, one count on commit."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def __call__(self, execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if counts(sql) and not self._pending():
+            # robust: once the data is committed, a cache that cannot be reached must not fail the write.
+            transaction.on_commit(_move_on, using=self.connection.alias, robust=True)
+        return result
+
+    def _pending(self) -> bool:
+        """Is this transaction's count already waiting for its commit?"""
+        return self.connection.in_atomic_block and any(
+            callback is _move_on for _, callback, _ in self.connection.run_on_commit
+        )
+
+
+@receiver(connection_created)
+def count_writes(sender, connection, **kwargs) -> None:
+    if not any(isinstance(wrapper, _CountWrites) for wrapper in connection.execute_wrappers):
+        connection.execute_wrappers.append(_CountWrites(connection))

@@ -1,0 +1,207 @@
+"""Panels kept per reader (attache_crm.kept_panels) under the write generation (tenancy.writes).
+
+The suite's settings keep nothing (a test's writes never commit); here a shared cache is turned
+on — Redis when REDIS_URL names one, as in production, else one in this process — and each
+write is committed as far as the generation is concerned by running its on-commit callbacks.
+"""
+
+import datetime as dt
+import os
+import secrets
+from contextlib import contextmanager
+
+import pytest
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from attache_crm import kept_panels
+from engagements import services
+from tenancy import writes
+from tenancy.markings import Channel
+from tests.conftest import client_for
+from tests.factories import CounterpartFactory, MeetingFactory, MeetingParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _pages_cache(location: str | None) -> dict:
+    if location is None:
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-panels-tests"}
+    return {
+        "BACKEND": "attache_crm.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": f"kept-panels-tests-{secrets.token_hex(4)}",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
+
+@pytest.fixture
+def kept_pages(settings):
+    settings.CACHES = {**settings.CACHES, "pages": _pages_cache(os.environ.get("REDIS_URL") or None)}
+    caches["pages"].clear()
+    yield caches["pages"]
+    caches["pages"].clear()
+
+
+def _forget_waiting_counts() -> bool:
+    """Drop the write counts waiting for a commit of the test's transaction; were there any?"""
+    waiting = [entry for entry in connection.run_on_commit if entry[1] is writes._move_on]
+    connection.run_on_commit[:] = [entry for entry in connection.run_on_commit if entry not in waiting]
+    return bool(waiting)
+
+
+@pytest.fixture
+def commit(django_capture_on_commit_callbacks):
+    """`with commit(): …` runs the on-commit callbacks of the writes inside, as their commit would.
+
+    The test's own transaction never commits, and a transaction is counted once: the count its
+    setup's writes are waiting for is taken first, as if the setup had been committed, and the
+    block's own count, once run, is not left waiting."""
+
+    @contextmanager
+    def committed():
+        if _forget_waiting_counts():
+            writes._move_on()
+        with django_capture_on_commit_callbacks(execute=True):
+            yield
+        _forget_waiting_counts()
+
+    return committed
+
+
+def _page(client, path) -> str:
+    response = client.get(path)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _meeting_with(post, counterpart, **fields):
+    meeting = MeetingFactory(post=post, **fields)
+    MeetingParticipantFactory(meeting=meeting, counterpart=counterpart)
+    return meeting
+
+
+def test_the_dashboard_is_built_once_while_nothing_is_written(kept_pages, post, attache, django_assert_max_num_queries):
+    client = client_for(attache)
+    first = _page(client, "/")
+    # Only the signed-in user is read again (the session comes from its own cache).
+    with django_assert_max_num_queries(1):
+        again = _page(client, "/")
+    strip_csrf = lambda body: body.split('name="csrfmiddlewaretoken"')[0]  # noqa: E731
+    assert strip_csrf(again) == strip_csrf(first)
+    assert "My open follow-ups" in again
+
+
+def test_a_committed_write_is_on_the_next_page(kept_pages, commit, post, attache):
+    client = client_for(attache)
+    assert "Call the defence attaché back" not in _page(client, "/")
+    with commit():
+        services.action_item_create(
+            post=post,
+            by=attache,
+            description="Call the defence attaché back",
+            assignee=attache,
+            due_on=timezone.localdate(),
+        )
+    assert "Call the defence attaché back" in _page(client, "/")
+
+
+def test_narrowing_a_channel_hides_the_meeting_from_a_diplomat_at_once(kept_pages, commit, post, attache, diplomat):
+    counterpart = CounterpartFactory(post=post, owner=attache)
+    meeting = _meeting_with(post, counterpart, title="Luncheon with the J5", created_by=attache)
+    diplomat_client, path = client_for(diplomat), counterpart.get_absolute_url()
+    assert "Luncheon with the J5" in _page(diplomat_client, path)
+    with commit():
+        services.meeting_update(meeting=meeting, by=attache, channel=Channel.ATTACHE)
+    assert "Luncheon with the J5" not in _page(diplomat_client, path)
+
+
+def test_a_page_kept_for_one_reader_is_never_served_to_another(kept_pages, post, attache, diplomat):
+    counterpart = CounterpartFactory(post=post, owner=attache)
+    _meeting_with(post, counterpart, title="Attaché-only dinner", channel=Channel.ATTACHE, created_by=attache)
+    path = counterpart.get_absolute_url()
+    assert "Attaché-only dinner" in _page(client_for(attache), path)
+    assert "Attaché-only dinner" not in _page(client_for(diplomat), path)
+
+
+def test_a_hidden_counterpart_stays_a_404_and_each_filter_is_kept_apart(kept_pages, post, attache, diplomat):
+    restricted = CounterpartFactory(post=post, owner=attache, channel=Channel.RESTRICTED)
+    for _ in range(2):
+        assert client_for(diplomat).get(restricted.get_absolute_url()).status_code == 404
+    counterpart = CounterpartFactory(post=post, owner=attache)
+    _meeting_with(post, counterpart, title="Staff talks", created_by=attache)
+    client, path = client_for(attache), counterpart.get_absolute_url()
+    assert "Staff talks" in _page(client, path)
+    assert "Staff talks" not in _page(client, f"{path}?kind=agreement")
+    assert "Staff talks" in _page(client, path)
+
+
+def test_a_kept_page_is_built_again_in_the_next_minute(
+    kept_pages, post, attache, monkeypatch, django_assert_num_queries
+):
+    client = client_for(attache)
+    _page(client, "/")
+    later = kept_panels.time.time() + 60
+    monkeypatch.setattr(kept_panels.time, "time", lambda: later)
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, "/")
+    assert len(queries) > 5  # the panels' selectors ran again
+
+
+def test_when_the_cache_does_not_answer_pages_are_built_for_the_request(settings, post, attache):
+    settings.CACHES = {**settings.CACHES, "pages": _pages_cache("redis://127.0.0.1:1/0")}
+    meeting = MeetingFactory(
+        post=post, title="Range day", created_by=attache, starts_at=timezone.now() + dt.timedelta(days=1)
+    )
+    meeting.attendees.add(attache)
+    assert "Range day" in _page(client_for(attache), "/")
+
+
+# ---------------------------------------------------------------- the write generation
+
+
+def test_a_transaction_is_counted_once_when_it_commits_and_not_when_it_rolls_back(kept_pages, commit, post):
+    with commit():
+        pass  # the setup, committed
+    before = writes.generation()
+    with commit(), transaction.atomic():
+        for title in ("One", "Two", "Three"):
+            MeetingFactory(post=post, title=title)
+    assert writes.generation() == before + 1
+    with commit():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            MeetingFactory(post=post, title="Never kept")
+            raise RuntimeError
+    assert writes.generation() == before + 1
+
+
+def test_raw_sql_writes_are_counted(kept_pages, commit, post):
+    with commit():
+        counterpart = CounterpartFactory(post=post)
+    before = writes.generation()
+    with commit(), connection.cursor() as cursor:
+        cursor.execute("UPDATE contacts_counterpart SET position = %s WHERE id = %s", ["J3", counterpart.pk])
+    assert writes.generation() == before + 1
+
+
+@pytest.mark.parametrize(
+    ("sql", "counted"),
+    [
+        ('INSERT INTO "engagements_meeting" ("title") VALUES (%s)', True),
+        ('UPDATE "contacts_counterpart" SET "position" = %s', True),
+        ('DELETE FROM "engagements_meetingparticipant" WHERE id = %s', True),
+        ("update tenancy_membership set role = %s", True),
+        ("TRUNCATE engagements_meeting", True),
+        ('WITH moved AS (SELECT 1) UPDATE "engagements_actionitem" SET status = %s', True),
+        ('SELECT "engagements_meeting"."updated_at" FROM "engagements_meeting"', False),
+        ('WITH ranked AS (SELECT "updated_at" FROM t) SELECT * FROM ranked', False),
+        ('UPDATE "django_session" SET "expire_date" = %s', False),
+        ('INSERT INTO "tenancy_auditevent" ("action") VALUES (%s)', False),
+        ('INSERT INTO "axes_accesslog" ("username") VALUES (%s)', False),
+        ("SAVEPOINT s1", False),
+    ],
+)
+def test_which_statements_move_the_generation_on(sql, counted):
+    assert writes.counts(sql) is counted
