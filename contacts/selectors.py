@@ -3,12 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Page
-from django.db.models import (
-    Count,
-    Prefetch,
-    Q,
-    QuerySet,
-)
+from django.db.models import Count, Prefetch, Q, QuerySet, prefetch_related_objects
 
 from tenancy import policy
 from tenancy.markings import highest_marking
@@ -56,6 +51,12 @@ def counterpart_detail(user, pk) -> Counterpart:
     return policy.get_visible_or_404(user, queryset.prefetch_related("tags"), pk=pk)
 
 
+def visible_counterpart(user, pk) -> Counterpart:
+    """One visible counterpart (404 otherwise) with its owner and post: whether its page is shown
+    at all, decided on every request even where the page's parts are kept (attache_crm.kept_panels)."""
+    return policy.get_visible_or_404(user, Counterpart.objects.select_related("owner", "post"), pk=pk)
+
+
 def merged_survivor(user, pk) -> Counterpart | None:
     """The counterpart a merged record's id now leads to, when `user` may see it."""
     survivor_id = CounterpartMerge.objects.filter(merged_id=pk).values_list("survivor_id", flat=True).first()
@@ -71,16 +72,14 @@ def merge_choices(user, counterpart: Counterpart, query: str) -> list[Counterpar
     return list(search.search_counterparts(candidates, query)[:TYPEAHEAD_LIMIT]) if query.strip() else []
 
 
-def counterpart_with_appointments(user, pk) -> tuple[Counterpart, list[Appointment]]:
-    """One visible counterpart (404 otherwise) with its owner, post and tags, and its rank and
-    position history newest first: what the counterpart page shows at the top.
+def counterpart_page_top(user, counterpart: Counterpart) -> list[Appointment]:
+    """What the counterpart page shows at the top besides the counterpart (`visible_counterpart`):
+    its tags, and its rank and position history newest first, which is returned.
 
     The organizations of both (the current one and those of past appointments) are read in one
     query through the policy; a hidden one comes back as None, as with `counterpart_detail`.
     """
-    counterpart = policy.get_visible_or_404(
-        user, Counterpart.objects.select_related("owner", "post").prefetch_related("tags"), pk=pk
-    )
+    prefetch_related_objects([counterpart], "tags")
     appointments = list(policy.visible(user, Appointment).filter(counterpart=counterpart).order_by("-start_on", "-id"))
     wanted = {counterpart.organization_id, *(appointment.organization_id for appointment in appointments)}
     wanted.discard(None)
@@ -88,7 +87,7 @@ def counterpart_with_appointments(user, pk) -> tuple[Counterpart, list[Appointme
     for record in (counterpart, *appointments):
         organization_field = type(record)._meta.get_field("organization")
         organization_field.set_cached_value(record, organizations.get(record.organization_id))
-    return counterpart, appointments
+    return appointments
 
 
 def counterpart_appointments(user, counterpart: Counterpart) -> list[Appointment]:

@@ -29,23 +29,25 @@ from .timeline_filter import TimelineFilterForm
 @require_GET
 def counterpart_detail(request, pk):
     try:
-        page = kept_panels.kept(
-            "counterpart",
-            request.user,
-            lambda: _counterpart_page(request, pk),
-            variant=f"{pk}?{request.GET.urlencode()}",
-        )
+        counterpart = contact_selectors.visible_counterpart(request.user, pk)
     except Http404:
         survivor = contact_selectors.merged_survivor(request.user, pk)
         if survivor is None:
             raise
         return redirect(survivor)
-    audit.viewed(request, page["counterpart"])
-    return render(request, "contacts/counterpart_detail.html", page, status=page["status"])
+    page = kept_panels.kept(
+        "counterpart",
+        request.user,
+        lambda: _counterpart_page(request, counterpart),
+        variant=f"{pk}?{request.GET.urlencode()}",
+    )
+    audit.viewed(request, counterpart)
+    context = {"counterpart": counterpart, **page}
+    return render(request, "contacts/counterpart_detail.html", context, status=page["status"])
 
 
-# The parts of the page kept per reader (attache_crm.kept_panels); the quick capture form and the
-# grants panel carry the request's CSRF token and are drawn for each request around them.
+# The parts of the page kept per reader (attache_crm.kept_panels). The quick capture form and the
+# grants panel carry the request's CSRF token: they are drawn for each request, around them.
 KEPT_PARTS = {
     "top": "contacts/_counterpart_top.html",
     "timeline": "contacts/_counterpart_timeline.html",
@@ -53,12 +55,12 @@ KEPT_PARTS = {
 }
 
 
-def _counterpart_page(request, pk) -> dict:
-    """The counterpart, its kept parts as HTML, and what the page around them needs.
+def _counterpart_page(request, counterpart) -> dict:
+    """The page's kept parts as HTML, and what the page around them needs.
 
-    Reads from the request only the user, the counterpart's id and the query string (the
-    timeline's filters and page), which name the kept value."""
-    counterpart, appointments = contact_selectors.counterpart_with_appointments(request.user, pk)
+    Reads from the request only the user and the query string (the timeline's filters and page),
+    which with the counterpart's id name the kept value."""
+    appointments = contact_selectors.counterpart_page_top(request.user, counterpart)
     timeline_filter = TimelineFilterForm(request.GET)
     today = contact_services.post_today(counterpart.post)
     timeline = counterpart_timeline(
@@ -82,7 +84,6 @@ def _counterpart_page(request, pk) -> dict:
         "today": today,
     }
     return {
-        "counterpart": counterpart,
         "kept": {part: render_to_string(template, context, request=request) for part, template in KEPT_PARTS.items()},
         "can_log_meeting": context["can_log_meeting"],
         "page_marking": contact_selectors.page_marking(counterpart, counterpart.organization, timeline),

@@ -17,6 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from attache_crm import kept_panels
+from contacts.models import Counterpart
 from engagements import services
 from tenancy import writes
 from tenancy.markings import Channel
@@ -47,7 +48,7 @@ def kept_pages(settings):
 
 def _forget_waiting_counts() -> bool:
     """Drop the write counts waiting for a commit of the test's transaction; were there any?"""
-    waiting = [entry for entry in connection.run_on_commit if entry[1] is writes._move_on]
+    waiting = [entry for entry in connection.run_on_commit if entry[1] is writes.move_on]
     connection.run_on_commit[:] = [entry for entry in connection.run_on_commit if entry not in waiting]
     return bool(waiting)
 
@@ -63,7 +64,7 @@ def commit(django_capture_on_commit_callbacks):
     @contextmanager
     def committed():
         if _forget_waiting_counts():
-            writes._move_on()
+            writes.move_on()
         with django_capture_on_commit_callbacks(execute=True):
             yield
         _forget_waiting_counts()
@@ -136,6 +137,16 @@ def test_a_hidden_counterpart_stays_a_404_and_each_filter_is_kept_apart(kept_pag
     assert "Staff talks" in _page(client, path)
     assert "Staff talks" not in _page(client, f"{path}?kind=agreement")
     assert "Staff talks" in _page(client, path)
+
+
+def test_whether_a_counterpart_page_is_shown_is_decided_on_every_request(kept_pages, post, attache, diplomat):
+    """Even with its parts kept and the generation not moved on (the write below is never counted
+    here), a counterpart hidden from the reader is a 404 at once."""
+    counterpart = CounterpartFactory(post=post, owner=attache)
+    client, path = client_for(diplomat), counterpart.get_absolute_url()
+    _page(client, path)
+    Counterpart.objects.filter(pk=counterpart.pk).update(channel=Channel.RESTRICTED)
+    assert client.get(path).status_code == 404
 
 
 def test_a_kept_page_is_built_again_in_the_next_minute(
