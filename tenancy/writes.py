@@ -83,10 +83,23 @@ class _CountWrites:
 
     def __call__(self, execute, sql, params, many, context):
         result = execute(sql, params, many, context)
-        if counts(sql) and not self._pending():
+        if not counts(sql) or self._pending():
+            return result
+        if self.connection.in_atomic_block or self.connection.get_autocommit():
             # robust: once the data is committed, a cache that cannot be reached must not fail the write.
             transaction.on_commit(move_on, using=self.connection.alias, robust=True)
+        else:
+            # Transactions managed by hand (nothing of ours does) have no on-commit hook: counted
+            # at once, and what a reader keeps meanwhile lasts a minute at most.
+            self._move_on_now()
         return result
+
+    @staticmethod
+    def _move_on_now() -> None:
+        try:
+            move_on()
+        except Exception:
+            logger.exception("A write could not be counted: kept panels may lag by up to a minute.")
 
     def _pending(self) -> bool:
         """Is this transaction's count already waiting for its commit?"""
@@ -97,5 +110,8 @@ class _CountWrites:
 
 @receiver(connection_created)
 def count_writes(sender, connection, **kwargs) -> None:
+    """Once per connection object (it keeps its wrappers when it reconnects), first in the list:
+    `connection.execute_wrapper()` blocks pop the last wrapper when they end, and a connection
+    opened inside one of them must not lose this one."""
     if not any(isinstance(wrapper, _CountWrites) for wrapper in connection.execute_wrappers):
-        connection.execute_wrappers.append(_CountWrites(connection))
+        connection.execute_wrappers.insert(0, _CountWrites(connection))

@@ -12,15 +12,17 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.cache import caches
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from attache_crm import kept_panels
+from attache_crm import kept_panels, views
 from contacts.models import Counterpart
-from engagements import services
-from tenancy import writes
+from engagements import contact_pages, services
+from tenancy import policy, writes
 from tenancy.markings import Channel
+from tests.access.world import build_world
 from tests.conftest import client_for
 from tests.factories import CounterpartFactory, MeetingFactory, MeetingParticipantFactory
 
@@ -216,3 +218,54 @@ def test_raw_sql_writes_are_counted(kept_pages, commit, post):
 )
 def test_which_statements_move_the_generation_on(sql, counted):
     assert writes.counts(sql) is counted
+
+
+# ---------------------------------------------------------------- what may be kept
+
+
+@pytest.mark.parametrize("role", ["attache", "second_attache", "diplomat", "chief"])
+def test_no_kept_part_carries_a_csrf_token_or_another_request_s_traces(role):
+    """A kept part is served to its reader in any browser: a form's CSRF token (tied to one
+    browser's cookie) or the path it was first asked for must not be in it."""
+    world = build_world()
+    user = world.users[role]
+    request = RequestFactory().get("/", {"marker": "QueryTraceZq"})
+    request.user = user
+    parts = [views._dashboard_panels(request)["panels"]]
+    for (resource, _), record in world.records.items():
+        if resource == "counterpart" and policy.is_visible(user, record):
+            request = RequestFactory().get(record.get_absolute_url(), {"marker": "QueryTraceZq"})
+            request.user = user
+            parts += contact_pages._counterpart_page(request, record)["kept"].values()
+    assert len(parts) > 1
+    for html in parts:
+        assert "csrfmiddlewaretoken" not in html
+        assert "QueryTraceZq" not in html
+
+
+def test_a_connection_opened_inside_an_execute_wrapper_block_keeps_counting():
+    """Such blocks (a per-request query counter) remove the last wrapper when they end."""
+    fresh = connections.create_connection("default")
+    try:
+        with fresh.execute_wrapper(lambda execute, *args: execute(*args)):
+            fresh.ensure_connection()
+        assert [type(wrapper) for wrapper in fresh.execute_wrappers] == [writes._CountWrites]
+    finally:
+        fresh.close()
+
+
+def test_a_write_in_a_transaction_managed_by_hand_is_counted_at_once(kept_pages):
+    """No on-commit hook there (Django refuses one): the count cannot wait for the commit."""
+
+    class HandManagedConnection:
+        alias = "default"
+        in_atomic_block = False
+        run_on_commit = []
+
+        def get_autocommit(self):
+            return False
+
+    before = writes.generation()
+    count_writes = writes._CountWrites(HandManagedConnection())
+    count_writes(lambda *args: None, 'UPDATE "contacts_counterpart" SET "position" = %s', ["J3"], False, {})
+    assert writes.generation() == before + 1
