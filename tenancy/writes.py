@@ -22,7 +22,6 @@ import logging
 import re
 
 from django.core.cache import caches
-from django.db import transaction
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
@@ -87,7 +86,9 @@ class _CountWrites:
             return result
         if self.connection.in_atomic_block or self.connection.get_autocommit():
             # robust: once the data is committed, a cache that cannot be reached must not fail the write.
-            transaction.on_commit(move_on, using=self.connection.alias, robust=True)
+            # The connection's own hook: it may be one Django opens beside the named ones (to
+            # create the test database, say), which `transaction.on_commit(using=…)` cannot find.
+            self.connection.on_commit(move_on, robust=True)
         else:
             # Transactions managed by hand (nothing of ours does) have no on-commit hook: counted
             # at once, and what a reader keeps meanwhile lasts a minute at most.
