@@ -3,9 +3,10 @@ counterpart's timeline), served again from the shared cache while nothing has be
 
 A kept panel is the HTML (and the values the page around it needs, such as its marking) built for
 one user by the same selectors and templates as always, through the access policy. It is served
-again only to that user, only under the write generation it was built at (tenancy.writes: any
-committed write moves it on), and only within the minute it was built in, so that what depends on
-the time (meetings ahead, what is overdue today) is never more than a minute behind.
+again only to that user of that database, only under the write generation it was built at
+(tenancy.writes: any committed write moves it on), and only within the minute it was built in,
+so that what depends on the time (meetings ahead, what is overdue today) is never more than a
+minute behind.
 
 Panels are kept only in a cache every process shares (the "pages" alias: Redis when REDIS_URL is
 set). Without one — the embedded defaults, the tests — nothing is kept and every panel is built
@@ -36,7 +37,7 @@ logger = logging.getLogger(__name__)
 def _key(name: str, user, variant: str, generation: int) -> str:
     minute = int(time.time() // 60)
     digest = hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()
-    return f"panel:{name}:{user.pk}:{generation}:{minute}:{digest}"
+    return f"panel:{writes.database_id()}:{name}:{user.pk}:{generation}:{minute}:{digest}"
 
 
 def kept(name: str, user, build: Callable[[], T], *, variant: str = "") -> T:

@@ -18,15 +18,16 @@ commands alike — so a wrapper on each connection sees them all, whoever forgot
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 
 from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
 CACHE_ALIAS = "pages"
-KEY = "write-generation"
 UNCOUNTED_TABLES = frozenset(
     {
         "django_session",
@@ -50,9 +51,22 @@ _OTHER_WRITE = re.compile(
 logger = logging.getLogger(__name__)
 
 
+def database_id() -> str:
+    """A short name of the database this process writes to. Two deployments (or a benchmark and a
+    development server) may share one Redis: what is kept for one database is never read for
+    another, where the same user id is someone else."""
+    database = connections[DEFAULT_DB_ALIAS].settings_dict
+    where = f"{database['NAME']}@{database.get('HOST') or ''}:{database.get('PORT') or ''}"
+    return hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
+
+
+def _key() -> str:
+    return f"write-generation:{database_id()}"
+
+
 def generation() -> int:
     """The current generation (0 before the first counted write). May raise the cache's errors."""
-    return caches[CACHE_ALIAS].get(KEY, 0)
+    return caches[CACHE_ALIAS].get(_key(), 0)
 
 
 def counts(sql: str) -> bool:
@@ -66,12 +80,12 @@ def counts(sql: str) -> bool:
 def move_on() -> None:
     """Count a write now. The wrapper below counts every write made through Django; a write made
     beside it (a restore by pg_restore, psql) calls this once it is done."""
-    cache = caches[CACHE_ALIAS]
+    cache, key = caches[CACHE_ALIAS], _key()
     try:
-        cache.incr(KEY)
+        cache.incr(key)
     except ValueError:  # no generation yet (or the cache was emptied): start one, or join the racer's
-        if not cache.add(KEY, 1, timeout=None):
-            cache.incr(KEY)
+        if not cache.add(key, 1, timeout=None):
+            cache.incr(key)
 
 
 class _CountWrites:

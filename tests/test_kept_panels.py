@@ -269,3 +269,19 @@ def test_a_write_in_a_transaction_managed_by_hand_is_counted_at_once(kept_pages)
     count_writes = writes._CountWrites(HandManagedConnection())
     count_writes(lambda *args: None, 'UPDATE "contacts_counterpart" SET "position" = %s', ["J3"], False, {})
     assert writes.generation() == before + 1
+
+
+def test_what_is_kept_for_one_database_is_never_read_for_another(kept_pages, post, attache):
+    """One Redis may serve two databases (a benchmark and a development server) where the same
+    user id is someone else."""
+    client = client_for(attache)
+    _page(client, "/")
+    here = writes.database_id()
+    connection.settings_dict["NAME"] = connection.settings_dict["NAME"] + "_elsewhere"
+    try:
+        assert writes.database_id() != here
+        with CaptureQueriesContext(connection) as queries:
+            _page(client, "/")
+    finally:
+        connection.settings_dict["NAME"] = connection.settings_dict["NAME"].removesuffix("_elsewhere")
+    assert len(queries) > 5  # built again, not read from the other database's keys
