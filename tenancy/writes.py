@@ -99,9 +99,9 @@ class _CountWrites:
         if not counts(sql) or self._pending():
             return result
         if self.connection.in_atomic_block or self.connection.get_autocommit():
-            # robust: once the data is committed, a cache that cannot be reached must not fail the write.
-            # The connection's own hook: it may be one Django opens beside the named ones (to
-            # create the test database, say), which `transaction.on_commit(using=…)` cannot find.
+            # The connection's own hook, as it may be one Django opens beside the named ones (to
+            # create a database) that `transaction.on_commit(using=…)` cannot find; robust, as a
+            # cache that cannot be reached must not fail a write already committed.
             self.connection.on_commit(move_on, robust=True)
         else:
             # Transactions managed by hand (nothing of ours does) have no on-commit hook: counted
