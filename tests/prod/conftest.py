@@ -290,6 +290,10 @@ def journey(stack, timings) -> Journey:
         serial = re.search(r"Released as (BANDAR \d{6})", page.text)
         assert serial, f"not released: {page.text[:2000]}"
         j.serial = serial.group(1)
+        # The dashboard's panels were kept while the draft showed; the release moved them on, and
+        # the panel, which shows the week's cable in draft, no longer names it.
+        panel = j.chief.get("/").text.split("This week's cable", 1)[1].split("</section>", 1)[0]
+        assert f'href="/cables/{j.cable_id}/"' not in panel and "No weekly summary in draft" in panel, panel
         txt = j.chief.get(f"/cables/{j.cable_id}.txt")
         assert txt.status == 200 and txt.header("Content-Type").startswith("text/plain")
         j.released_txt = txt.body
