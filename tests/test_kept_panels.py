@@ -29,23 +29,31 @@ from tests.factories import CounterpartFactory, MeetingFactory, MeetingParticipa
 pytestmark = pytest.mark.django_db
 
 
-def _pages_cache(location: str | None) -> dict:
+def _pages_cache(location: str | None, prefix: str = "") -> dict:
     if location is None:
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kept-panels-tests"}
     return {
         "BACKEND": "attache_crm.cache.RedisCache",
         "LOCATION": location,
-        "KEY_PREFIX": f"kept-panels-tests-{secrets.token_hex(4)}",
+        "KEY_PREFIX": prefix,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
 
 
 @pytest.fixture
 def kept_pages(settings):
-    settings.CACHES = {**settings.CACHES, "pages": _pages_cache(os.environ.get("REDIS_URL") or None)}
-    caches["pages"].clear()
-    yield caches["pages"]
-    caches["pages"].clear()
+    """A fresh "pages" cache. On Redis, keys of this test's own prefix, removed one by one after
+    it: the database is shared with the Celery broker of other tests, so it is never flushed."""
+    redis_url, prefix = os.environ.get("REDIS_URL") or None, f"kept-panels-test-{secrets.token_hex(4)}"
+    settings.CACHES = {**settings.CACHES, "pages": _pages_cache(redis_url, prefix)}
+    cache = caches["pages"]
+    if redis_url is None:
+        cache.clear()
+    yield cache
+    if redis_url is not None:
+        client = cache._cache.get_client(write=True)
+        for key in client.scan_iter(match=f"{prefix}:*"):
+            client.delete(key)
 
 
 def _forget_waiting_counts() -> bool:
