@@ -35,6 +35,8 @@ import time
 import urllib.parse
 from pathlib import Path
 
+from tenancy import writes  # Django's modules only: nothing read before settings are chosen
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PYTHON = sys.executable
@@ -1065,7 +1067,6 @@ def main(argv=None) -> int:
 
     django.setup()
     from seeding import volume
-    from tenancy import writes
 
     t = targets(args)
     counts = volume.loaded_counts(_spec(args))
