@@ -12,6 +12,10 @@ most once a minute when nothing but the expiry would change.
   flushed or restarted) reads it from there. Without Redis the alias is a dummy cache: the
   database alone, since a per-process cache would keep a signed-out session alive in the other
   processes.
+- Redis down or stalled: sessions are read from and written to the database alone, and signed-in
+  pages keep working. Ending a session (signing out, or signing in, which replaces the session)
+  needs the cache, though: it fails as a whole rather than leave the ended session in a cache
+  that still serves it once Redis is back.
 - A cached session is not trusted past its expiry by the cache's clock alone: the time of the
   last write is kept in the session and checked on every read.
 - Malformed keys. Django reads the session cookie as given (its cookie parser even turns a
@@ -21,17 +25,21 @@ most once a minute when nothing but the expiry would change.
   else is treated as no session at all, like an unknown key.
 """
 
+import logging
 import re
 import time
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDatabaseStore
 from django.contrib.sessions.backends.db import SessionStore as DatabaseStore
+from redis.exceptions import RedisError
 
 VALID_KEY = re.compile(r"[a-z0-9]{8,64}")
 # An unchanged session is written again (its expiry renewed) only when its last write is this old.
 TOUCH_SECONDS = 60
 # When the session was last written (epoch seconds): kept inside the session itself.
 SAVED_AT = "_saved_at"
+
+logger = logging.getLogger(__name__)
 
 
 class SessionStore(CachedDatabaseStore):
@@ -41,13 +49,41 @@ class SessionStore(CachedDatabaseStore):
         return bool(key) and VALID_KEY.fullmatch(key) is not None
 
     def load(self):
-        data = super().load()
+        data = self._cached_or_stored()
         saved_at = data.get(SAVED_AT)
         # The expiry passed explicitly: reading it from self would load the session again.
         if saved_at is not None and time.time() - saved_at >= self.get_expiry_age(expiry=data.get("_session_expiry")):
             self._session_key = None
             return {}
         return data
+
+    def _cached_or_stored(self) -> dict:
+        """The session's data from the cache, else from the database (then cached again); as
+        Django's cached_db store reads it, with a cache that does not answer taken as a miss."""
+        try:
+            data = self._cache.get(self.cache_key)
+        except RedisError:
+            logger.warning("Sessions read from the database: the cache did not answer.", exc_info=True)
+            data = None
+        if data is not None:
+            return data
+        stored = self._get_session_from_db()
+        if stored is None:
+            return {}
+        data = self.decode(stored.session_data)
+        try:
+            self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=stored.expire_date))
+        except RedisError:
+            logger.warning("A session could not be cached: the cache did not answer.", exc_info=True)
+        return data
+
+    def exists(self, session_key):
+        try:
+            if session_key and (self.cache_key_prefix + session_key) in self._cache:
+                return True
+        except RedisError:
+            logger.warning("Sessions read from the database: the cache did not answer.", exc_info=True)
+        return DatabaseStore.exists(self, session_key)
 
     def save(self, must_create=False):
         now = time.time()

@@ -75,7 +75,7 @@ def test_the_ok_view_costs_one_query_the_user_with_their_roles(attache, django_a
 
 def test_without_a_shared_cache_the_session_is_read_from_the_database_and_not_written(attache):
     dummy = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
-    with override_settings(CACHES={"default": dummy, "sessions": dummy}):
+    with override_settings(CACHES={"default": dummy, "sessions": dummy, "pages": dummy}):
         client = client_for(attache)
         client.get(OK)
         with CaptureQueriesContext(connection) as queries:
@@ -185,3 +185,20 @@ def test_the_redis_cache_keeps_one_client_and_reads_what_it_wrote():
         assert cache._cache.get_client(write=True) is client
     finally:
         cache.delete(key)
+
+
+def test_with_redis_down_signed_in_pages_are_read_from_the_database(attache, settings):
+    """Sessions live in the database; the cache only speeds them up. (Signing in and out need
+    it: an ended session must not stay in a cache that serves it once Redis is back.)"""
+    client = client_for(attache)
+    key = client.cookies["sessionid"].value
+    unreachable = {
+        "BACKEND": "attache_crm.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    settings.CACHES = {**settings.CACHES, "sessions": unreachable}
+    assert Session.objects.filter(session_key=key).exists()
+    for _ in range(2):
+        assert client.get(OK).status_code == 200
+    assert SessionStore(key).load()["_auth_user_id"] == str(attache.pk)
