@@ -14,8 +14,10 @@ import tempfile
 import time
 from itertools import islice
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max
+
+from tenancy import writes
 
 
 def _tsv(value) -> str:
@@ -141,7 +143,9 @@ class Sink:
         return _Buffer(self, model)
 
     def finish(self) -> None:
-        """Move every sequence past the ids written explicitly."""
+        """Count the load as a write (COPY goes around the connection's write counter) and move
+        every sequence past the ids written explicitly."""
+        transaction.on_commit(writes.move_on, robust=True)
         if not self.postgres:
             return
         with connection.cursor() as cursor:
