@@ -8,6 +8,13 @@ again only to that user of that database, only under the write generation it was
 so that what depends on the time (meetings ahead, what is overdue today) is never more than a
 minute behind.
 
+The generation a panel is kept under is the one read when its request began
+(GenerationSnapshotMiddleware), before the request read anything from the database — the user's
+roles, the record shown. A write that commits while the request runs moves the generation past
+that snapshot, so what the request built from the older rows is kept under a generation nobody
+asks for again. Read later, the generation could already count a write that the rows read before
+it do not show, and the page built from them would be served as current.
+
 Panels are kept only in a cache every process shares (the "pages" alias: Redis when REDIS_URL is
 set). Without one — the embedded defaults, the tests — nothing is kept and every panel is built
 for its request, as it would be on a miss. When the cache fails, the panel is built and not kept.
@@ -34,22 +41,48 @@ LIFETIME = 120
 logger = logging.getLogger(__name__)
 
 
+def _cache():
+    """The shared cache panels are kept in, or None when there is none (a dummy)."""
+    cache = caches[writes.CACHE_ALIAS]
+    return None if isinstance(cache, DummyCache) else cache
+
+
+class GenerationSnapshotMiddleware:
+    """Reads the write generation as the request begins (`request.write_generation`; None when
+    nothing can be kept). Placed before the session and authentication middleware, which read the
+    user and their roles."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.write_generation = None
+        if request.method in ("GET", "HEAD") and _cache() is not None:
+            try:
+                request.write_generation = writes.generation()
+            except RedisError:
+                logger.warning("Kept panels unavailable: the cache did not answer.", exc_info=True)
+        return self.get_response(request)
+
+
 def _key(name: str, user, variant: str, generation: int) -> str:
     minute = int(time.time() // 60)
     digest = hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()
     return f"panel:{writes.database_id()}:{name}:{user.pk}:{generation}:{minute}:{digest}"
 
 
-def kept(name: str, user, build: Callable[[], T], *, variant: str = "") -> T:
-    """`build()`'s value for this user, kept until the next write or the next minute.
+def kept(name: str, request, build: Callable[[], T], *, variant: str = "") -> T:
+    """`build()`'s value for the request's user, kept until the next write or the next minute.
 
     `variant` names everything besides the user and the time that the value depends on (the
-    record shown, the filters applied); `build` must read nothing else from the request."""
-    cache = caches[writes.CACHE_ALIAS]
-    if isinstance(cache, DummyCache):
+    record shown, the filters applied); `build` must read nothing else from the request. A request
+    without a generation snapshot (a method other than GET, no shared cache) builds and keeps
+    nothing."""
+    cache, generation = _cache(), getattr(request, "write_generation", None)
+    if cache is None or generation is None:
         return build()
+    key = _key(name, request.user, variant, generation)
     try:
-        key = _key(name, user, variant, writes.generation())
         value = cache.get(key)
     except RedisError:
         logger.warning("Kept panels unavailable: the cache did not answer.", exc_info=True)

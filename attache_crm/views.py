@@ -22,7 +22,7 @@ def dashboard(request):
     if not policy.has_role(request.user, policy.CONTENT_READERS):
         # The post administrator: their work (people, lockouts, the audit log), no content panels.
         return render(request, "dashboard_admin.html")
-    page = kept_panels.kept("dashboard", request.user, lambda: _dashboard_panels(request))
+    page = kept_panels.kept("dashboard", request, lambda: _dashboard_panels(request))
     return render(request, "dashboard.html", page)
 
 

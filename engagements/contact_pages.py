@@ -37,7 +37,7 @@ def counterpart_detail(request, pk):
         return redirect(survivor)
     page = kept_panels.kept(
         "counterpart",
-        request.user,
+        request,
         lambda: _counterpart_page(request, counterpart),
         variant=f"{pk}?{request.GET.urlencode()}",
     )

@@ -13,14 +13,21 @@ commands alike — so a wrapper on each connection sees them all, whoever forgot
   would move the generation on every request.
 - The number lives in the cache alias "pages", shared by every process when it is Redis. When the
   cache cannot be reached the write still stands (the error is logged); kept panels then expire
-  within their own short lifetime.
+  within their own short lifetime. A generation that is missing (a new or emptied Redis) starts
+  from the clock in nanoseconds, past any number an earlier one reached: a panel kept under an
+  earlier count is never matched again.
+- Its key names the database by what the server says it is, not by how the settings spell it, so
+  that every process writing to one database (through any host name or port) moves one number,
+  and two databases that share a Redis never share one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
+import time
 
 from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -43,20 +50,48 @@ UNCOUNTED_TABLES = frozenset(
 )
 # The table a write statement changes: INSERT INTO t, UPDATE t, DELETE FROM t (quoted or not).
 _WRITE = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[`"]?(\w+)', re.IGNORECASE)
-# Anything else that changes rows or tables: counted, whatever the table.
+# Anything else that changes rows or tables: counted, whatever the table. Creating or dropping a
+# whole database is not: nothing is kept for a database that does not exist yet, or any more.
 _OTHER_WRITE = re.compile(
-    r"\s*(?:MERGE|TRUNCATE|ALTER|DROP|CREATE|REPLACE|WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b)", re.IGNORECASE | re.DOTALL
+    r"\s*(?:MERGE|TRUNCATE|ALTER|(?:DROP|CREATE)(?!\s+DATABASE\b)|REPLACE|WITH\b.*\b(?:INSERT|UPDATE|DELETE)\b)",
+    re.IGNORECASE | re.DOTALL,
 )
 
 logger = logging.getLogger(__name__)
 
 
+# The identities of the databases this process has asked about, by the settings that reach them.
+_identities: dict[tuple, str] = {}
+
+
 def database_id() -> str:
-    """A short name of the database this process writes to. Two deployments (or a benchmark and a
-    development server) may share one Redis: what is kept for one database is never read for
-    another, where the same user id is someone else."""
-    database = connections[DEFAULT_DB_ALIAS].settings_dict
-    where = f"{database['NAME']}@{database.get('HOST') or ''}:{database.get('PORT') or ''}"
+    """A short name of the database this process writes to, asked of the database once per
+    process. Two deployments (or a benchmark and a development server) may share one Redis: what is
+    kept for one database is never read for another, where the same user id is someone else."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    database = connection.settings_dict
+    spelled = (connection.vendor, database["NAME"], database.get("HOST"), database.get("PORT"))
+    if spelled not in _identities:
+        _identities[spelled] = identity(connection)
+    return _identities[spelled]
+
+
+def identity(connection) -> str:
+    """The database a connection reaches, whatever host name, port or path it is reached by:
+    on PostgreSQL the server's system identifier (unique to each cluster) and the database's oid;
+    on SQLite the file's real path."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT (SELECT system_identifier FROM pg_control_system()), oid "
+                "FROM pg_database WHERE datname = current_database()"
+            )
+            where = "postgresql:{}:{}".format(*cursor.fetchone())
+    elif connection.vendor == "sqlite" and not connection.is_in_memory_db():
+        where = f"sqlite:{os.path.realpath(connection.settings_dict['NAME'])}"
+    else:
+        database = connection.settings_dict
+        where = f"{connection.vendor}:{database['NAME']}@{database.get('HOST') or ''}:{database.get('PORT') or ''}"
     return hashlib.blake2b(where.encode(), digest_size=6).hexdigest()
 
 
@@ -65,8 +100,13 @@ def _key() -> str:
 
 
 def generation() -> int:
-    """The current generation (0 before the first counted write). May raise the cache's errors."""
-    return caches[CACHE_ALIAS].get(_key(), 0)
+    """The current generation, started when missing. May raise the cache's errors."""
+    cache, key = caches[CACHE_ALIAS], _key()
+    value = cache.get(key)
+    if value is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        value = cache.get(key)
+    return value
 
 
 def counts(sql: str) -> bool:
@@ -84,7 +124,7 @@ def move_on() -> None:
     try:
         cache.incr(key)
     except ValueError:  # no generation yet (or the cache was emptied): start one, or join the racer's
-        if not cache.add(key, 1, timeout=None):
+        if not cache.add(key, time.time_ns(), timeout=None):
             cache.incr(key)
 
 

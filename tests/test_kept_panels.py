@@ -13,6 +13,7 @@ from contextlib import contextmanager
 import pytest
 from django.core.cache import caches
 from django.db import connection, connections, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteConnection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -242,13 +243,15 @@ def test_no_kept_part_carries_a_csrf_token_or_another_request_s_traces(role):
     parts = [views._dashboard_panels(request)["panels"]]
     for (resource, _), record in world.records.items():
         if resource == "counterpart" and policy.is_visible(user, record):
-            request = RequestFactory().get(record.get_absolute_url(), {"marker": "QueryTraceZq"})
+            # Another spelling of its address (the page answers it too): the part is served under both.
+            request = RequestFactory().get(f"/counterparts/0{record.pk}/", {"marker": "QueryTraceZq"})
             request.user = user
             parts += contact_pages._counterpart_page(request, record)["kept"].values()
     assert len(parts) > 1
     for html in parts:
         assert "csrfmiddlewaretoken" not in html
         assert "QueryTraceZq" not in html
+        assert "/counterparts/0" not in html
 
 
 def test_a_connection_opened_inside_an_execute_wrapper_block_keeps_counting():
@@ -279,17 +282,86 @@ def test_a_write_in_a_transaction_managed_by_hand_is_counted_at_once(kept_pages)
     assert writes.generation() == before + 1
 
 
-def test_what_is_kept_for_one_database_is_never_read_for_another(kept_pages, post, attache):
+def test_what_is_kept_for_one_database_is_never_read_for_another(kept_pages, post, attache, monkeypatch):
     """One Redis may serve two databases (a benchmark and a development server) where the same
     user id is someone else."""
     client = client_for(attache)
     _page(client, "/")
-    here = writes.database_id()
-    connection.settings_dict["NAME"] = connection.settings_dict["NAME"] + "_elsewhere"
-    try:
-        assert writes.database_id() != here
-        with CaptureQueriesContext(connection) as queries:
-            _page(client, "/")
-    finally:
-        connection.settings_dict["NAME"] = connection.settings_dict["NAME"].removesuffix("_elsewhere")
+    for spelled in list(writes._identities):
+        monkeypatch.setitem(writes._identities, spelled, "another-database")
+    with CaptureQueriesContext(connection) as queries:
+        _page(client, "/")
     assert len(queries) > 5  # built again, not read from the other database's keys
+
+
+def _connection_to(settings_dict: dict):
+    """A new connection (not one of the named ones) with these settings."""
+    default = connections["default"]
+    return type(default)({**default.settings_dict, **settings_dict}, alias="default")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the server's own identity is PostgreSQL's")
+def test_one_database_has_one_identity_however_it_is_reached_and_another_has_another():
+    here = writes.identity(connection)
+    host = connection.settings_dict.get("HOST") or "127.0.0.1"
+    spellings = [{"PORT": ""}, {"PORT": "5432"}, {"HOST": host.replace("127.0.0.1", "localhost")}]
+    others = [{"NAME": "postgres"}]
+    for settings_dict, same in [*((s, True) for s in spellings), *((s, False) for s in others)]:
+        probe = _connection_to(settings_dict)
+        try:
+            assert (writes.identity(probe) == here) is same, settings_dict
+        finally:
+            probe.close()
+
+
+def test_a_sqlite_file_is_named_by_its_real_path(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "alias").symlink_to(tmp_path / "real")
+    base = {**connection.settings_dict, "ENGINE": "django.db.backends.sqlite3", "OPTIONS": {}}
+    named = [
+        SQLiteConnection({**base, "NAME": str(tmp_path / where)}) for where in ("real/a.db", "alias/a.db", "real/b.db")
+    ]
+    assert writes.identity(named[0]) == writes.identity(named[1]) != writes.identity(named[2])
+
+
+def test_a_lost_generation_starts_again_past_every_number_it_had_reached(kept_pages):
+    writes.move_on()
+    reached = writes.generation()
+    kept_pages.delete(writes._key())
+    assert writes.generation() > reached
+    kept_pages.delete(writes._key())
+    writes.move_on()
+    assert writes.generation() > reached
+
+
+def test_a_write_committed_while_a_page_is_built_from_older_rows_is_on_the_next_page(
+    kept_pages, commit, post, attache, monkeypatch
+):
+    """The page below reads its counterpart, then the counterpart is renamed and the rename
+    committed before the page's panels are built: they show the old name and must not be served
+    as current after the rename."""
+    counterpart = CounterpartFactory(post=post, owner=attache, family_name="Oldname")
+    client, path = client_for(attache), counterpart.get_absolute_url()
+    read_the_counterpart = contact_pages.contact_selectors.visible_counterpart
+
+    def read_then_rename(user, pk):
+        read = read_the_counterpart(user, pk)
+        with commit():
+            Counterpart.objects.filter(pk=pk).update(family_name="Newname")
+        return read
+
+    monkeypatch.setattr(contact_pages.contact_selectors, "visible_counterpart", read_then_rename)
+    assert "oldname" in _page(client, path).lower()
+    monkeypatch.undo()
+    page = _page(client, path).lower()
+    assert "newname" in page
+    assert "oldname" not in page
+
+
+def test_a_request_without_a_generation_snapshot_keeps_nothing(kept_pages, attache):
+    request = RequestFactory().get("/")
+    request.user = attache
+    built = []
+    for _ in range(2):
+        kept_panels.kept("probe", request, lambda: built.append(1) or len(built))
+    assert built == [1, 1]

@@ -59,6 +59,8 @@ MIDDLEWARE = [
     # Before anything reads the body: an oversized body or a NUL character is refused unread.
     "attache_crm.middleware.BoundedInputMiddleware",
     "attache_crm.csp.CSPMiddleware",
+    # Before anything reads the user or a record: the write generation kept panels are kept under.
+    "attache_crm.kept_panels.GenerationSnapshotMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
