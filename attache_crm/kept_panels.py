@@ -30,6 +30,7 @@ from typing import TypeVar
 
 from django.core.cache import caches
 from django.core.cache.backends.dummy import DummyCache
+from django.db import DatabaseError
 from redis.exceptions import RedisError
 
 from tenancy import writes
@@ -49,8 +50,8 @@ def _cache():
 
 class GenerationSnapshotMiddleware:
     """Reads the write generation as the request begins (`request.write_generation`; None when
-    nothing can be kept). Placed before the session and authentication middleware, which read the
-    user and their roles."""
+    nothing can be kept: no shared cache, or the cache or the database did not answer). Placed
+    before the session and authentication middleware, which read the user and their roles."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -60,8 +61,8 @@ class GenerationSnapshotMiddleware:
         if request.method in ("GET", "HEAD") and _cache() is not None:
             try:
                 request.write_generation = writes.generation()
-            except RedisError:
-                logger.warning("Kept panels unavailable: the cache did not answer.", exc_info=True)
+            except (RedisError, DatabaseError):
+                logger.warning("Kept panels unavailable: the write generation could not be read.", exc_info=True)
         return self.get_response(request)
 
 

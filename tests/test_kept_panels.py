@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.cache import caches
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteConnection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
@@ -365,3 +365,18 @@ def test_a_request_without_a_generation_snapshot_keeps_nothing(kept_pages, attac
     for _ in range(2):
         kept_panels.kept("probe", request, lambda: built.append(1) or len(built))
     assert built == [1, 1]
+
+
+def test_a_database_that_cannot_say_who_it_is_keeps_nothing_and_pages_are_still_served(
+    kept_pages, post, attache, monkeypatch
+):
+    def unanswered(connection):
+        raise OperationalError("the server did not answer")
+
+    monkeypatch.setattr(writes, "_identities", {})
+    monkeypatch.setattr(writes, "identity", unanswered)
+    client = client_for(attache)
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            _page(client, "/")
+        assert len(queries) > 5  # built for each request
