@@ -36,8 +36,9 @@ from redis.exceptions import RedisError
 from tenancy import writes
 
 T = TypeVar("T")
-# Seconds a panel may be served: up to the end of the minute it was built in, plus slack.
-LIFETIME = 120
+# A panel is asked for under its minute's key only until that minute ends: it is kept that long,
+# and this much longer for the clocks of the processes and of Redis to differ.
+SLACK_SECONDS = 2
 
 logger = logging.getLogger(__name__)
 
@@ -66,8 +67,7 @@ class GenerationSnapshotMiddleware:
         return self.get_response(request)
 
 
-def _key(name: str, user, variant: str, generation: int) -> str:
-    minute = int(time.time() // 60)
+def _key(name: str, user, variant: str, generation: int, minute: int) -> str:
     digest = hashlib.blake2b(variant.encode(), digest_size=12).hexdigest()
     return f"panel:{writes.database_id()}:{name}:{user.pk}:{generation}:{minute}:{digest}"
 
@@ -82,7 +82,9 @@ def kept(name: str, request, build: Callable[[], T], *, variant: str = "") -> T:
     cache, generation = _cache(), getattr(request, "write_generation", None)
     if cache is None or generation is None:
         return build()
-    key = _key(name, request.user, variant, generation)
+    now = time.time()
+    minute = int(now // 60)
+    key = _key(name, request.user, variant, generation, minute)
     try:
         value = cache.get(key)
     except RedisError:
@@ -91,7 +93,7 @@ def kept(name: str, request, build: Callable[[], T], *, variant: str = "") -> T:
     if value is None:
         value = build()
         try:
-            cache.set(key, value, LIFETIME)
+            cache.set(key, value, (minute + 1) * 60 - int(now) + SLACK_SECONDS)
         except RedisError:
             logger.warning("A panel could not be kept: the cache did not answer.", exc_info=True)
     return value

@@ -172,6 +172,19 @@ def test_a_kept_page_is_built_again_in_the_next_minute(
     assert len(queries) > 5  # the panels' selectors ran again
 
 
+def test_a_panel_is_kept_only_until_its_minute_ends(kept_pages, post, attache, monkeypatch):
+    """Its key names the minute, so nobody asks for it later: Redis holds it no longer."""
+    client = client_for(attache)
+    kept_for, keep = [], kept_pages.set
+    monkeypatch.setattr(
+        kept_pages, "set", lambda key, value, timeout: kept_for.append(timeout) or keep(key, value, timeout)
+    )
+    at_45_seconds = int(kept_panels.time.time() // 60) * 60 + 45.5
+    monkeypatch.setattr(kept_panels.time, "time", lambda: at_45_seconds)
+    _page(client, "/")
+    assert kept_for == [15 + kept_panels.SLACK_SECONDS]
+
+
 def test_when_the_cache_does_not_answer_pages_are_built_for_the_request(settings, post, attache):
     settings.CACHES = {**settings.CACHES, "pages": _pages_cache("redis://127.0.0.1:1/0")}
     meeting = MeetingFactory(
