@@ -77,8 +77,8 @@ def kept(name: str, request, build: Callable[[], T], *, variant: str = "") -> T:
 
     `variant` names everything besides the user and the time that the value depends on (the
     record shown, the filters applied); `build` must read nothing else from the request. A request
-    without a generation snapshot (a method other than GET, no shared cache) builds and keeps
-    nothing."""
+    without a generation snapshot (a method other than GET or HEAD, no shared cache, a cache or
+    database that did not answer) builds and keeps nothing."""
     cache, generation = _cache(), getattr(request, "write_generation", None)
     if cache is None or generation is None:
         return build()
